@@ -1,0 +1,51 @@
+# The project's index of commands. Needs only python3.11, git and make.
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_SYSTEM_CERTS := 1
+
+.PHONY: help install run test lint typecheck unit integration e2e bench fmt clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml devstack/pyproject.toml
+	$(UV) sync --frozen --all-packages
+	@touch $@
+
+install: $(VENV)/.synced  ## create .venv from uv.lock
+
+run: install  ## start the embedded system: broker, database, SMTP sink and the four services
+	$(VENV)/bin/python -m digitalwell_devstack
+
+test: install lint typecheck  ## lint, type-check and run every test against a real broker and database
+	$(VENV)/bin/pytest
+
+unit: install  ## only the fast tests without I/O
+	$(VENV)/bin/pytest tests/unit
+
+lint: install  ## ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install  ## mypy --strict
+	$(VENV)/bin/mypy shared/src services/intake/src services/council/src services/forum/src services/notify/src devstack/src
+
+fmt: install  ## format and fix what ruff can
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install  ## submit applications against the running system and print figures
+	$(VENV)/bin/python benchmarks/submit_to_receipt.py
+
+clean:  ## remove the environment (keeps data/)
+	rm -rf $(VENV) $(TOOLS)

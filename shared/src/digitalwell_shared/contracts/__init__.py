@@ -1,0 +1,64 @@
+"""Event contracts: the pydantic models of every event on Kafka, one module per publisher."""
+
+from __future__ import annotations
+
+from digitalwell_shared.contracts.base import IntegrationEvent
+from digitalwell_shared.contracts.common import (
+    Attendee,
+    Contact,
+    Language,
+    Organisation,
+    SupportKind,
+)
+from digitalwell_shared.contracts.council import Decision, GrantDecided, SupportGranted
+from digitalwell_shared.contracts.forum import (
+    ForumBooked,
+    ForumBookingCancelled,
+    ForumSessionScheduled,
+    SessionKind,
+)
+from digitalwell_shared.contracts.intake import ApplicationSubmitted, ApplicationWithdrawn, Stage
+
+ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    GrantDecided,
+    ForumSessionScheduled,
+    ForumBooked,
+    ForumBookingCancelled,
+)
+
+DLQ_SUFFIX = ".dlq"
+
+
+def dead_letter_topic(topic: str) -> str:
+    """The topic a poison event from ``topic`` goes to."""
+    return f"{topic}{DLQ_SUFFIX}"
+
+
+def all_topics() -> list[str]:
+    """Every event topic of the system, without the dead-letter topics."""
+    return [event.topic for event in ALL_EVENTS]
+
+
+__all__ = [
+    "ALL_EVENTS",
+    "ApplicationSubmitted",
+    "ApplicationWithdrawn",
+    "Attendee",
+    "Contact",
+    "Decision",
+    "ForumBooked",
+    "ForumBookingCancelled",
+    "ForumSessionScheduled",
+    "GrantDecided",
+    "IntegrationEvent",
+    "Language",
+    "Organisation",
+    "SessionKind",
+    "Stage",
+    "SupportGranted",
+    "SupportKind",
+    "all_topics",
+    "dead_letter_topic",
+]

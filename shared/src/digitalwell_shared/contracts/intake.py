@@ -1,0 +1,55 @@
+"""Events that intake publishes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from digitalwell_shared.contracts.base import CE_TYPE_PREFIX, IntegrationEvent
+from digitalwell_shared.contracts.common import AwareDatetime, Contact, Organisation, SupportKind
+
+
+class Stage(StrEnum):
+    """How far the applicant's idea has come."""
+
+    IDEA = "idea"
+    PROTOTYPE = "prototype"
+    PILOT = "pilot"
+    ON_MARKET = "on_market"
+
+
+class ApplicationSubmitted(IntegrationEvent):
+    """An applicant submitted an application for support."""
+
+    topic: ClassVar[str] = "intake.application-submitted.v1"
+    ce_type: ClassVar[str] = f"{CE_TYPE_PREFIX}.intake.ApplicationSubmitted.v1"
+
+    application_id: str = Field(description="the application's id, assigned by intake")
+    submitted_at: AwareDatetime = Field(description="when intake accepted the application")
+    organisation: Organisation
+    contact: Contact
+    title: str = Field(description="short name of the idea or service")
+    summary: str = Field(description="what the service is, in a few sentences")
+    need: str = Field(description="the need it meets and who benefits")
+    target_groups: list[str] = Field(description="the groups of people it is for")
+    stage: Stage
+    business_model: str = Field(description="how the service is to be paid for")
+    public_sector_partners: list[str] = Field(
+        description="public-sector organisations already involved"
+    )
+    support_requested: list[SupportKind] = Field(
+        min_length=1, description="the kinds of support asked for"
+    )
+
+
+class ApplicationWithdrawn(IntegrationEvent):
+    """The applicant withdrew an application."""
+
+    topic: ClassVar[str] = "intake.application-withdrawn.v1"
+    ce_type: ClassVar[str] = f"{CE_TYPE_PREFIX}.intake.ApplicationWithdrawn.v1"
+
+    application_id: str = Field(description="the withdrawn application")
+    withdrawn_at: AwareDatetime = Field(description="when the applicant withdrew it")
+    reason: str = Field("", description="the applicant's reason, if given")

@@ -1,0 +1,49 @@
+"""MongoDB through PyMongo's asyncio API: the client and the one way we run a transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.read_concern import ReadConcern
+from pymongo.write_concern import WriteConcern
+
+Document = dict[str, Any]
+Database = AsyncDatabase[Document]
+Session = AsyncClientSession
+Client = AsyncMongoClient[Document]
+T = TypeVar("T")
+
+
+def create_client(url: str, *, app_name: str) -> Client:
+    """A client that connects lazily, so creating it does no I/O."""
+    return AsyncMongoClient(
+        url, appname=app_name, tz_aware=True, serverSelectionTimeoutMS=5000, connect=False
+    )
+
+
+async def in_transaction(client: Client, work: Callable[[Session], Awaitable[T]]) -> T:
+    """Run ``work`` in one multi-document transaction, retried on transient errors.
+
+    Everything ``work`` writes with the session it is given commits together or
+    not at all: the state change and its outbox entry, or an inbox mark and its
+    effect.
+    """
+    async with client.start_session() as session:
+        return await session.with_transaction(
+            work,
+            read_concern=ReadConcern("snapshot"),
+            write_concern=WriteConcern("majority"),
+        )
+
+
+async def ping(database: Database) -> bool:
+    """True when the database answers."""
+    try:
+        await database.command("ping")
+    except Exception:  # noqa: BLE001 - readiness reports any failure as not ready
+        return False
+    return True

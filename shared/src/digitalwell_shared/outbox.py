@@ -1,0 +1,172 @@
+"""The transactional outbox: events stored with the state change, published by a relay.
+
+A service writes its state change and the outgoing event in one MongoDB
+transaction (``Outbox.add``). The ``OutboxRelay`` publishes pending entries to
+Kafka in the order they were written and then marks them published. A crash
+between publishing and marking publishes the entry again later, which the
+consumers' inbox turns into a no-op. Several replicas may run relays: each
+claims a batch with a lease, so a dead relay's batch is picked up again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pymongo import ASCENDING
+
+from digitalwell_shared.contracts import IntegrationEvent
+from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.logging import get_logger
+from digitalwell_shared.mongo import Database, Document, Session
+
+COLLECTION = "outbox"
+PENDING = "pending"
+PUBLISHED = "published"
+
+# publish(topic, key, body, headers) sends one message and returns once the broker acknowledged it.
+Publish = Callable[[str, str, bytes, dict[str, str]], Awaitable[None]]
+
+log = get_logger(__name__)
+
+
+class Outbox:
+    """Adds events to a service's outbox inside the caller's transaction."""
+
+    def __init__(self, database: Database) -> None:
+        self._entries = database[COLLECTION]
+
+    async def ensure_indexes(self) -> None:
+        """Indexes the relay's queries need; safe to call on every start."""
+        await self._entries.create_index([("status", ASCENDING), ("_id", ASCENDING)])
+        await self._entries.create_index("event_id", unique=True)
+
+    async def add(self, event: IntegrationEvent, envelope: Envelope, session: Session) -> None:
+        """Store ``event`` for publishing, in the same transaction as the state change."""
+        await self._entries.insert_one(
+            {
+                # ObjectIds grow with time, so sorting by _id publishes in write order.
+                "event_id": envelope.id,
+                "topic": event.topic,
+                "key": event.key(),
+                "headers": envelope.to_headers(),
+                "body": event.model_dump_json(),
+                "status": PENDING,
+                "created_at": datetime.now(UTC),
+                "attempts": 0,
+                "claimed_until": None,
+            },
+            session=session,
+        )
+
+    async def backlog(self) -> tuple[int, float]:
+        """How many entries wait, and the age in seconds of the oldest."""
+        waiting = await self._entries.count_documents({"status": PENDING})
+        oldest = await self._entries.find_one({"status": PENDING}, sort=[("_id", ASCENDING)])
+        age = (datetime.now(UTC) - oldest["created_at"]).total_seconds() if oldest else 0.0
+        return waiting, age
+
+
+class OutboxRelay:
+    """Publishes pending outbox entries; woken by ``wake()`` or after ``poll_seconds``."""
+
+    def __init__(
+        self,
+        database: Database,
+        publish: Publish,
+        *,
+        poll_seconds: float = 0.5,
+        batch_size: int = 100,
+        lease_seconds: float = 30.0,
+    ) -> None:
+        self._entries = database[COLLECTION]
+        self._publish = publish
+        self._poll_seconds = poll_seconds
+        self._batch_size = batch_size
+        self._lease = timedelta(seconds=lease_seconds)
+        self._relay_id = uuid.uuid4().hex
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Ask the relay to look now: called after a transaction that added to the outbox."""
+        self._wakeup.set()
+
+    def start(self) -> None:
+        """Run the relay in the background until ``stop``."""
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        """Finish the batch in hand, then stop."""
+        self._stopping = True
+        self._wakeup.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                published = await self.relay_once()
+            except Exception:  # the relay must outlive a broker or database outage
+                log.exception("outbox relay failed; will retry")
+                published = 0
+            if published == self._batch_size:
+                continue  # more may be waiting
+            self._wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
+
+    async def relay_once(self) -> int:
+        """Claim a batch, publish it in order, mark it published; return how many went out."""
+        batch = await self._claim_batch()
+        published: list[Any] = []
+        try:
+            for entry in batch:
+                await self._publish(
+                    entry["topic"], entry["key"], entry["body"].encode(), entry["headers"]
+                )
+                published.append(entry["_id"])
+        finally:
+            if published:
+                await self._entries.update_many(
+                    {"_id": {"$in": published}},
+                    {
+                        "$set": {"status": PUBLISHED, "published_at": datetime.now(UTC)},
+                        "$inc": {"attempts": 1},
+                    },
+                )
+        return len(published)
+
+    async def _claim_batch(self) -> list[Document]:
+        now = datetime.now(UTC)
+        claimable = {
+            "status": PENDING,
+            "$or": [{"claimed_until": None}, {"claimed_until": {"$lt": now}}],
+        }
+        candidates = [
+            entry["_id"]
+            async for entry in self._entries.find(claimable, {"_id": 1})
+            .sort("_id", ASCENDING)
+            .limit(self._batch_size)
+        ]
+        if not candidates:
+            return []
+        lease_until = now + self._lease
+        await self._entries.update_many(
+            {"_id": {"$in": candidates}, **claimable},
+            {"$set": {"claimed_by": self._relay_id, "claimed_until": lease_until}},
+        )
+        return [
+            entry
+            async for entry in self._entries.find(
+                {"_id": {"$in": candidates}, "claimed_by": self._relay_id, "status": PENDING}
+            ).sort("_id", ASCENDING)
+        ]

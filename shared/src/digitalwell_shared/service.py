@@ -1,0 +1,247 @@
+"""The skeleton every service shares: broker, database, outbox relay, HTTP app, health and metrics.
+
+``create_runtime`` builds the parts without I/O; ``create_http_app`` wires them
+into a FastAPI app whose lifespan connects, starts the consumers and the relay,
+and on shutdown lets in-flight work finish before it closes anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+import uvicorn
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.specification import AsyncAPI, get_asyncapi_html
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from digitalwell_shared.consumer import DeadLetterPolicy
+from digitalwell_shared.contracts import IntegrationEvent
+from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.inbox import Inbox
+from digitalwell_shared.logging import configure_logging, get_logger
+from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction, ping
+from digitalwell_shared.outbox import Outbox, OutboxRelay
+from digitalwell_shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+@dataclass
+class Runtime:
+    """A service's connections and plumbing, created without I/O."""
+
+    name: str
+    settings: ServiceSettings
+    broker: KafkaBroker
+    router: KafkaRouter
+    mongo: Client
+    database: Database
+    outbox: Outbox
+    relay: OutboxRelay
+    registry: CollectorRegistry
+    dead_letters: DeadLetterPolicy
+    startup_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        """The CloudEvents source of what this service publishes."""
+        return f"/digitalwell/{self.name}"
+
+    def inbox(self) -> Inbox:
+        """The inbox of this service's consumer group."""
+        return Inbox(self.mongo, self.database, consumer=self.name)
+
+    def envelope_for(self, event: IntegrationEvent, *, cause: Envelope | None = None) -> Envelope:
+        """An envelope that continues the current request's or the causing event's correlation."""
+        if cause is not None:
+            return cause.caused(event, source=self.source)
+        correlation_id = structlog.contextvars.get_contextvars().get("correlation_id")
+        return Envelope.for_event(event, source=self.source, correlation_id=correlation_id)
+
+    async def commit_with_events(
+        self, write: Callable[[Session], Awaitable[Sequence[tuple[IntegrationEvent, Envelope]]]]
+    ) -> None:
+        """Run ``write`` in a transaction that also stores the events it returns in the outbox."""
+
+        async def write_and_enqueue(session: Session) -> None:
+            for event, envelope in await write(session):
+                await self.outbox.add(event, envelope, session)
+
+        await in_transaction(self.mongo, write_and_enqueue)
+        self.relay.wake()
+
+
+def create_runtime(
+    name: str, settings: ServiceSettings, *, publishes: Sequence[type[IntegrationEvent]] = ()
+) -> Runtime:
+    """Build a service's broker, router, database client, outbox and relay; no I/O happens."""
+    registry = CollectorRegistry()
+    broker = KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=f"digitalwell-{name}",
+        graceful_timeout=settings.shutdown_grace_seconds,
+        middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=name)],
+        logger=logging.getLogger("faststream"),
+    )
+    publishers = {
+        event.topic: broker.publisher(
+            event.topic,
+            title=f"{event.topic}:publish",
+            description=(event.__doc__ or "").strip(),
+            schema=event,
+        )
+        for event in publishes
+    }
+
+    async def publish(topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:
+        target = publishers.get(topic)
+        if target is None:  # dead-letter topics are not part of the documented contract
+            await broker.publish(body, topic, key=key.encode(), headers=headers)
+        else:
+            await target.publish(body, key=key.encode(), headers=headers)
+
+    dead_letters = DeadLetterPolicy(
+        consumer_group=name,
+        publish=publish,
+        registry=registry,
+        max_attempts=settings.consumer_max_attempts,
+    )
+    router = KafkaRouter(middlewares=[dead_letters.middleware()])
+    mongo = create_client(settings.mongodb_url, app_name=f"digitalwell-{name}")
+    database = mongo[settings.mongodb_database]
+    return Runtime(
+        name=name,
+        settings=settings,
+        broker=broker,
+        router=router,
+        mongo=mongo,
+        database=database,
+        outbox=Outbox(database),
+        relay=OutboxRelay(database, publish, poll_seconds=settings.outbox_poll_seconds),
+        registry=registry,
+        dead_letters=dead_letters,
+    )
+
+
+class _CorrelationMiddleware(BaseHTTPMiddleware):
+    """Gives every request a correlation id (from the caller's header, or a new one)."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+        with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
+            response = await call_next(request)
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+
+def create_http_app(
+    runtime: Runtime,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+) -> FastAPI:
+    """The service's FastAPI app: its routes plus /healthz, /readyz, /metrics and /asyncapi."""
+    runtime.broker.include_router(runtime.router)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await runtime.outbox.ensure_indexes()
+        for hook in runtime.startup_hooks:
+            await hook()
+        await runtime.broker.start()
+        runtime.relay.start()
+        log.info("service started", url=runtime.settings.base_url)
+        try:
+            yield
+        finally:
+            # Consumers first (in-flight handlers finish and commit), then the relay's last batch.
+            await runtime.broker.stop()
+            await runtime.relay.stop()
+            await runtime.mongo.close()
+            log.info("service stopped")
+
+    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    app.add_middleware(_CorrelationMiddleware)
+    app.state.runtime = runtime
+    for router in routers:
+        app.include_router(router)
+    app.include_router(_operations_router(runtime, title=title, description=description))
+    return app
+
+
+def _operations_router(runtime: Runtime, *, title: str, description: str) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+    asyncapi = AsyncAPI(runtime.broker, title=title, description=description, version="1.0.0")
+
+    @router.get("/healthz", summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="The broker and the database answer")
+    async def readyz() -> JSONResponse:
+        checks = {
+            "broker": await runtime.broker.ping(timeout=2.0),
+            "database": await ping(runtime.database),
+        }
+        ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @router.get("/asyncapi.json", summary="The service's AsyncAPI 3 document")
+    async def asyncapi_json() -> Response:
+        return Response(asyncapi.to_specification().to_json(), media_type="application/json")
+
+    @router.get("/asyncapi", response_class=HTMLResponse, include_in_schema=False)
+    async def asyncapi_page() -> str:
+        return get_asyncapi_html(asyncapi.to_specification(), try_it_out_path=None)
+
+    return router
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """True when nothing listens on ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(name: str, settings: ServiceSettings, build_app: Callable[[], Any]) -> None:
+    """Configure logging and run the app under uvicorn; a taken port is one line, not a trace."""
+    configure_logging(name, settings.log_format, settings.log_level)
+    if not port_is_free(settings.http_host, settings.http_port):
+        sys.stderr.write(
+            f"digitalwell-{name}: port {settings.http_port} is already in use on "
+            f"{settings.http_host}; set {name.upper()}_HTTP_PORT to another port\n"
+        )
+        raise SystemExit(1)
+    uvicorn.run(
+        build_app(),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+    )

@@ -1,0 +1,55 @@
+"""Settings every service shares; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogFormat = Literal["auto", "json", "console"]
+
+
+class ServiceSettings(BaseSettings):
+    """Broker, database, HTTP and logging settings common to all services.
+
+    A subclass sets ``model_config = SettingsConfigDict(env_prefix="INTAKE_")``
+    and a default ``http_port`` and ``mongodb_database`` of its own.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    environment: Literal["development", "production"] = Field(
+        "development", description="production refuses unsafe defaults"
+    )
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:9092", description="comma-separated host:port list of the Kafka brokers"
+    )
+    mongodb_url: str = Field(
+        "mongodb://127.0.0.1:27017/?directConnection=true",
+        description="MongoDB connection string; must reach a replica set (transactions)",
+    )
+    mongodb_database: str = Field(description="the service's own database")
+    http_host: str = Field("127.0.0.1", description="address the HTTP server binds")
+    http_port: int = Field(description="port the HTTP server binds")
+    public_base_url: str = Field(
+        "", description="URL under which people reach this service; empty means http://host:port"
+    )
+    log_format: LogFormat = Field(
+        "auto", description="json, console, or auto (json unless standard output is a terminal)"
+    )
+    log_level: str = Field("INFO", description="standard logging level name")
+    outbox_poll_seconds: float = Field(
+        0.5, gt=0, description="how often the outbox relay looks for unsent events when idle"
+    )
+    consumer_max_attempts: int = Field(
+        5, ge=1, description="tries of a failing handler before its event goes to the DLQ"
+    )
+    shutdown_grace_seconds: float = Field(
+        10, ge=0, description="time to finish in-flight work on SIGTERM"
+    )
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach this service, without a trailing slash."""
+        return (self.public_base_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")

@@ -94,8 +94,8 @@ def configure_logging(service: str, log_format: LogFormat, level: str = "INFO") 
     root.setLevel(level.upper())
     for noisy in ("aiokafka", "pymongo"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
-    # uvicorn installs its own handlers; let its records reach ours instead.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    # uvicorn and FastStream install their own handlers; let their records reach ours instead.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "faststream"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     structlog.contextvars.clear_contextvars()

@@ -7,6 +7,7 @@ and on shutdown lets in-flight work finish before it closes anything.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import socket
 import sys
@@ -14,19 +15,20 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage, KafkaRouter
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI, get_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from digitalwell_shared.consumer import DeadLetterPolicy
+from digitalwell_shared.consumer import DeadLetterPolicy, envelope_of
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.inbox import Inbox
@@ -36,6 +38,9 @@ from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.settings import ServiceSettings
 
 log = get_logger(__name__)
+E = TypeVar("E", bound=IntegrationEvent)
+Effect = Callable[[E, Envelope, Session], Awaitable[None]]
+_POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
 CORRELATION_HEADER = "X-Correlation-ID"
 
 
@@ -63,6 +68,50 @@ class Runtime:
     def inbox(self) -> Inbox:
         """The inbox of this service's consumer group."""
         return Inbox(self.mongo, self.database, consumer=self.name)
+
+    def consume(self, event_type: type[E], *, description: str) -> Callable[[Effect[E]], Effect[E]]:
+        """Subscribe this service's consumer group to ``event_type``, with an effect run once.
+
+        The decorated function is the effect: it gets the event, its envelope and
+        a session, and whatever it writes with that session commits together
+        with the inbox mark, so a redelivered event changes nothing.
+        """
+
+        def register(effect: Effect[E]) -> Effect[E]:
+            inbox = self.inbox()
+
+            async def handle(event: IntegrationEvent, message: KafkaMessage) -> None:
+                envelope = envelope_of(message)
+
+                async def apply(session: Session) -> None:
+                    await effect(event, envelope, session)  # type: ignore[arg-type]
+
+                if await inbox.handle_once(envelope, apply):
+                    self.relay.wake()  # the effect may have added to the outbox
+                else:
+                    log.info("event handled before; skipped")
+
+            # FastStream reads the body's type from the signature: give it the real event type.
+            handle.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+                [
+                    inspect.Parameter("event", _POSITIONAL, annotation=event_type),
+                    inspect.Parameter("message", _POSITIONAL, annotation=KafkaMessage),
+                ],
+                return_annotation=None,
+            )
+            handle.__name__ = effect.__name__
+            self.router.subscriber(
+                event_type.topic,
+                group_id=self.name,
+                # Commit only after the effect is stored: FastStream's default commits first.
+                ack_policy=AckPolicy.ACK,
+                auto_offset_reset="earliest",
+                title=f"{event_type.topic}:{self.name}",
+                description=description,
+            )(handle)
+            return effect
+
+        return register
 
     def envelope_for(self, event: IntegrationEvent, *, cause: Envelope | None = None) -> Envelope:
         """An envelope that continues the current request's or the causing event's correlation."""
@@ -94,7 +143,9 @@ def create_runtime(
         client_id=f"digitalwell-{name}",
         graceful_timeout=settings.shutdown_grace_seconds,
         middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=name)],
-        logger=logging.getLogger("faststream"),
+        logger=logging.getLogger("digitalwell.broker"),
+        # Per-message "Received"/"Processed" lines only at DEBUG: our handlers log what matters.
+        log_level=logging.DEBUG,
     )
     publishers = {
         event.topic: broker.publisher(

@@ -1,0 +1,17 @@
+"""Start the council service: ``python -m digitalwell_council``."""
+
+from __future__ import annotations
+
+from digitalwell_council.app import NAME, create_app
+from digitalwell_council.settings import Settings
+from digitalwell_shared.service import serve
+
+
+def main() -> None:
+    """Read COUNCIL_* settings and serve until SIGINT or SIGTERM."""
+    settings = Settings()
+    serve(NAME, settings, lambda: create_app(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""council's subscribers: each event calls one use case, once."""
+
+from __future__ import annotations
+
+from digitalwell_council import usecases
+from digitalwell_council.store import CaseStore
+from digitalwell_shared.contracts import ApplicationSubmitted, ApplicationWithdrawn
+from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.mongo import Session
+from digitalwell_shared.service import Runtime
+
+
+def register_handlers(runtime: Runtime, store: CaseStore) -> None:
+    """Subscribe council's consumer group to the events it acts on."""
+
+    @runtime.consume(ApplicationSubmitted, description="Opens a case for every application.")
+    async def on_application_submitted(
+        event: ApplicationSubmitted, _envelope: Envelope, session: Session
+    ) -> None:
+        await usecases.open_case(store, event, session)
+
+    @runtime.consume(
+        ApplicationWithdrawn, description="Closes the case of a withdrawn application."
+    )
+    async def on_application_withdrawn(
+        event: ApplicationWithdrawn, _envelope: Envelope, session: Session
+    ) -> None:
+        await usecases.withdraw_case(store, event, session)

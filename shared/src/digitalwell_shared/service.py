@@ -59,6 +59,9 @@ class Runtime:
     registry: CollectorRegistry
     dead_letters: DeadLetterPolicy
     startup_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    shutdown_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Called after an event's effect committed, e.g. to wake a worker that acts on it.
+    after_effect: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def source(self) -> str:
@@ -88,6 +91,8 @@ class Runtime:
 
                 if await inbox.handle_once(envelope, apply):
                     self.relay.wake()  # the effect may have added to the outbox
+                    for callback in self.after_effect:
+                        callback()
                 else:
                     log.info("event handled before; skipped")
 
@@ -222,6 +227,8 @@ def create_http_app(
             # Consumers first (in-flight handlers finish and commit), then the relay's last batch.
             await runtime.broker.stop()
             await runtime.relay.stop()
+            for hook in runtime.shutdown_hooks:
+                await hook()
             await runtime.mongo.close()
             log.info("service stopped")
 

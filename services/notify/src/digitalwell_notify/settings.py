@@ -1,0 +1,43 @@
+"""notify's settings: the shared ones plus SMTP delivery, under the NOTIFY_ prefix."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from digitalwell_shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """Settings of the notify service, read from NOTIFY_* environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="NOTIFY_", extra="ignore", frozen=True)
+
+    mongodb_database: str = "digitalwell_notify"
+    http_port: int = 8003
+
+    smtp_host: str = Field("127.0.0.1", description="SMTP relay host")
+    smtp_port: int = Field(1025, description="SMTP relay port")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        "none", description="none, starttls (upgrade a plain connection) or tls (implicit TLS)"
+    )
+    smtp_username: str = Field("", description="SMTP user; empty means no authentication")
+    smtp_password: str = Field("", description="SMTP password")
+    smtp_timeout_seconds: float = Field(30, gt=0, description="time allowed for one SMTP exchange")
+    mail_from: str = Field(
+        "DigitalWell <noreply@digitalwell.example>", description="the From header of every e-mail"
+    )
+    message_id_domain: str = Field(
+        "digitalwell.example", description="right-hand side of the Message-IDs notify makes"
+    )
+    send_concurrency: int = Field(4, ge=1, description="e-mails sent at the same time")
+    retry_base_seconds: float = Field(2, gt=0, description="first wait after a temporary failure")
+    retry_max_interval_seconds: float = Field(300, gt=0, description="longest wait between tries")
+    retry_for_seconds: float = Field(
+        86400, gt=0, description="how long temporary failures are retried before giving up"
+    )
+    intake_url: str = Field(
+        "http://127.0.0.1:8000", description="public URL of intake, for links to the status page"
+    )

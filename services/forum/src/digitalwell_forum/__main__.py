@@ -1,0 +1,17 @@
+"""Start the forum service: ``python -m digitalwell_forum``."""
+
+from __future__ import annotations
+
+from digitalwell_forum.app import NAME, create_app
+from digitalwell_forum.settings import Settings
+from digitalwell_shared.service import serve
+
+
+def main() -> None:
+    """Read FORUM_* settings and serve until SIGINT or SIGTERM."""
+    settings = Settings()
+    serve(NAME, settings, lambda: create_app(settings))
+
+
+if __name__ == "__main__":
+    main()

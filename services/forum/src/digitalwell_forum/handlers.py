@@ -1,0 +1,18 @@
+"""forum's subscribers: each event calls one use case, once."""
+
+from __future__ import annotations
+
+from digitalwell_forum import usecases
+from digitalwell_forum.store import EligibilityStore
+from digitalwell_shared.contracts import GrantDecided
+from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.mongo import Session
+from digitalwell_shared.service import Runtime
+
+
+def register_handlers(runtime: Runtime, store: EligibilityStore) -> None:
+    """Subscribe forum's consumer group to the events it acts on."""
+
+    @runtime.consume(GrantDecided, description="Keeps forum's view of who may book a workshop.")
+    async def on_grant_decided(event: GrantDecided, _envelope: Envelope, session: Session) -> None:
+        await usecases.record_grant(store, event, session)

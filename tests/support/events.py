@@ -1,0 +1,35 @@
+"""Example events for tests, with unique ids so tests never collide."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from digitalwell_shared.contracts import ApplicationSubmitted, Language
+
+
+def application_submitted(
+    *, application_id: str | None = None, language: Language = Language.SV
+) -> ApplicationSubmitted:
+    """A complete, valid ApplicationSubmitted."""
+    return ApplicationSubmitted.model_validate(
+        {
+            "application_id": application_id or f"app_{uuid.uuid4().hex}",
+            "submitted_at": datetime.now(UTC),
+            "organisation": {"name": "Omsorgsteknik AB", "org_number": "556036-0793"},
+            "contact": {
+                "name": "Åsa Öberg",
+                "email": f"asa.{uuid.uuid4().hex[:8]}@example.org",
+                "phone": "+46701234567",
+                "language": language,
+            },
+            "title": "Läkemedelsdosett med påminnelser",
+            "summary": "En uppkopplad dosett som påminner och larmar anhöriga.",
+            "need": "Äldre som bor hemma glömmer sina läkemedel.",
+            "target_groups": ["äldre i ordinärt boende", "hemtjänst"],
+            "stage": "prototype",
+            "business_model": "Abonnemang per brukare och månad, betalt av kommunen.",
+            "public_sector_partners": ["Region Värmland"],
+            "support_requested": ["innovation_forum", "test_environment"],
+        }
+    )

@@ -1,0 +1,183 @@
+"""The outbox, the inbox and dead letters against a real broker and a real database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+
+from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
+from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.mongo import Session
+from digitalwell_shared.outbox import OutboxRelay
+from tests.support.events import application_submitted
+from tests.support.kafka import Record, collect, headers_of, publish_raw
+from tests.support.runtime import make_runtime, running
+from tests.support.waiting import until_true
+
+TOPIC = ApplicationSubmitted.topic
+
+
+def _about(application_id: str):
+    return lambda record: record.key == application_id.encode()
+
+
+async def test_an_event_written_before_a_crash_is_published_by_the_next_relay(
+    kafka_bootstrap_servers: str, mongodb_url: str
+) -> None:
+    runtime = make_runtime(kafka_bootstrap_servers, mongodb_url, publishes=(ApplicationSubmitted,))
+    event = application_submitted()
+    envelope = runtime.envelope_for(event)
+    await runtime.outbox.ensure_indexes()
+
+    async def write(session: Session):
+        await runtime.database["applications"].insert_one(
+            {"_id": event.application_id}, session=session
+        )
+        return [(event, envelope)]
+
+    # The process "crashes" right after the transaction: no relay ever ran.
+    await runtime.commit_with_events(write)
+    pending = await runtime.database["outbox"].find_one({"event_id": envelope.id})
+    assert pending is not None
+    assert pending["status"] == "pending"
+
+    async with running(runtime):  # a restarted process's relay
+        records = await collect(
+            kafka_bootstrap_servers, TOPIC, matching=_about(event.application_id), count=1
+        )
+        published = await runtime.database["outbox"].find_one({"event_id": envelope.id})
+
+    assert len(records) == 1
+    assert headers_of(records[0])["ce_id"] == envelope.id
+    assert json.loads(records[0].value or b"")["application_id"] == event.application_id
+    assert published is not None
+    assert published["status"] == "published"
+
+
+async def test_a_crash_between_publish_and_mark_publishes_again_with_the_same_id(
+    kafka_bootstrap_servers: str, mongodb_url: str
+) -> None:
+    runtime = make_runtime(kafka_bootstrap_servers, mongodb_url, publishes=(ApplicationSubmitted,))
+    event = application_submitted()
+    envelope = runtime.envelope_for(event)
+    await runtime.outbox.ensure_indexes()
+    await runtime.commit_with_events(lambda _session: _events(event, envelope))
+
+    async def publish_then_crash(
+        topic: str, key: str, body: bytes, headers: dict[str, str]
+    ) -> None:
+        await publish_raw(kafka_bootstrap_servers, topic, body, key=key, headers=headers)
+        raise ConnectionError("process died before marking the entry published")
+
+    crashing = OutboxRelay(runtime.database, publish_then_crash, lease_seconds=0)
+    with contextlib.suppress(ConnectionError):
+        await crashing.relay_once()
+    async with running(runtime):
+        records = await collect(
+            kafka_bootstrap_servers, TOPIC, matching=_about(event.application_id), count=2
+        )
+
+    assert [headers_of(record)["ce_id"] for record in records] == [envelope.id, envelope.id]
+
+
+async def _events(event: ApplicationSubmitted, envelope: Envelope):
+    return [(event, envelope)]
+
+
+async def test_a_redelivered_event_has_one_effect(
+    kafka_bootstrap_servers: str, mongodb_url: str
+) -> None:
+    runtime = make_runtime(kafka_bootstrap_servers, mongodb_url)
+    effects = runtime.database["effects"]
+
+    @runtime.consume(ApplicationSubmitted, description="test effect")
+    async def count(event: ApplicationSubmitted, _envelope: Envelope, session: Session) -> None:
+        await effects.insert_one({"application_id": event.application_id}, session=session)
+
+    event = application_submitted()
+    envelope = Envelope.for_event(event, source="/test")
+    async with running(runtime):
+        for _ in range(3):
+            await publish_raw(
+                kafka_bootstrap_servers,
+                TOPIC,
+                event.model_dump_json().encode(),
+                key=event.key(),
+                headers=envelope.to_headers(),
+            )
+        marks = runtime.database["inbox"]
+        await until_true(lambda: _handled_all(marks, envelope.id, runtime.name))
+        await asyncio.sleep(1)  # the two redeliveries are right behind the first
+        effect_count = await effects.count_documents({"application_id": event.application_id})
+        mark_count = await marks.count_documents({"event_id": envelope.id})
+
+    assert effect_count == 1
+    assert mark_count == 1
+
+
+async def _handled_all(marks, event_id: str, consumer: str) -> bool:
+    return await marks.count_documents({"_id": f"{consumer}:{event_id}"}) == 1
+
+
+async def test_poison_events_go_to_the_dead_letter_topic_and_the_next_good_one_is_handled(
+    kafka_bootstrap_servers: str, mongodb_url: str
+) -> None:
+    runtime = make_runtime(kafka_bootstrap_servers, mongodb_url)
+    handled = runtime.database["handled"]
+
+    @runtime.consume(ApplicationSubmitted, description="test effect")
+    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Session) -> None:
+        if event.title == "always fails":
+            raise RuntimeError("this handler cannot cope")
+        await handled.insert_one({"application_id": event.application_id}, session=session)
+
+    key = f"poison-{uuid.uuid4().hex}"
+    good = application_submitted()
+    failing = application_submitted(application_id=key).model_copy(update={"title": "always fails"})
+    valid_headers = Envelope.for_event(good, source="/test").to_headers()
+    async with running(runtime):
+        poison = [
+            (b"{not json", valid_headers | {"ce_id": f"{key}-1"}),
+            (b'{"application_id": "only this"}', valid_headers | {"ce_id": f"{key}-2"}),
+            (good.model_dump_json().encode(), {"ce_id": f"{key}-3"}),
+            (failing.model_dump_json().encode(), valid_headers | {"ce_id": f"{key}-4"}),
+        ]
+        for value, headers in poison:
+            await publish_raw(kafka_bootstrap_servers, TOPIC, value, key=key, headers=headers)
+        await publish_raw(
+            kafka_bootstrap_servers,
+            TOPIC,
+            good.model_dump_json().encode(),
+            key=good.key(),
+            headers=Envelope.for_event(good, source="/test").to_headers(),
+        )
+        await until_true(lambda: _exists(handled, good.application_id))
+        dead = await collect(
+            kafka_bootstrap_servers,
+            dead_letter_topic(TOPIC),
+            matching=lambda record: (
+                record.key == key.encode()
+                and headers_of(record).get("dlq_consumer_group") == runtime.name
+            ),
+            count=4,
+        )
+
+    by_id: dict[str, Record] = {headers_of(record).get("ce_id", "none"): record for record in dead}
+    errors = {event_id: headers_of(record)["dlq_error_type"] for event_id, record in by_id.items()}
+    assert errors == {
+        f"{key}-1": "JSONDecodeError",
+        f"{key}-2": "ValidationError",
+        f"{key}-3": "EnvelopeError",
+        f"{key}-4": "RuntimeError",
+    }
+    failed = headers_of(by_id[f"{key}-4"])
+    assert failed["dlq_original_topic"] == TOPIC
+    assert failed["dlq_attempts"] == "2"
+    assert "cannot cope" in failed["dlq_error"]
+    assert by_id[f"{key}-1"].value == b"{not json"
+
+
+async def _exists(collection, application_id: str) -> bool:
+    return await collection.find_one({"application_id": application_id}) is not None

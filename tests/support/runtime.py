@@ -1,0 +1,40 @@
+"""Running a bare service runtime in a test: the shared skeleton with a test's own handlers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from digitalwell_shared.contracts import IntegrationEvent
+from digitalwell_shared.service import Runtime, create_http_app, create_runtime
+from digitalwell_shared.settings import ServiceSettings
+
+
+def make_runtime(
+    kafka_bootstrap_servers: str,
+    mongodb_url: str,
+    *,
+    publishes: tuple[type[IntegrationEvent], ...] = (),
+    max_attempts: int = 2,
+) -> Runtime:
+    """A runtime with its own consumer group and database, so tests never collide."""
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    settings = ServiceSettings(
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        mongodb_url=mongodb_url,
+        mongodb_database=name,
+        http_port=0,
+        outbox_poll_seconds=0.2,
+        consumer_max_attempts=max_attempts,
+        shutdown_grace_seconds=5,
+    )
+    return create_runtime(name, settings, publishes=publishes)
+
+
+@asynccontextmanager
+async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
+    """Start the runtime the way a service's lifespan does, and stop it after."""
+    app = create_http_app(runtime, title=runtime.name, description="test")
+    async with app.router.lifespan_context(app):
+        yield runtime

@@ -26,6 +26,7 @@ class Console:
         self._colours: dict[str, str] = {}
         # Reader threads of several children write at once; one lock keeps lines whole.
         self._lock = threading.Lock()
+        self._closed = False
 
     @property
     def is_terminal(self) -> bool:
@@ -48,5 +49,12 @@ class Console:
 
     def _write(self, text: str) -> None:
         with self._lock:
-            self._stream.write(text)
-            self._stream.flush()
+            if self._closed:
+                return
+            try:
+                self._stream.write(text)
+                self._stream.flush()
+            except (BrokenPipeError, ValueError):
+                # Whoever read the output went away (`| head`); the children must keep running
+                # and their pipes keep draining, so drop the output rather than fail.
+                self._closed = True

@@ -1,4 +1,4 @@
-"""The ports the embedded system binds: defaults, environment overrides, and whether they are free."""
+"""The ports the embedded system binds: environment overrides, and whether they are free."""
 
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import threading
-import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import IO, cast
 OutputHandler = Callable[[str, str], None]
 """Receives (process name, one line of its output without the newline)."""
 
+_CHECK_INTERVAL_SECONDS = 0.1
 _POLL_SECONDS = 0.05
 _TAIL_SHOWN = 25
 
@@ -46,6 +46,24 @@ class ProcessExitedError(ProcessError):
 
 class ProcessNotReadyError(ProcessError):
     """The process kept running but did not become ready in time."""
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Poll a condition that no event announces.
+
+    Popen has no awaitable wait, and a thread blocked in wait() per child would take the
+    default executor's few workers from everything else, so the loop polls.
+    """
+    while not condition():  # noqa: ASYNC110 -- see above: nothing to await
+        await asyncio.sleep(_POLL_SECONDS)
+
+
+def describe_exit(code: int | None) -> str:
+    """``exited with code 3`` or ``was killed by SIGKILL``, for messages."""
+    if code is not None and code < 0:
+        with contextlib.suppress(ValueError):
+            return f"was killed by {signal.Signals(-code).name}"
+    return f"exited with code {code}"
 
 
 def format_tail(tail: Sequence[str]) -> str:
@@ -123,30 +141,31 @@ class ManagedProcess:
         )
         self._reader.start()
 
-    async def wait_ready(self, readiness: Readiness, *, timeout: float) -> None:
+    async def wait_ready(self, readiness: Readiness, *, timeout: float) -> None:  # noqa: ASYNC109 -- the error names the time it waited
         """Poll ``readiness`` until it holds; raise if the child ends or time runs out."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if not self.running:
-                await self._drain_output()
-                raise ProcessExitedError(
-                    self.name, f"exited with code {self.returncode} while starting", self.tail()
-                )
-            if await readiness.check():
-                return
-            if time.monotonic() >= deadline:
-                raise ProcessNotReadyError(
-                    self.name,
-                    f"was not ready after {timeout:g} s ({readiness.description})",
-                    self.tail(),
-                )
-            await asyncio.sleep(0.1)
+        try:
+            async with asyncio.timeout(timeout):
+                while not await readiness.check():
+                    if not self.running:
+                        break
+                    await asyncio.sleep(_CHECK_INTERVAL_SECONDS)
+        except TimeoutError:
+            raise ProcessNotReadyError(
+                self.name,
+                f"was not ready after {timeout:g} s ({readiness.description})",
+                self.tail(),
+            ) from None
+        if not self.running:
+            await self._drain_output()
+            raise ProcessExitedError(
+                self.name, f"{describe_exit(self.returncode)} while starting", self.tail()
+            )
 
     async def wait_exit(self) -> int:
         """Wait until the child ends and return its exit code."""
-        while (code := self.returncode) is None:
-            await asyncio.sleep(_POLL_SECONDS * 4)
-        return code
+        popen = self._started()
+        await _until(lambda: popen.poll() is not None)
+        return popen.wait()
 
     async def stop(self, *, grace: float) -> int | None:
         """SIGTERM, then SIGKILL if the child is still running after ``grace`` seconds.
@@ -155,23 +174,31 @@ class ManagedProcess:
         """
         if self._popen is None:
             return None
-        if self._popen.poll() is None:
+        popen = self._popen
+        if popen.poll() is None:
             self._signal(signal.SIGTERM)
-            deadline = time.monotonic() + grace
-            while self._popen.poll() is None and time.monotonic() < deadline:
-                await asyncio.sleep(_POLL_SECONDS)
-            if self._popen.poll() is None:
+            try:
+                async with asyncio.timeout(grace):
+                    await _until(lambda: popen.poll() is not None)
+            except TimeoutError:
                 self._signal(signal.SIGKILL)
-                while self._popen.poll() is None:
-                    await asyncio.sleep(_POLL_SECONDS)
+                await _until(lambda: popen.poll() is not None)
         await self._drain_output()
-        return self._popen.returncode
+        return popen.returncode
 
     async def _drain_output(self) -> None:
         """Let the reader take the last lines of an ended child, so the tail is complete."""
-        if self._reader is not None:
+        reader = self._reader
+        if reader is not None:
             # The pipe closes when the child ends, unless a grandchild kept it open: don't hang.
-            await asyncio.to_thread(self._reader.join, 1.0)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(1.0):
+                    await _until(lambda: not reader.is_alive())
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self._popen is None:
+            raise RuntimeError(f"{self.name} has not been started")
+        return self._popen
 
     def _signal(self, signum: signal.Signals) -> None:
         if self._popen is None:

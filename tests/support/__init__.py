@@ -1,0 +1,1 @@
+"""Helpers for the tests, in plain modules so that tests import them and never a conftest."""

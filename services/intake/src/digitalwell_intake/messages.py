@@ -1,0 +1,331 @@
+"""Every word the pages show, in Swedish and English, in one place; and dates as people read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from digitalwell_shared.contracts import Language
+
+DEFAULT_LANGUAGE = Language.SV
+# The programme is in Värmland: people read times in Swedish time, whatever the server's zone.
+_LOCAL_TIME = "Europe/Stockholm"
+
+_SV: dict[str, str] = {
+    "site_name": "DigitalWell Arena",
+    "skip_to_content": "Hoppa till innehållet",
+    "switch_language": "In English",
+    "optional": "(valfritt)",
+    "error_prefix": "Fel:",
+    # The form
+    "form_title": "Ansök om stöd för en digital tjänst",
+    "form_intro": (
+        "DigitalWell Arena i Värmland stöttar företag och entreprenörer som utvecklar nya "
+        "digitala tjänster för hälsa och välfärd. Innovationsrådet bedömer varje ansökan: är "
+        "idén ekonomiskt hållbar, och passar den offentlig sektors behov och system?"
+    ),
+    "form_required_note": "Fyll i alla fält som inte är märkta (valfritt).",
+    "section_organisation": "Organisationen",
+    "org_name": "Organisationens namn",
+    "org_number": "Organisationsnummer",
+    "org_number_hint": "10 siffror, t.ex. 556012-5790",
+    "section_contact": "Kontaktperson",
+    "contact_name": "Namn",
+    "contact_email": "E-postadress",
+    "contact_phone": "Telefonnummer",
+    "contact_phone_hint": "T.ex. 070-123 45 67 eller +46 70 123 45 67",
+    "contact_language": "Vilket språk vill du att vi skriver till dig på?",
+    "language_sv": "Svenska",
+    "language_en": "Engelska (English)",
+    "section_idea": "Idén",
+    "title": "Namn på idén eller tjänsten",
+    "summary": "Beskriv tjänsten kort",
+    "summary_hint": "Vad är det, och hur fungerar det? Högst 5 000 tecken.",
+    "need": "Vilket behov möter tjänsten, och vem har nytta av den?",
+    "need_hint": "Högst 5 000 tecken.",
+    "target_groups": "Målgrupper",
+    "target_groups_hint": "En per rad, t.ex. äldre som bor hemma. Högst 20 rader.",
+    "stage": "Hur långt har ni kommit?",
+    "stage_idea": "Idé",
+    "stage_prototype": "Prototyp",
+    "stage_pilot": "Pilot: tjänsten testas med användare",
+    "stage_on_market": "På marknaden",
+    "business_model": "Affärsmodell",
+    "business_model_hint": "Hur ska tjänsten finansieras, och vem betalar? Högst 5 000 tecken.",
+    "public_sector_partners": "Samarbetspartner i offentlig sektor",
+    "public_sector_partners_hint": "En per rad, t.ex. Region Värmland. Högst 20 rader.",
+    "support_requested": "Vilket stöd söker ni?",
+    "support_requested_hint": "Välj ett eller flera.",
+    "support_innovation_forum": "Innovationsforum",
+    "support_innovation_forum_hint": "En workshop där ni möter personal i offentlig sektor.",
+    "support_coaching": "Coachning",
+    "support_test_environment": "Testmiljö",
+    "support_expert_advice": "Expertråd",
+    "support_financing_advice": "Rådgivning om finansiering",
+    "consent_legend": "Samtycke",
+    "consent": (
+        "Jag samtycker till att DigitalWell Arena sparar uppgifterna i ansökan och använder dem "
+        "för att bedöma ansökan och kontakta mig."
+    ),
+    "submit": "Skicka ansökan",
+    "error_summary_title": "Det finns fel i formuläret",
+    # Field errors
+    "error_required": "Fyll i fältet.",
+    "error_too_long": "Skriv högst {max} tecken.",
+    "error_line_too_long": "Varje rad får vara högst {max} tecken.",
+    "error_too_many_lines": "Skriv högst {max} rader.",
+    "error_target_groups_required": "Skriv minst en målgrupp.",
+    "error_org_number_format": "Skriv organisationsnumret som NNNNNN-NNNN eller 10 siffror.",
+    "error_org_number_personal": (
+        "Det här är inte ett organisationsnummer: den tredje siffran ska vara 2 eller högre. "
+        "Personnummer tas inte emot."
+    ),
+    "error_org_number_checksum": (
+        "Kontrollsiffran (sista siffran) stämmer inte. Kontrollera numret."
+    ),
+    "error_email": "Skriv en e-postadress i rätt format, t.ex. namn@exempel.se.",
+    "error_phone": "Skriv ett telefonnummer som går att ringa, t.ex. 070-123 45 67.",
+    "error_stage": "Välj hur långt ni har kommit.",
+    "error_language": "Välj språk.",
+    "error_support_required": "Välj minst ett slags stöd.",
+    "error_consent_required": "Du behöver samtycka för att vi ska kunna ta emot ansökan.",
+    "error_invalid": "Kontrollera fältet.",
+    # The status page
+    "status_title": "Ansökans status",
+    "received_title": "Tack! Vi har tagit emot ansökan.",
+    "received_body": (
+        "Spara länken till den här sidan för att följa ansökan. Du får också ett kvitto via "
+        "e-post med en länk för att återkalla ansökan om du skulle vilja det."
+    ),
+    "withdrawn_banner": "Ansökan är återkallad.",
+    "application_id": "Ansökans id",
+    "organisation": "Organisation",
+    "idea": "Idé",
+    "status": "Status",
+    "status_submitted": "Inskickad, väntar på Innovationsrådets bedömning",
+    "status_granted": "Beviljad",
+    "status_rejected": "Avslagen",
+    "status_withdrawn": "Återkallad",
+    "timeline": "Händelser",
+    "timeline_submitted": "Ansökan skickades in",
+    "timeline_granted": "Innovationsrådet beviljade stöd",
+    "timeline_rejected": "Innovationsrådet avslog ansökan",
+    "timeline_withdrawn": "Ansökan återkallades",
+    "support_granted": "Beviljat stöd",
+    "motivation": "Motivering",
+    "follow_title": "Följ ansökan",
+    "follow_page": "Den här sidan",
+    "follow_json": "Status som JSON, för andra system",
+    "not_found_title": "Ansökan hittades inte",
+    "not_found_body": "Vi hittar ingen ansökan med det id:t. Kontrollera länken i ditt kvitto.",
+    "new_application": "Skicka en ny ansökan",
+    # Withdrawal
+    "withdraw_title": "Återkalla ansökan",
+    "withdraw_intro": (
+        "När du återkallar ansökan slutar Innovationsrådet att bedöma den. Det går inte att "
+        "ångra, men du kan skicka en ny ansökan senare."
+    ),
+    "withdraw_reason": "Varför återkallar ni ansökan?",
+    "withdraw_reason_hint": "Svaret visas bara för programmet, inte på statussidan.",
+    "withdraw_submit": "Återkalla ansökan",
+    "withdraw_bad_link_title": "Länken fungerar inte",
+    "withdraw_bad_link_body": (
+        "Länken för att återkalla ansökan är inte giltig. Använd länken i kvittot du fick via "
+        "e-post."
+    ),
+    "withdraw_already_withdrawn": "Ansökan är redan återkallad.",
+    "withdraw_already_decided": (
+        "Innovationsrådet har redan fattat beslut om ansökan, så den kan inte återkallas."
+    ),
+    "back_to_status": "Till ansökans status",
+}
+
+_EN: dict[str, str] = {
+    "site_name": "DigitalWell Arena",
+    "skip_to_content": "Skip to content",
+    "switch_language": "På svenska",
+    "optional": "(optional)",
+    "error_prefix": "Error:",
+    "form_title": "Apply for support for a digital service",
+    "form_intro": (
+        "DigitalWell Arena in Värmland supports companies and entrepreneurs who develop new "
+        "digital services for health and welfare. The Innovation Council assesses every "
+        "application: is the idea financially viable, and does it fit the needs and systems of "
+        "the public sector?"
+    ),
+    "form_required_note": "Fill in every field that is not marked (optional).",
+    "section_organisation": "Your organisation",
+    "org_name": "Organisation name",
+    "org_number": "Swedish organisation number",
+    "org_number_hint": "10 digits, e.g. 556012-5790",
+    "section_contact": "Contact person",
+    "contact_name": "Full name",
+    "contact_email": "Email address",
+    "contact_phone": "Phone number",
+    "contact_phone_hint": "E.g. 070-123 45 67 or +46 70 123 45 67",
+    "contact_language": "Which language should we write to you in?",
+    "language_sv": "Swedish (svenska)",
+    "language_en": "English",
+    "section_idea": "Your idea",
+    "title": "Name of the idea or service",
+    "summary": "Describe the service briefly",
+    "summary_hint": "What is it, and how does it work? At most 5,000 characters.",
+    "need": "What need does the service meet, and who benefits?",
+    "need_hint": "At most 5,000 characters.",
+    "target_groups": "Target groups",
+    "target_groups_hint": "One per line, e.g. older people living at home. At most 20 lines.",
+    "stage": "How far have you come?",
+    "stage_idea": "Idea",
+    "stage_prototype": "Prototype",
+    "stage_pilot": "Pilot: the service is being tried with users",
+    "stage_on_market": "On the market",
+    "business_model": "Business model",
+    "business_model_hint": (
+        "How will the service be paid for, and who pays? At most 5,000 characters."
+    ),
+    "public_sector_partners": "Public-sector partners",
+    "public_sector_partners_hint": "One per line, e.g. Region Värmland. At most 20 lines.",
+    "support_requested": "What support are you applying for?",
+    "support_requested_hint": "Choose one or more.",
+    "support_innovation_forum": "Innovation Forum",
+    "support_innovation_forum_hint": "A workshop where you meet public-sector staff.",
+    "support_coaching": "Coaching",
+    "support_test_environment": "Test environment",
+    "support_expert_advice": "Expert advice",
+    "support_financing_advice": "Advice on financing",
+    "consent_legend": "Consent",
+    "consent": (
+        "I agree that DigitalWell Arena stores the information in this application and uses it "
+        "to assess the application and to contact me."
+    ),
+    "submit": "Submit application",
+    "error_summary_title": "There is a problem",
+    "error_required": "Fill in this field.",
+    "error_too_long": "Use at most {max} characters.",
+    "error_line_too_long": "Each line can be at most {max} characters.",
+    "error_too_many_lines": "Enter at most {max} lines.",
+    "error_target_groups_required": "Enter at least one target group.",
+    "error_org_number_format": "Enter the organisation number as NNNNNN-NNNN or 10 digits.",
+    "error_org_number_personal": (
+        "This is not an organisation number: its third digit must be 2 or higher. Personal "
+        "identity numbers are not accepted."
+    ),
+    "error_org_number_checksum": (
+        "The check digit (the last digit) is wrong. Check the organisation number."
+    ),
+    "error_email": "Enter an email address in the correct format, like name@example.com.",
+    "error_phone": "Enter a phone number that can be called, like 070-123 45 67.",
+    "error_stage": "Choose how far you have come.",
+    "error_language": "Choose a language.",
+    "error_support_required": "Choose at least one kind of support.",
+    "error_consent_required": "You need to give your consent for us to accept the application.",
+    "error_invalid": "Check this field.",
+    "status_title": "Application status",
+    "received_title": "Thank you! We have received your application.",
+    "received_body": (
+        "Keep the link to this page to follow your application. You will also get a receipt "
+        "by email, with a link to withdraw the application should you want to."
+    ),
+    "withdrawn_banner": "The application has been withdrawn.",
+    "application_id": "Application id",
+    "organisation": "Organisation",
+    "idea": "Idea",
+    "status": "Status",
+    "status_submitted": "Submitted, waiting for the Innovation Council's assessment",
+    "status_granted": "Granted",
+    "status_rejected": "Rejected",
+    "status_withdrawn": "Withdrawn",
+    "timeline": "Timeline",
+    "timeline_submitted": "Application submitted",
+    "timeline_granted": "The Innovation Council granted support",
+    "timeline_rejected": "The Innovation Council rejected the application",
+    "timeline_withdrawn": "Application withdrawn",
+    "support_granted": "Support granted",
+    "motivation": "Motivation",
+    "follow_title": "Follow your application",
+    "follow_page": "This page",
+    "follow_json": "Status as JSON, for other systems",
+    "not_found_title": "Application not found",
+    "not_found_body": "We cannot find an application with that id. Check the link in your receipt.",
+    "new_application": "Submit a new application",
+    "withdraw_title": "Withdraw your application",
+    "withdraw_intro": (
+        "When you withdraw the application, the Innovation Council stops assessing it. This "
+        "cannot be undone, but you can apply again later."
+    ),
+    "withdraw_reason": "Why are you withdrawing the application?",
+    "withdraw_reason_hint": "Only the programme sees your answer; it is not on the status page.",
+    "withdraw_submit": "Withdraw application",
+    "withdraw_bad_link_title": "The link does not work",
+    "withdraw_bad_link_body": (
+        "The link to withdraw the application is not valid. Use the link in the receipt we "
+        "emailed you."
+    ),
+    "withdraw_already_withdrawn": "The application has already been withdrawn.",
+    "withdraw_already_decided": (
+        "The Innovation Council has already decided on the application, so it can no longer "
+        "be withdrawn."
+    ),
+    "back_to_status": "Back to the application's status",
+}
+
+MESSAGES: dict[Language, dict[str, str]] = {Language.SV: _SV, Language.EN: _EN}
+
+_MONTHS: dict[Language, tuple[str, ...]] = {
+    Language.SV: (
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    Language.EN: (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def language_of(text: str | None, default: Language = DEFAULT_LANGUAGE) -> Language:
+    """The language a ``lang`` parameter asks for; ``default`` when it names none we have."""
+    try:
+        return Language(text) if text else default
+    except ValueError:
+        return default
+
+
+def other_language(language: Language) -> Language:
+    """The language the page's switch offers."""
+    return Language.EN if language is Language.SV else Language.SV
+
+
+def translate(language: Language, key: str, **values: object) -> str:
+    """The message ``key`` in ``language``, with ``values`` filled in."""
+    message = MESSAGES[language][key]
+    return message.format(**values) if values else message
+
+
+def format_time(language: Language, moment: datetime) -> str:
+    """A moment as people in Sweden read it, e.g. "23 november 2026 kl. 14:05"."""
+    local = moment.astimezone(ZoneInfo(_LOCAL_TIME))
+    month = _MONTHS[language][local.month - 1]
+    if language is Language.SV:
+        return f"{local.day} {month} {local.year} kl. {local:%H:%M}"
+    return f"{local.day} {month} {local.year}, {local:%H:%M}"

@@ -1,0 +1,141 @@
+"""The only module that talks to intake's MongoDB database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from digitalwell_intake.domain import ApplicationStatus, TimelineEntry, TimelineKind
+from digitalwell_shared.contracts import Decision, SupportGranted
+from digitalwell_shared.mongo import Database, Document, Session
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A key that at most one live application holds: a duplicate key or an Idempotency-Key."""
+
+    key: str
+    application_id: str
+    fingerprint: str
+    expires_at: datetime
+
+
+class ClaimTaken(Exception):  # noqa: N818 - a signal, not a failure
+    """Another application holds this claim and it has not expired."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class ApplicationStore:
+    """Applications with their timelines, and the claims that keep submissions single."""
+
+    def __init__(self, database: Database) -> None:
+        self._applications = database["applications"]
+        self._claims = database["claims"]
+
+    async def ensure_indexes(self) -> None:
+        """Indexes the queries need; safe to call on every start."""
+        # Claims are unique by _id; expired ones are only clean-up, the claim logic ignores them.
+        await self._claims.create_index("expires_at", expireAfterSeconds=0)
+
+    async def claim(self, claim: Claim, now: datetime, session: Session) -> None:
+        """Take ``claim`` for its application, or raise ClaimTaken if a live one holds it.
+
+        One upsert, so two submissions at the same moment cannot both take it: the filter
+        matches only an expired claim, and when a live one exists the upsert's insert of the
+        same _id fails on the unique _id index.
+        """
+        try:
+            await self._claims.update_one(
+                {"_id": claim.key, "expires_at": {"$lte": now}},
+                {
+                    "$set": {
+                        "application_id": claim.application_id,
+                        "fingerprint": claim.fingerprint,
+                        "expires_at": claim.expires_at,
+                    }
+                },
+                upsert=True,
+                session=session,
+            )
+        except DuplicateKeyError as taken:
+            raise ClaimTaken(claim.key) from taken
+
+    async def live_claim(self, key: str, now: datetime) -> Claim | None:
+        """The claim on ``key`` if it has not expired."""
+        found = await self._claims.find_one({"_id": key, "expires_at": {"$gt": now}})
+        if found is None:
+            return None
+        return Claim(
+            key=found["_id"],
+            application_id=found["application_id"],
+            fingerprint=found["fingerprint"],
+            expires_at=found["expires_at"],
+        )
+
+    async def insert(self, application: Document, session: Session) -> None:
+        """Store a new application; its first timeline entry is in ``application``."""
+        await self._applications.insert_one(application, session=session)
+
+    async def get(self, application_id: str, session: Session | None = None) -> Document | None:
+        """One application, with its timeline."""
+        return await self._applications.find_one({"_id": application_id}, session=session)
+
+    async def move(
+        self,
+        application_id: str,
+        *,
+        expected: ApplicationStatus,
+        status: ApplicationStatus,
+        entry: TimelineEntry,
+        session: Session,
+    ) -> None:
+        """Set the status and append ``entry``, if the status is still ``expected``.
+
+        In a transaction the status was read in the same snapshot, so the filter always
+        matches; it is there so that a write outside one cannot undo a concurrent move.
+        """
+        await self._applications.update_one(
+            {"_id": application_id, "status": expected.value},
+            {
+                "$set": {"status": status.value, "updated_at": entry.at},
+                "$push": {"timeline": timeline_document(entry)},
+            },
+            session=session,
+        )
+
+
+def timeline_document(entry: TimelineEntry) -> Document:
+    """A timeline entry as it is stored."""
+    document: Document = {"kind": entry.kind.value, "at": entry.at}
+    if entry.kind is TimelineKind.DECIDED:
+        document["decision"] = entry.decision.value if entry.decision else None
+        document["support_granted"] = [s.model_dump(mode="json") for s in entry.support_granted]
+        document["motivation"] = entry.motivation
+    if entry.kind is TimelineKind.WITHDRAWN:
+        document["reason"] = entry.reason
+    return document
+
+
+def timeline_entries(application: Document) -> list[TimelineEntry]:
+    """A stored application's timeline."""
+    return [_entry(document) for document in application.get("timeline", [])]
+
+
+def _entry(document: dict[str, Any]) -> TimelineEntry:
+    decision = document.get("decision")
+    return TimelineEntry(
+        kind=TimelineKind(document["kind"]),
+        at=document["at"],
+        decision=Decision(decision) if decision else None,
+        support_granted=tuple(
+            SupportGranted.model_validate(s) for s in document.get("support_granted", [])
+        ),
+        motivation=document.get("motivation", ""),
+        reason=document.get("reason", ""),
+    )

@@ -1,0 +1,72 @@
+"""What intake shows about an application: its public status, and the links handed to applicants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from digitalwell_intake.domain import public_timeline, withdraw_token
+from digitalwell_intake.models import ApplicationStatusView, GrantedSupport, TimelineItem
+from digitalwell_intake.store import timeline_entries
+from digitalwell_shared.contracts import Language
+from digitalwell_shared.mongo import Document
+
+
+@dataclass(frozen=True)
+class Links:
+    """Absolute URLs under the service's public base URL."""
+
+    base_url: str
+    withdraw_secret: str = field(repr=False)  # never in a log line or a traceback
+
+    def status_url(self, application_id: str) -> str:
+        """The application's status as JSON."""
+        return f"{self.base_url}/api/v1/applications/{application_id}"
+
+    def status_page_url(self, application_id: str) -> str:
+        """The application's status page for people."""
+        return f"{self.base_url}/applications/{application_id}"
+
+    def withdraw_url(self, application_id: str) -> str:
+        """Where the applicant POSTs a withdrawal; the token in it is the permission."""
+        query = urlencode({"token": withdraw_token(self.withdraw_secret, application_id)})
+        return f"{self.status_url(application_id)}/withdraw?{query}"
+
+    def withdraw_page_url(self, application_id: str, language: Language) -> str:
+        """The page where a person confirms a withdrawal: the link for a receipt e-mail."""
+        token = withdraw_token(self.withdraw_secret, application_id)
+        query = urlencode({"token": token, "lang": language.value})
+        return f"{self.base_url}/applications/{application_id}/withdraw?{query}"
+
+
+def applicant_language(application: Document) -> Language:
+    """The language the applicant asked to be written to in."""
+    return Language(application["application"]["contact"]["language"])
+
+
+def status_view(application: Document, links: Links) -> ApplicationStatusView:
+    """The application's status and timeline, as anyone with its id may see them."""
+    return ApplicationStatusView(
+        id=application["_id"],
+        status=application["status"],
+        title=application["application"]["title"],
+        organisation_name=application["application"]["organisation"]["name"],
+        submitted_at=application["submitted_at"],
+        updated_at=application["updated_at"],
+        status_page_url=links.status_page_url(application["_id"]),
+        timeline=[
+            TimelineItem(
+                kind=entry.kind,
+                at=entry.at,
+                decision=entry.decision,
+                support_granted=[
+                    GrantedSupport(kind=support.kind, note=support.note)
+                    for support in entry.support_granted
+                ]
+                if entry.decision is not None
+                else None,
+                motivation=entry.motivation if entry.decision is not None else None,
+            )
+            for entry in public_timeline(timeline_entries(application))
+        ],
+    )

@@ -19,6 +19,8 @@ _PERSONAL_KEYS = frozenset(
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Phone-like runs: an optional +, then 7+ digits with spaces or dashes between.
 _PHONE = re.compile(r"(?<![\w-])\+?\d[\d \-]{6,}\d(?![\w-])")
+# Capability tokens in URLs (withdrawal links): uvicorn's access log prints the query string.
+_TOKEN_PARAMETER = re.compile(r"([?&]token=)[^&\s\"']+")
 _REDACTED = "[redacted]"
 # Our own fields, whose digits and dashes would otherwise look like phone numbers.
 _SAFE_KEYS = frozenset(
@@ -28,7 +30,8 @@ _SAFE_KEYS = frozenset(
 
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
-        return _PHONE.sub(_REDACTED, _EMAIL.sub(_REDACTED, value))
+        scrubbed = _PHONE.sub(_REDACTED, _EMAIL.sub(_REDACTED, value))
+        return _TOKEN_PARAMETER.sub(rf"\1{_REDACTED}", scrubbed)
     if isinstance(value, Mapping):
         return {
             key: _REDACTED if str(key).lower() in _PERSONAL_KEYS else _scrub(item)

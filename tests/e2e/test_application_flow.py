@@ -1,0 +1,106 @@
+"""End to end: the four services as processes; an applicant submits, council opens a case,
+the applicant gets a receipt, and the status URL answers."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from digitalwell_devstack.console import Console
+from digitalwell_devstack.ports import free_port
+from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from tests.support.mail import MailSinkClient, sent_to
+from tests.support.waiting import until_true
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+async def stack() -> AsyncIterator[Stack]:
+    output = io.StringIO()
+    services = [
+        ServiceSpec(spec.name, spec.module, free_port("127.0.0.1"), spec.sends_mail)
+        for spec in DEFAULT_SERVICES
+    ]
+    system = Stack(ports=StackPorts.free(), services=services, console=Console(output))
+    try:
+        async with system:
+            yield system
+    finally:
+        # Shown by pytest only when a test fails: the services' own account of what happened.
+        print(output.getvalue()[-20000:])  # noqa: T201
+
+
+def _application(email: str) -> dict[str, object]:
+    return {
+        "organisation": {"name": "Omsorgsteknik AB", "org_number": "556036-0793"},
+        "contact": {
+            "name": "Åsa Öberg",
+            "email": email,
+            "phone": "070-123 45 67",
+            "language": "sv",
+        },
+        "title": f"Läkemedelsdosett {uuid.uuid4().hex[:6]}",
+        "summary": "En uppkopplad dosett som påminner och larmar anhöriga.",
+        "need": "Äldre som bor hemma glömmer sina läkemedel.",
+        "target_groups": ["äldre i ordinärt boende"],
+        "stage": "prototype",
+        "business_model": "Abonnemang per brukare och månad.",
+        "public_sector_partners": ["Region Värmland"],
+        "support_requested": ["innovation_forum", "coaching"],
+        "consent": True,
+    }
+
+
+async def test_a_submitted_application_opens_a_case_and_sends_a_receipt(stack: Stack) -> None:
+    email = f"asa.{uuid.uuid4().hex[:8]}@example.org"
+    mail = MailSinkClient("127.0.0.1", stack.ports.smtp, stack.mail_ui_url)
+
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as http:
+        submitted = await http.post(
+            f"{stack.service_url('intake')}/api/v1/applications", json=_application(email)
+        )
+        assert submitted.status_code == 201, submitted.text
+        application_id = submitted.json()["id"]
+        status_url = submitted.json()["status_url"]
+
+        cases_url = f"{stack.service_url('council')}/api/v1/cases"
+
+        async def case_opened() -> bool:
+            found = await http.get(cases_url, params={"application_id": application_id})
+            return len(found.json()["cases"]) == 1
+
+        await until_true(case_opened, seconds=60)
+        receipt = await mail.wait_for_message(sent_to(email), query=f"to:{email}", timeout=60)
+        status = await http.get(status_url)
+
+    (case,) = (await _cases(cases_url, application_id))["cases"]
+    assert case["status"] == "new"
+    assert application_id in receipt["Text"]
+    assert receipt["Subject"].startswith("Vi har tagit emot din ansökan")
+    assert status.status_code == 200
+    assert status.json()["status"] == "submitted"
+
+
+async def _cases(url: str, application_id: str) -> dict[str, list[dict[str, object]]]:
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as http:
+        response = await http.get(url, params={"application_id": application_id})
+    result: dict[str, list[dict[str, object]]] = response.json()
+    return result
+
+
+async def test_every_service_is_ready_and_serves_metrics_and_asyncapi(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as http:
+        for spec in stack.services:
+            base = stack.service_url(spec.name)
+            ready = await http.get(f"{base}/readyz")
+            metrics = await http.get(f"{base}/metrics")
+            asyncapi = await http.get(f"{base}/asyncapi.json")
+
+            assert ready.json() == {"status": "ready", "checks": {"broker": True, "database": True}}
+            assert metrics.status_code == 200
+            assert asyncapi.json()["asyncapi"] == "3.0.0"

@@ -22,9 +22,15 @@ class CaseStore:
         await self._cases.create_index("application_id", unique=True)
         await self._cases.create_index([("status", ASCENDING), ("opened_at", ASCENDING)])
 
-    async def insert(self, case: Document, session: Session) -> None:
-        """Store a new case."""
-        await self._cases.insert_one(case, session=session)
+    async def insert_unless_exists(self, case: Document, session: Session) -> bool:
+        """Store a new case unless its application has one; True if it was stored."""
+        result = await self._cases.update_one(
+            {"application_id": case["application_id"]},
+            {"$setOnInsert": case},
+            upsert=True,
+            session=session,
+        )
+        return result.upserted_id is not None
 
     async def by_application(
         self, application_id: str, session: Session | None = None

@@ -15,10 +15,8 @@ log = get_logger(__name__)
 
 async def open_case(store: CaseStore, event: ApplicationSubmitted, session: Session) -> None:
     """Open a new case holding the whole application, unless the application has one."""
-    if await store.by_application(event.application_id, session) is not None:
-        return
     now = datetime.now(UTC)
-    await store.insert(
+    opened = await store.insert_unless_exists(
         {
             "_id": f"case-{event.application_id}",
             "application_id": event.application_id,
@@ -31,7 +29,7 @@ async def open_case(store: CaseStore, event: ApplicationSubmitted, session: Sess
         },
         session,
     )
-    log.info("case opened")
+    log.info("case opened" if opened else "case exists already")
 
 
 async def withdraw_case(store: CaseStore, event: ApplicationWithdrawn, session: Session) -> None:

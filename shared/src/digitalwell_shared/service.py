@@ -7,6 +7,7 @@ and on shutdown lets in-flight work finish before it closes anything.
 
 from __future__ import annotations
 
+import html
 import inspect
 import logging
 import socket
@@ -238,7 +239,38 @@ def create_http_app(
     for router in routers:
         app.include_router(router)
     app.include_router(_operations_router(runtime, title=title, description=description))
+    if not any(getattr(route, "path", None) == "/" for route in app.routes):
+        app.add_api_route(
+            "/",
+            _landing_page(title, description),
+            response_class=HTMLResponse,
+            include_in_schema=False,
+        )
     return app
+
+
+def _landing_page(title: str, description: str) -> Callable[[], Awaitable[str]]:
+    """A page for a service that has no pages of its own yet, so its address answers."""
+    links = "".join(
+        f'<li><a href="{path}">{label}</a></li>'
+        for path, label in (
+            ("/docs", "HTTP API"),
+            ("/asyncapi", "Events (AsyncAPI)"),
+            ("/readyz", "Readiness"),
+            ("/metrics", "Metrics"),
+        )
+    )
+    page = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
+        '</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;'
+        f'margin:2rem auto;line-height:1.5"><h1>{html.escape(title)}</h1>'
+        f"<p>{html.escape(description)}</p><ul>{links}</ul></body></html>"
+    )
+
+    async def landing() -> str:
+        return page
+
+    return landing
 
 
 def _operations_router(runtime: Runtime, *, title: str, description: str) -> APIRouter:

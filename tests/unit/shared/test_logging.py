@@ -69,7 +69,9 @@ def test_standard_library_records_go_through_the_same_processors(json_logs) -> N
 
 def test_capability_tokens_in_urls_are_redacted(json_logs) -> None:
     read_lines = json_logs()
-    logging.getLogger("uvicorn.access").info('"GET /applications/app_1/withdraw?token=s3cr3t&x=1"')
+    logging.getLogger("digitalwell.test.access").warning(
+        '"GET /applications/app_1/withdraw?token=s3cr3t&x=1"'
+    )
 
     (line,) = read_lines()
     assert "s3cr3t" not in line["event"]

@@ -6,6 +6,8 @@ import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from digitalwell_shared.service import port_is_free
+
 
 class PortInUseError(Exception):
     """A port the system needs is taken; the message is the one line to show."""
@@ -32,21 +34,6 @@ def port_from_env(environ: Mapping[str, str], env_var: str, default: int) -> int
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:  # noqa: PLR2004 -- the TCP port range
         raise PortSettingError(f"{env_var} must be a port number from 1 to 65535, not {raw!r}")
     return int(raw)
-
-
-def port_is_free(host: str, port: int) -> bool:
-    """Nothing listens on ``host:port``.
-
-    SO_REUSEADDR as the servers themselves set it: connections of a just-stopped run lingering
-    in TIME_WAIT do not make the port taken, a listener does.
-    """
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True
 
 
 def ensure_free(host: str, bindings: Iterable[Binding]) -> None:

@@ -309,7 +309,11 @@ def _operations_router(runtime: Runtime, *, title: str, description: str) -> API
 
 
 def port_is_free(host: str, port: int) -> bool:
-    """True when nothing listens on ``host:port``."""
+    """True when nothing listens on ``host:port``.
+
+    SO_REUSEADDR as the servers themselves set it: connections of a just-stopped run lingering
+    in TIME_WAIT do not make the port taken, a listener does.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:

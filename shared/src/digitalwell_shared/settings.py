@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogFormat = Literal["auto", "json", "console"]
+DEV_LINK_SECRET = "dev-only-link-secret-not-for-production"  # noqa: S105 - refused in production
+MIN_SECRET_LENGTH = 32
 
 
 class ServiceSettings(BaseSettings):
@@ -48,6 +50,28 @@ class ServiceSettings(BaseSettings):
     shutdown_grace_seconds: float = Field(
         10, ge=0, description="time to finish in-flight work on SIGTERM"
     )
+
+    link_secret: SecretStr = Field(
+        SecretStr(DEV_LINK_SECRET),
+        description=(
+            "key that signs links sent to people (withdraw, unsubscribe, cancel a booking); "
+            "the same random value of 32+ characters in every service"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults_in_production(self) -> Self:
+        if self.environment != "production":
+            return self
+        secret = self.link_secret.get_secret_value()
+        if secret == DEV_LINK_SECRET or len(secret) < MIN_SECRET_LENGTH:
+            # Anyone who knows the dev secret could withdraw any application.
+            prefix = str(self.model_config.get("env_prefix", ""))
+            raise ValueError(
+                f"{prefix}LINK_SECRET must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters in production"
+            )
+        return self
 
     @property
     def base_url(self) -> str:

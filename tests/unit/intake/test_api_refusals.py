@@ -13,7 +13,8 @@ import pytest
 
 from digitalwell_intake.app import create_app
 from digitalwell_intake.domain import new_application_id, withdraw_token
-from digitalwell_intake.settings import DEV_WITHDRAW_SECRET, Settings
+from digitalwell_intake.settings import Settings
+from digitalwell_shared.settings import DEV_LINK_SECRET
 from tests.support.intake import application_body
 
 
@@ -74,7 +75,7 @@ async def test_an_id_that_cannot_be_an_application_is_a_404(
 
 async def test_a_withdrawal_without_the_right_token_is_a_403(client: httpx.AsyncClient) -> None:
     application_id = new_application_id()
-    others = withdraw_token(DEV_WITHDRAW_SECRET, new_application_id())
+    others = withdraw_token(DEV_LINK_SECRET, new_application_id())
 
     wrong = await client.post(
         f"/api/v1/applications/{application_id}/withdraw", params={"token": others}, json={}
@@ -89,7 +90,7 @@ async def test_a_withdrawal_without_the_right_token_is_a_403(client: httpx.Async
 
 async def test_a_withdrawal_reason_has_a_limit(client: httpx.AsyncClient) -> None:
     application_id = new_application_id()
-    token = withdraw_token(DEV_WITHDRAW_SECRET, application_id)
+    token = withdraw_token(DEV_LINK_SECRET, application_id)
 
     response = await client.post(
         f"/api/v1/applications/{application_id}/withdraw",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from digitalwell_intake.settings import DEV_WITHDRAW_SECRET, Settings
+from digitalwell_intake.settings import Settings
+from digitalwell_shared.settings import DEV_LINK_SECRET
 
 STRONG = "k3PqL9vX2mN8rT5wY7zA1bC4dE6fG0hJ"
 
@@ -15,23 +16,23 @@ def test_the_defaults_serve_a_developer() -> None:
 
     assert settings.http_port == 8000
     assert settings.mongodb_database == "digitalwell_intake"
-    assert settings.withdraw_secret.get_secret_value() == DEV_WITHDRAW_SECRET
+    assert settings.link_secret.get_secret_value() == DEV_LINK_SECRET
     assert settings.duplicate_window_seconds == 600
 
 
 def test_settings_come_from_intake_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTAKE_HTTP_PORT", "9100")
-    monkeypatch.setenv("INTAKE_WITHDRAW_SECRET", STRONG)
+    monkeypatch.setenv("INTAKE_LINK_SECRET", STRONG)
 
     settings = Settings()
 
     assert settings.http_port == 9100
-    assert settings.withdraw_secret.get_secret_value() == STRONG
+    assert settings.link_secret.get_secret_value() == STRONG
     assert STRONG not in repr(settings)
 
 
 def test_production_refuses_the_dev_secret() -> None:
-    with pytest.raises(ValidationError, match="INTAKE_WITHDRAW_SECRET"):
+    with pytest.raises(ValidationError, match="INTAKE_LINK_SECRET"):
         Settings(environment="production", public_base_url="https://ansok.example.se")
 
 
@@ -40,20 +41,20 @@ def test_production_refuses_a_short_secret() -> None:
         Settings(
             environment="production",
             public_base_url="https://ansok.example.se",
-            withdraw_secret="short",
+            link_secret="short",
         )
 
 
 def test_production_needs_a_public_base_url() -> None:
     with pytest.raises(ValidationError, match="INTAKE_PUBLIC_BASE_URL"):
-        Settings(environment="production", withdraw_secret=STRONG)
+        Settings(environment="production", link_secret=STRONG)
 
 
 def test_production_with_a_secret_and_an_address_starts() -> None:
     settings = Settings(
         environment="production",
         public_base_url="https://ansok.example.se/",
-        withdraw_secret=STRONG,
+        link_secret=STRONG,
     )
 
     assert settings.base_url == "https://ansok.example.se"

@@ -159,7 +159,7 @@ def create_api_router(
         withdrawal: Annotated[WithdrawRequest | None, Body()] = None,
     ) -> ApplicationStatusView:
         # The token first: without it, nobody learns whether an id exists.
-        if not withdraw_token_is_valid(links.withdraw_secret, application_id, token):
+        if not withdraw_token_is_valid(links.link_secret, application_id, token):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, "The withdrawal token is not valid for this application"
             )

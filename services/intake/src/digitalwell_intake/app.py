@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     store = ApplicationStore(runtime.database)
     runtime.startup_hooks.append(store.ensure_indexes)
     register_handlers(runtime, store)
-    links = Links(settings.base_url, settings.withdraw_secret.get_secret_value())
+    links = Links(settings.base_url, settings.link_secret.get_secret_value())
     policy = SubmissionPolicy(
         duplicate_window=timedelta(seconds=settings.duplicate_window_seconds),
         idempotency_key_lifetime=timedelta(seconds=settings.idempotency_key_seconds),

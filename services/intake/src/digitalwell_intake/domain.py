@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import json
 import re
 import secrets
@@ -17,6 +16,7 @@ from typing import Any
 import phonenumbers
 
 from digitalwell_shared.contracts import Decision, SupportGranted
+from digitalwell_shared.links import link_token, link_token_is_valid
 
 
 class InvalidValue(ValueError):  # noqa: N818 - reads as the domain says it
@@ -209,22 +209,15 @@ def public_timeline(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
 
 # --- Withdrawal tokens ------------------------------------------------------------------------
 
-_TOKEN_PURPOSE = b"digitalwell-intake:withdraw:v1:"
+WITHDRAW = "withdraw"
+"""The purpose of a withdrawal link's token; notify signs the same link in the receipt."""
 
 
 def withdraw_token(secret: str, application_id: str) -> str:
-    """The token that lets its holder withdraw one application: HMAC-SHA256, base64url.
-
-    It does not expire: an applicant may withdraw until the council decides, and the decision
-    ends what the token can do.
-    """
-    digest = hmac.new(
-        secret.encode(), _TOKEN_PURPOSE + application_id.encode(), hashlib.sha256
-    ).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    """The token that lets its holder withdraw one application (until it is decided)."""
+    return link_token(secret, WITHDRAW, application_id)
 
 
 def withdraw_token_is_valid(secret: str, application_id: str, token: str) -> bool:
     """True when ``token`` is the withdrawal token of ``application_id``; constant time."""
-    # Bytes, because compare_digest refuses str with characters outside ASCII.
-    return hmac.compare_digest(withdraw_token(secret, application_id).encode(), token.encode())
+    return link_token_is_valid(secret, WITHDRAW, application_id, token)

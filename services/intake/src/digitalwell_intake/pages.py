@@ -152,7 +152,7 @@ class _Pages:
                 request, application_id, token, lang, reason=reason, error="error_too_long"
             )
         language = language_of(lang)
-        if not withdraw_token_is_valid(self._links.withdraw_secret, application_id, token):
+        if not withdraw_token_is_valid(self._links.link_secret, application_id, token):
             return self._bad_link(request, language)
         try:
             await usecases.withdraw_application(
@@ -178,7 +178,7 @@ class _Pages:
         error: str | None = None,
     ) -> Response:
         # The token first: without it, nobody learns whether an id exists.
-        if not withdraw_token_is_valid(self._links.withdraw_secret, application_id, token):
+        if not withdraw_token_is_valid(self._links.link_secret, application_id, token):
             return self._bad_link(request, language_of(lang))
         application = await self._find(application_id)
         if application is None:

@@ -17,7 +17,7 @@ class Links:
     """Absolute URLs under the service's public base URL."""
 
     base_url: str
-    withdraw_secret: str = field(repr=False)  # never in a log line or a traceback
+    link_secret: str = field(repr=False)  # never in a log line or a traceback
 
     def status_url(self, application_id: str) -> str:
         """The application's status as JSON."""
@@ -29,12 +29,12 @@ class Links:
 
     def withdraw_url(self, application_id: str) -> str:
         """Where the applicant POSTs a withdrawal; the token in it is the permission."""
-        query = urlencode({"token": withdraw_token(self.withdraw_secret, application_id)})
+        query = urlencode({"token": withdraw_token(self.link_secret, application_id)})
         return f"{self.status_url(application_id)}/withdraw?{query}"
 
     def withdraw_page_url(self, application_id: str, language: Language) -> str:
         """The page where a person confirms a withdrawal: the link for a receipt e-mail."""
-        token = withdraw_token(self.withdraw_secret, application_id)
+        token = withdraw_token(self.link_secret, application_id)
         query = urlencode({"token": token, "lang": language.value})
         return f"{self.base_url}/applications/{application_id}/withdraw?{query}"
 

@@ -1,0 +1,40 @@
+"""Signed links: a token opens one purpose on one subject, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from digitalwell_shared.links import link_token, link_token_is_valid
+from digitalwell_shared.settings import ServiceSettings
+
+SECRET = "k3PqL9vX2mN8rT5wY7zA1bC4dE6fG0hJ"
+
+
+def test_a_token_opens_its_purpose_on_its_subject() -> None:
+    token = link_token(SECRET, "withdraw", "app_1")
+
+    assert link_token_is_valid(SECRET, "withdraw", "app_1", token)
+
+
+@pytest.mark.parametrize(
+    ("secret", "purpose", "subject"),
+    [
+        ("another-secret-of-thirty-two-chars!", "withdraw", "app_1"),
+        (SECRET, "unsubscribe", "app_1"),
+        (SECRET, "withdraw", "app_2"),
+    ],
+)
+def test_a_token_opens_nothing_else(secret: str, purpose: str, subject: str) -> None:
+    token = link_token(SECRET, "withdraw", "app_1")
+
+    assert not link_token_is_valid(secret, purpose, subject, token)
+
+
+def test_a_token_with_characters_outside_ascii_is_refused_not_an_error() -> None:
+    assert not link_token_is_valid(SECRET, "withdraw", "app_1", "åäö")
+
+
+def test_production_refuses_the_development_link_secret() -> None:
+    with pytest.raises(ValidationError, match="LINK_SECRET must be set"):
+        ServiceSettings(mongodb_database="x", http_port=1, environment="production")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from urllib.parse import urlencode
 
 _VERSION = b"digitalwell-link:v1:"
 
@@ -28,3 +29,40 @@ def link_token_is_valid(secret: str, purpose: str, subject: str, token: str) -> 
     """True when ``token`` is the token of ``purpose`` on ``subject``; constant time."""
     # Bytes, because compare_digest refuses str with characters outside ASCII.
     return hmac.compare_digest(link_token(secret, purpose, subject).encode(), token.encode())
+
+
+# The links one service writes and another answers. Keeping purpose and path together here
+# means the writer and the reader cannot drift apart.
+WITHDRAW_APPLICATION = "withdraw"
+CANCEL_BOOKING = "cancel-booking"
+ACCEPT_SEAT = "accept-seat"
+UNSUBSCRIBE = "unsubscribe"
+
+
+def _url(base_url: str, path: str, token: str, language: str | None = None) -> str:
+    query = {"token": token} | ({"lang": language} if language else {})
+    return f"{base_url.rstrip('/')}{path}?{urlencode(query)}"
+
+
+def withdraw_application_url(
+    intake_url: str, secret: str, application_id: str, language: str | None = None
+) -> str:
+    """Intake's page where the applicant confirms withdrawing their application."""
+    token = link_token(secret, WITHDRAW_APPLICATION, application_id)
+    return _url(intake_url, f"/applications/{application_id}/withdraw", token, language)
+
+
+def cancel_booking_url(
+    forum_url: str, secret: str, booking_id: str, language: str | None = None
+) -> str:
+    """Forum's page where an attendee cancels a booking, or declines a seat offered."""
+    token = link_token(secret, CANCEL_BOOKING, booking_id)
+    return _url(forum_url, f"/bookings/{booking_id}/cancel", token, language)
+
+
+def accept_seat_url(
+    forum_url: str, secret: str, booking_id: str, language: str | None = None
+) -> str:
+    """Forum's page where a person on the waitlist takes the seat offered to them."""
+    token = link_token(secret, ACCEPT_SEAT, booking_id)
+    return _url(forum_url, f"/bookings/{booking_id}/accept", token, language)

@@ -16,7 +16,7 @@ from typing import Any
 import phonenumbers
 
 from digitalwell_shared.contracts import Decision, SupportGranted
-from digitalwell_shared.links import link_token, link_token_is_valid
+from digitalwell_shared.links import WITHDRAW_APPLICATION, link_token, link_token_is_valid
 
 
 class InvalidValue(ValueError):  # noqa: N818 - reads as the domain says it
@@ -209,15 +209,12 @@ def public_timeline(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
 
 # --- Withdrawal tokens ------------------------------------------------------------------------
 
-WITHDRAW = "withdraw"
-"""The purpose of a withdrawal link's token; notify signs the same link in the receipt."""
-
 
 def withdraw_token(secret: str, application_id: str) -> str:
     """The token that lets its holder withdraw one application (until it is decided)."""
-    return link_token(secret, WITHDRAW, application_id)
+    return link_token(secret, WITHDRAW_APPLICATION, application_id)
 
 
 def withdraw_token_is_valid(secret: str, application_id: str, token: str) -> bool:
     """True when ``token`` is the withdrawal token of ``application_id``; constant time."""
-    return link_token_is_valid(secret, WITHDRAW, application_id, token)
+    return link_token_is_valid(secret, WITHDRAW_APPLICATION, application_id, token)

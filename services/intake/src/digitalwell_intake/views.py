@@ -9,6 +9,7 @@ from digitalwell_intake.domain import public_timeline, withdraw_token
 from digitalwell_intake.models import ApplicationStatusView, GrantedSupport, TimelineItem
 from digitalwell_intake.store import timeline_entries
 from digitalwell_shared.contracts import Language
+from digitalwell_shared.links import withdraw_application_url
 from digitalwell_shared.mongo import Document
 
 
@@ -34,9 +35,9 @@ class Links:
 
     def withdraw_page_url(self, application_id: str, language: Language) -> str:
         """The page where a person confirms a withdrawal: the link for a receipt e-mail."""
-        token = withdraw_token(self.link_secret, application_id)
-        query = urlencode({"token": token, "lang": language.value})
-        return f"{self.base_url}/applications/{application_id}/withdraw?{query}"
+        return withdraw_application_url(
+            self.base_url, self.link_secret, application_id, language.value
+        )
 
 
 def applicant_language(application: Document) -> Language:

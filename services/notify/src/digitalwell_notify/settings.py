@@ -26,6 +26,18 @@ class Settings(ServiceSettings):
     smtp_username: str = Field("", description="SMTP user; empty means no authentication")
     smtp_password: str = Field("", description="SMTP password")
     smtp_timeout_seconds: float = Field(30, gt=0, description="time allowed for one SMTP exchange")
+    fallback_smtp_host: str = Field(
+        "", description="a second SMTP relay that takes over while the first keeps failing"
+    )
+    fallback_smtp_port: int = Field(587, description="port of the second relay")
+    fallback_smtp_security: Literal["none", "starttls", "tls"] = Field(
+        "starttls", description="TLS mode of the second relay"
+    )
+    fallback_smtp_username: str = Field("", description="user on the second relay")
+    fallback_smtp_password: str = Field("", description="password on the second relay")
+    fallback_after_failures: int = Field(
+        3, ge=1, description="consecutive temporary failures of the first relay before the second"
+    )
     mail_from: str = Field(
         "DigitalWell <noreply@digitalwell.example>", description="the From header of every e-mail"
     )
@@ -39,5 +51,15 @@ class Settings(ServiceSettings):
         86400, gt=0, description="how long temporary failures are retried before giving up"
     )
     intake_url: str = Field(
-        "http://127.0.0.1:8000", description="public URL of intake, for links to the status page"
+        "http://127.0.0.1:8000", description="public URL of intake, for status and withdraw links"
+    )
+    forum_url: str = Field(
+        "http://127.0.0.1:8002", description="public URL of forum, for booking links"
+    )
+    staff_pages_enabled: bool = Field(
+        False,
+        description=(
+            "serve the delivery log and resend to staff; off until staff sign-in exists, "
+            "because the log holds recipients' addresses"
+        ),
     )

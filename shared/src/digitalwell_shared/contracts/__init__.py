@@ -12,20 +12,33 @@ from digitalwell_shared.contracts.common import (
 )
 from digitalwell_shared.contracts.council import Decision, GrantDecided, SupportGranted
 from digitalwell_shared.contracts.forum import (
+    CancellationReason,
     ForumBooked,
     ForumBookingCancelled,
+    ForumBookingWaitlisted,
+    ForumReminderDue,
+    ForumSeatOffered,
+    ForumSessionCancelled,
     ForumSessionScheduled,
     SessionKind,
+    SessionSummary,
 )
 from digitalwell_shared.contracts.intake import ApplicationSubmitted, ApplicationWithdrawn, Stage
+from digitalwell_shared.contracts.notify import EmailFailed, EmailSent
 
 ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     ApplicationSubmitted,
     ApplicationWithdrawn,
     GrantDecided,
     ForumSessionScheduled,
+    ForumSessionCancelled,
     ForumBooked,
+    ForumBookingWaitlisted,
+    ForumSeatOffered,
     ForumBookingCancelled,
+    ForumReminderDue,
+    EmailSent,
+    EmailFailed,
 )
 
 DLQ_SUFFIX = ".dlq"
@@ -46,16 +59,24 @@ __all__ = [
     "ApplicationSubmitted",
     "ApplicationWithdrawn",
     "Attendee",
+    "CancellationReason",
     "Contact",
     "Decision",
+    "EmailFailed",
+    "EmailSent",
     "ForumBooked",
     "ForumBookingCancelled",
+    "ForumBookingWaitlisted",
+    "ForumReminderDue",
+    "ForumSeatOffered",
+    "ForumSessionCancelled",
     "ForumSessionScheduled",
     "GrantDecided",
     "IntegrationEvent",
     "Language",
     "Organisation",
     "SessionKind",
+    "SessionSummary",
     "Stage",
     "SupportGranted",
     "SupportKind",

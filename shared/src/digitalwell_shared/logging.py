@@ -28,10 +28,15 @@ _SAFE_KEYS = frozenset(
 )
 
 
+def redact_text(text: str) -> str:
+    """``text`` without e-mail addresses, phone numbers or link tokens (for logs and events)."""
+    scrubbed = _PHONE.sub(_REDACTED, _EMAIL.sub(_REDACTED, text))
+    return _TOKEN_PARAMETER.sub(rf"\1{_REDACTED}", scrubbed)
+
+
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
-        scrubbed = _PHONE.sub(_REDACTED, _EMAIL.sub(_REDACTED, value))
-        return _TOKEN_PARAMETER.sub(rf"\1{_REDACTED}", scrubbed)
+        return redact_text(value)
     if isinstance(value, Mapping):
         return {
             key: _REDACTED if str(key).lower() in _PERSONAL_KEYS else _scrub(item)

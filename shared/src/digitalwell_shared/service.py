@@ -8,7 +8,6 @@ and on shutdown lets in-flight work finish before it closes anything.
 from __future__ import annotations
 
 import html
-import inspect
 import logging
 import socket
 import sys
@@ -20,6 +19,7 @@ from typing import Any, TypeVar
 
 import structlog
 import uvicorn
+from aiokafka import ConsumerRecord
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream import AckPolicy
@@ -41,8 +41,16 @@ from digitalwell_shared.settings import ServiceSettings
 log = get_logger(__name__)
 E = TypeVar("E", bound=IntegrationEvent)
 Effect = Callable[[E, Envelope, Session], Awaitable[None]]
-_POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
 CORRELATION_HEADER = "X-Correlation-ID"
+
+
+@dataclass(frozen=True)
+class _Consumption:
+    """What a service does with one topic's events."""
+
+    event_type: type[IntegrationEvent]
+    effect: Effect[IntegrationEvent]
+    description: str
 
 
 @dataclass
@@ -59,6 +67,7 @@ class Runtime:
     relay: OutboxRelay
     registry: CollectorRegistry
     dead_letters: DeadLetterPolicy
+    effects: dict[str, _Consumption] = field(default_factory=dict)
     startup_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     shutdown_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Called after an event's effect committed, e.g. to wake a worker that acts on it.
@@ -74,7 +83,7 @@ class Runtime:
         return Inbox(self.mongo, self.database, consumer=self.name)
 
     def consume(self, event_type: type[E], *, description: str) -> Callable[[Effect[E]], Effect[E]]:
-        """Subscribe this service's consumer group to ``event_type``, with an effect run once.
+        """Have this service's consumer act on ``event_type``, with an effect run once per event.
 
         The decorated function is the effect: it gets the event, its envelope and
         a session, and whatever it writes with that session commits together
@@ -82,42 +91,51 @@ class Runtime:
         """
 
         def register(effect: Effect[E]) -> Effect[E]:
-            inbox = self.inbox()
-
-            async def handle(event: IntegrationEvent, message: KafkaMessage) -> None:
-                envelope = envelope_of(message)
-
-                async def apply(session: Session) -> None:
-                    await effect(event, envelope, session)  # type: ignore[arg-type]
-
-                if await inbox.handle_once(envelope, apply):
-                    self.relay.wake()  # the effect may have added to the outbox
-                    for callback in self.after_effect:
-                        callback()
-                else:
-                    log.info("event handled before; skipped")
-
-            # FastStream reads the body's type from the signature: give it the real event type.
-            handle.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-                [
-                    inspect.Parameter("event", _POSITIONAL, annotation=event_type),
-                    inspect.Parameter("message", _POSITIONAL, annotation=KafkaMessage),
-                ],
-                return_annotation=None,
-            )
-            handle.__name__ = effect.__name__
-            self.router.subscriber(
-                event_type.topic,
-                group_id=self.name,
-                # Commit only after the effect is stored: FastStream's default commits first.
-                ack_policy=AckPolicy.ACK,
-                auto_offset_reset="earliest",
-                title=f"{event_type.topic}:{self.name}",
-                description=description,
-            )(handle)
+            self.effects[event_type.topic] = _Consumption(event_type, effect, description)  # type: ignore[arg-type]
             return effect
 
         return register
+
+    def subscribe(self) -> None:
+        """Subscribe one consumer to every topic an effect was registered for.
+
+        One consumer, not one per topic: each member that joins a consumer group makes the
+        group rebalance, and a service that joined once per topic would take that many
+        rebalances to start.
+        """
+        if not self.effects:
+            return
+        inbox = self.inbox()
+        effects = dict(self.effects)
+
+        async def handle(message: KafkaMessage) -> None:
+            record: ConsumerRecord[bytes, bytes] = message.raw_message  # not a batch subscriber
+            consumption = effects[record.topic]
+            # A body that does not match its topic's model raises ValidationError: dead letter.
+            event = consumption.event_type.model_validate_json(message.body)
+            envelope = envelope_of(message)
+
+            async def apply(session: Session) -> None:
+                await consumption.effect(event, envelope, session)
+
+            if await inbox.handle_once(envelope, apply):
+                self.relay.wake()  # the effect may have added to the outbox
+                for callback in self.after_effect:
+                    callback()
+            else:
+                log.info("event handled before; skipped")
+
+        self.router.subscriber(
+            *effects,
+            group_id=self.name,
+            # Commit only after the effect is stored: FastStream's default commits first.
+            ack_policy=AckPolicy.ACK,
+            auto_offset_reset="earliest",
+            title=f"{self.name}:events",
+            description="; ".join(
+                f"{topic}: {consumption.description}" for topic, consumption in effects.items()
+            ),
+        )(handle)
 
     def envelope_for(self, event: IntegrationEvent, *, cause: Envelope | None = None) -> Envelope:
         """An envelope that continues the current request's or the causing event's correlation."""
@@ -212,6 +230,7 @@ def create_http_app(
     routers: Sequence[APIRouter] = (),
 ) -> FastAPI:
     """The service's FastAPI app: its routes plus /healthz, /readyz, /metrics and /asyncapi."""
+    runtime.subscribe()
     runtime.broker.include_router(runtime.router)
 
     @asynccontextmanager

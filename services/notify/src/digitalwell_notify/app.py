@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from fastapi import FastAPI
 
-from digitalwell_notify import usecases
+from digitalwell_notify.api import create_router
 from digitalwell_notify.domain import RetryPolicy
 from digitalwell_notify.handlers import register_handlers
 from digitalwell_notify.render import EmailTemplates
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.smtp import SmtpTransport
-from digitalwell_notify.store import EmailStore
+from digitalwell_notify.store import (
+    ApplicantStore,
+    EmailStore,
+    ParkedEventStore,
+    PreferenceStore,
+)
+from digitalwell_notify.usecases import Deliverer, EmailComposer, LinkSettings
 from digitalwell_notify.worker import DeliveryWorker
+from digitalwell_shared.contracts import EmailFailed, EmailSent
 from digitalwell_shared.service import create_http_app, create_runtime
 
 NAME = "notify"
@@ -22,30 +27,39 @@ NAME = "notify"
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the notify service; connections open when the app starts."""
     settings = settings or Settings()
-    runtime = create_runtime(NAME, settings)
-    store = EmailStore(runtime.database)
-    composer = usecases.EmailComposer(
-        store,
-        EmailTemplates(),
-        intake_url=settings.intake_url,
-        id_domain=settings.message_id_domain,
-    )
-    retry = RetryPolicy(
-        base_seconds=settings.retry_base_seconds,
-        max_interval_seconds=settings.retry_max_interval_seconds,
-        give_up_after_seconds=settings.retry_for_seconds,
-    )
-    worker = DeliveryWorker(
-        partial(
-            usecases.deliver_next,
-            store,
-            SmtpTransport(settings).send,
-            retry,
-            settings.mail_from,
+    runtime = create_runtime(NAME, settings, publishes=[EmailSent, EmailFailed])
+    emails = EmailStore(runtime.database)
+    preferences = PreferenceStore(runtime.database)
+    composer = EmailComposer(
+        emails,
+        applicants=ApplicantStore(runtime.database),
+        parked=ParkedEventStore(runtime.database),
+        preferences=preferences,
+        templates=EmailTemplates(
+            contact_email=settings.contact_email, directory=settings.templates_dir
         ),
-        concurrency=settings.send_concurrency,
+        links=LinkSettings(
+            intake_url=settings.intake_url,
+            forum_url=settings.forum_url,
+            notify_url=settings.base_url,
+            secret=settings.link_secret.get_secret_value(),
+            id_domain=settings.message_id_domain,
+        ),
     )
-    runtime.startup_hooks += [store.ensure_indexes, worker.start]
+    deliverer = Deliverer(
+        emails,
+        SmtpTransport(settings).send,
+        RetryPolicy(
+            base_seconds=settings.retry_base_seconds,
+            max_interval_seconds=settings.retry_max_interval_seconds,
+            give_up_after_seconds=settings.retry_for_seconds,
+        ),
+        mail_from=settings.mail_from,
+        source=runtime.source,
+        commit_with_events=runtime.commit_with_events,
+    )
+    worker = DeliveryWorker(deliverer.deliver_next, concurrency=settings.send_concurrency)
+    runtime.startup_hooks += [emails.ensure_indexes, worker.start]
     runtime.shutdown_hooks.append(worker.stop)
     runtime.after_effect.append(worker.wake)
     register_handlers(runtime, composer)
@@ -53,4 +67,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime,
         title="DigitalWell notify",
         description="Turns the system's events into e-mails and delivers each one once.",
+        routers=[create_router(settings, emails, preferences, wake=worker.wake)],
     )

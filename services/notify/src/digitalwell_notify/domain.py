@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from digitalwell_shared import links
+
 
 class DeliveryStatus(StrEnum):
     """Where an e-mail is on its way out."""
@@ -51,3 +53,15 @@ class RetryPolicy:
 def is_permanent_smtp_code(code: int) -> bool:
     """5xx replies are permanent (RFC 5321); 4xx and no reply at all are worth retrying."""
     return 500 <= code < 600  # noqa: PLR2004 - the RFC's code ranges
+
+
+def unsubscribe_url(notify_base_url: str, secret: str, email_id: str) -> str:
+    """The one-click unsubscribe link (RFC 8058) of one e-mail; notify itself answers it."""
+    # The token is base64url without padding, so it needs no escaping in a query.
+    token = links.link_token(secret, links.UNSUBSCRIBE, email_id)
+    return f"{notify_base_url.rstrip('/')}/unsubscribe/{email_id}?token={token}"
+
+
+def unsubscribe_token_is_valid(secret: str, email_id: str, token: str) -> bool:
+    """True when ``token`` is the unsubscribe token of e-mail ``email_id``."""
+    return links.link_token_is_valid(secret, links.UNSUBSCRIBE, email_id, token)

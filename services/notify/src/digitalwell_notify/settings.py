@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -38,6 +39,14 @@ class Settings(ServiceSettings):
     fallback_after_failures: int = Field(
         3, ge=1, description="consecutive temporary failures of the first relay before the second"
     )
+    templates_dir: Path | None = Field(
+        None,
+        description="a folder that replaces the built-in e-mail templates (same file names)",
+    )
+    contact_email: str = Field(
+        "kontakt@digitalwell.example",
+        description="where people write to the programme, e.g. to ask for reconsideration",
+    )
     mail_from: str = Field(
         "DigitalWell <noreply@digitalwell.example>", description="the From header of every e-mail"
     )
@@ -57,7 +66,7 @@ class Settings(ServiceSettings):
         "http://127.0.0.1:8002", description="public URL of forum, for booking links"
     )
     staff_pages_enabled: bool = Field(
-        False,
+        default=False,
         description=(
             "serve the delivery log and resend to staff; off until staff sign-in exists, "
             "because the log holds recipients' addresses"

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.policy import Policy
 from email.utils import format_datetime, formataddr
+from typing import Literal
 
 import aiosmtplib
 
 from digitalwell_notify.domain import is_permanent_smtp_code
 from digitalwell_notify.settings import Settings
+from digitalwell_shared.logging import get_logger
 from digitalwell_shared.mongo import Document
+
+log = get_logger(__name__)
 
 
 class DeliveryError(Exception):
@@ -31,30 +39,180 @@ def build_message(email: Document, mail_from: str) -> EmailMessage:
     # Tells auto-responders and vacation replies not to answer (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
     message["X-DigitalWell-Template"] = email["template"]
+    if email.get("unsubscribe_url"):
+        # RFC 8058 one-click: mail clients show an unsubscribe button that POSTs to the URL.
+        link = _ListUnsubscribe(_bracketed_url(email["unsubscribe_url"]))
+        message.set_raw(link.name, link)
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(email["text"])
     message.add_alternative(email["html"], subtype="html")
+    for attachment in email.get("attachments", []):
+        main_type, _, sub_type = attachment["content_type"].partition("/")
+        sub_type, _, parameters = sub_type.partition(";")
+        message.add_attachment(
+            bytes(attachment["data"]),
+            maintype=main_type,
+            subtype=sub_type.strip(),
+            filename=attachment["filename"],
+            params=dict(
+                part.strip().split("=", 1) for part in parameters.split(";") if "=" in part
+            ),
+        )
     return message
 
 
-class SmtpTransport:
-    """Sends messages to the configured SMTP relay."""
+class _ListUnsubscribe(str):
+    """The List-Unsubscribe header's value, written as it is, on one line.
 
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
+    The standard folding turns a long URL into RFC 2047 encoded words, which mail clients do not
+    read as a link; RFC 5322 allows lines of up to 998 characters, and a URL needs far fewer.
+    The e-mail generator writes any value with a ``name`` and a ``fold`` through ``fold``.
+    """
+
+    __slots__ = ()
+    name = "List-Unsubscribe"
+
+    def fold(self, *, policy: Policy) -> str:
+        """The header line, unfolded."""
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+def _bracketed_url(url: str) -> str:
+    """``<url>`` for a List-* header (RFC 2369), refusing what would break out of it."""
+    if any(character in url for character in "\r\n<> "):
+        raise ValueError("an unsubscribe URL must not hold spaces, line breaks or angle brackets")
+    return f"<{url}>"
+
+
+RETRY_PRIMARY_AFTER_SECONDS = 60.0
+"""While the second relay is in use, how long before a message tries the first again."""
+
+
+@dataclass(frozen=True)
+class Relay:
+    """One SMTP relay and how to reach it."""
+
+    name: str
+    host: str
+    port: int
+    security: Literal["none", "starttls", "tls"]
+    username: str
+    password: str = field(repr=False)
+
+
+class SmtpTransport:
+    """Sends messages to the first SMTP relay, or to the second while the first keeps failing.
+
+    After ``fallback_after_failures`` temporary failures of the first relay in a row, messages
+    go to the second. Every ``retry_primary_after`` seconds, and whenever the second fails, a
+    message tries the first again; the first success there makes it the relay again. A 5xx
+    reply is about the message or its recipient, not the relay: it neither counts as a failure
+    of the relay nor sends the message on to the other one.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        retry_primary_after: float = RETRY_PRIMARY_AFTER_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._primary = Relay(
+            "primary",
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_security,
+            settings.smtp_username,
+            settings.smtp_password,
+        )
+        self._fallback = (
+            Relay(
+                "fallback",
+                settings.fallback_smtp_host,
+                settings.fallback_smtp_port,
+                settings.fallback_smtp_security,
+                settings.fallback_smtp_username,
+                settings.fallback_smtp_password,
+            )
+            if settings.fallback_smtp_host
+            else None
+        )
+        self._switch_after = settings.fallback_after_failures
+        self._timeout = settings.smtp_timeout_seconds
+        self._retry_primary_after = retry_primary_after
+        self._clock = clock
+        self._primary_failures = 0
+        self._primary_failed_at = 0.0
+
+    @property
+    def on_fallback(self) -> bool:
+        """True while messages go to the second relay first."""
+        return self._fallback is not None and self._primary_failures >= self._switch_after
 
     async def send(self, message: EmailMessage) -> str:
-        """Send one message; return the server's reply or raise DeliveryError."""
-        settings = self._settings
+        """Send one message; return which relay took it and its reply, or raise DeliveryError."""
+        failures: list[str] = []
+        for relay in self._relays():
+            try:
+                reply = await self._send_via(relay, message)
+            except DeliveryError as error:
+                if error.permanent:
+                    self._answered(relay)
+                    raise DeliveryError(f"{relay.name}: {error}", permanent=True) from error
+                self._failed(relay)
+                failures.append(f"{relay.name}: {error}")
+                continue
+            self._answered(relay)
+            return f"{relay.name}: {reply}"
+        raise DeliveryError("; ".join(failures), permanent=False)
+
+    def _relays(self) -> Iterator[Relay]:
+        """The relays to try for one message, in order, decided as the tries go."""
+        if self._fallback is None:
+            yield self._primary
+            return
+        if self.on_fallback and self._clock() - self._primary_failed_at < self._retry_primary_after:
+            yield self._fallback
+            # The second failed too: perhaps the first is back.
+            yield self._primary
+            return
+        yield self._primary
+        if self.on_fallback:
+            # The first has just failed once too often, or again after a rest.
+            yield self._fallback
+
+    def _failed(self, relay: Relay) -> None:
+        if relay is not self._primary:
+            return
+        self._primary_failures += 1
+        self._primary_failed_at = self._clock()
+        if self._fallback is not None and self._primary_failures == self._switch_after:
+            log.warning(
+                "first SMTP relay keeps failing; sending through the second",
+                failures=self._primary_failures,
+                primary=f"{self._primary.host}:{self._primary.port}",
+                fallback=f"{self._fallback.host}:{self._fallback.port}",
+            )
+
+    def _answered(self, relay: Relay) -> None:
+        if relay is not self._primary:
+            return
+        if self.on_fallback:
+            log.info("first SMTP relay answers again; sending through it")
+        self._primary_failures = 0
+
+    async def _send_via(self, relay: Relay, message: EmailMessage) -> str:
+        """Send through one relay; return its reply or raise DeliveryError."""
         try:
             _refused, reply = await aiosmtplib.send(
                 message,
-                hostname=settings.smtp_host,
-                port=settings.smtp_port,
-                username=settings.smtp_username or None,
-                password=settings.smtp_password or None,
-                use_tls=settings.smtp_security == "tls",
-                start_tls=settings.smtp_security == "starttls",
-                timeout=settings.smtp_timeout_seconds,
+                hostname=relay.host,
+                port=relay.port,
+                username=relay.username or None,
+                password=relay.password or None,
+                use_tls=relay.security == "tls",
+                start_tls=relay.security == "starttls",
+                timeout=self._timeout,
             )
         except aiosmtplib.SMTPRecipientsRefused as refused:
             codes = [error.code for error in refused.recipients]
@@ -70,4 +228,5 @@ class SmtpTransport:
             raise DeliveryError(
                 f"{type(unreachable).__name__}: {unreachable}", permanent=False
             ) from unreachable
-        return reply
+        # aiosmtplib raises on anything but 250 after DATA, and returns only the text.
+        return f"250 {reply}"

@@ -2,13 +2,60 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
 from digitalwell_notify.domain import DeliveryStatus
 from digitalwell_shared.mongo import Database, Document, Session
+
+
+class ApplicantStore:
+    """notify's own view of applicants, from ApplicationSubmitted: whom to write to, and how."""
+
+    def __init__(self, database: Database) -> None:
+        self._applicants = database["applicants"]
+
+    async def remember(self, applicant: Document, session: Session) -> None:
+        """Keep what later letters about the application need (first submission wins)."""
+        await self._applicants.update_one(
+            {"_id": applicant["_id"]}, {"$setOnInsert": applicant}, upsert=True, session=session
+        )
+
+    async def get(self, application_id: str, session: Session | None = None) -> Document | None:
+        """The applicant of an application, if notify has seen it submitted."""
+        return await self._applicants.find_one({"_id": application_id}, session=session)
+
+
+class ParkedEventStore:
+    """Events that arrived before what they refer to, kept until it arrives.
+
+    Topics are not ordered against each other: after an outage notify may read a decision
+    before the submission it decides. The decision waits here instead of failing.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._parked = database["parked_events"]
+
+    async def park(self, parked: Document, session: Session) -> None:
+        """Keep an event (its id is ``_id``) until ``parked["application_id"]`` is known."""
+        await self._parked.update_one(
+            {"_id": parked["_id"]}, {"$setOnInsert": parked}, upsert=True, session=session
+        )
+
+    async def take(self, application_id: str, session: Session) -> list[Document]:
+        """Remove and return the events waiting for an application, oldest first."""
+        waiting = [
+            parked
+            async for parked in self._parked.find(
+                {"application_id": application_id}, session=session
+            ).sort("parked_at", ASCENDING)
+        ]
+        if waiting:
+            await self._parked.delete_many({"application_id": application_id}, session=session)
+        return waiting
 
 
 class EmailStore:
@@ -57,6 +104,7 @@ class EmailStore:
         *,
         status: DeliveryStatus,
         next_attempt_at: datetime | None = None,
+        session: Session | None = None,
     ) -> None:
         """Log one attempt and the e-mail's new status; release the claim."""
         update: dict[str, Any] = {
@@ -67,7 +115,7 @@ class EmailStore:
             update["$set"]["next_attempt_at"] = next_attempt_at
         if status is DeliveryStatus.SENT:
             update["$set"]["sent_at"] = attempt["at"]
-        await self._emails.update_one({"_id": key}, update)
+        await self._emails.update_one({"_id": key}, update, session=session)
 
     async def list(
         self,
@@ -75,6 +123,7 @@ class EmailStore:
         application_id: str | None = None,
         recipient: str | None = None,
         status: DeliveryStatus | None = None,
+        template: str | None = None,
         limit: int = 100,
     ) -> list[Document]:
         """The delivery log, newest first, filtered."""
@@ -85,5 +134,86 @@ class EmailStore:
             query["recipient"] = recipient.strip().lower()
         if status is not None:
             query["status"] = status.value
+        if template:
+            query["template"] = template
         cursor = self._emails.find(query).sort("created_at", DESCENDING).limit(limit)
         return [email async for email in cursor]
+
+    async def get(self, key: str) -> Document | None:
+        """One e-mail, with its text and attempts."""
+        return await self._emails.find_one({"_id": key})
+
+    async def resend(self, key: str, now: datetime) -> Document | None:
+        """Queue a failed e-mail again, due ``now``; None unless it exists and has failed.
+
+        One conditional update, so two staff pressing resend at once queue it once.
+        """
+        return await self._emails.find_one_and_update(
+            {"_id": key, "status": DeliveryStatus.FAILED.value},
+            {
+                "$set": {
+                    "status": DeliveryStatus.PENDING.value,
+                    "next_attempt_at": now,
+                    "claimed_until": None,
+                    "resent_at": now,
+                    "updated_at": now,
+                }
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+
+
+_CATEGORY = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+
+
+def _preference_field(category: str) -> str:
+    # The category becomes part of a field path: only plain names, never dots or dollars.
+    if not _CATEGORY.fullmatch(category):
+        raise ValueError(f"not a preference category: {category!r}")
+    return f"unsubscribed.{category}"
+
+
+class PreferenceStore:
+    """Recipients' preferences: one document per address, with the categories unsubscribed.
+
+    A document reads ``{"_id": address, "unsubscribed": {category: when}, "updated_at": ...}``.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._preferences = database["preferences"]
+
+    async def unsubscribed(
+        self, recipient: str, category: str, session: Session | None = None
+    ) -> bool:
+        """True when ``recipient`` has unsubscribed from ``category``."""
+        found = await self._preferences.find_one(
+            {"_id": _address(recipient), _preference_field(category): {"$exists": True}},
+            projection={"_id": 1},
+            session=session,
+        )
+        return found is not None
+
+    async def unsubscribe(self, recipient: str, category: str) -> None:
+        """Stop ``category`` for ``recipient``; again changes nothing, not even the time."""
+        now = datetime.now(UTC)
+        await self._preferences.update_one(
+            {"_id": _address(recipient)},
+            # $min keeps the first unsubscription's time when the link is used twice.
+            {"$min": {_preference_field(category): now}, "$set": {"updated_at": now}},
+            upsert=True,
+        )
+
+    async def resubscribe(self, recipient: str, category: str) -> None:
+        """Send ``category`` to ``recipient`` again."""
+        await self._preferences.update_one(
+            {"_id": _address(recipient)},
+            {
+                "$unset": {_preference_field(category): ""},
+                "$set": {"updated_at": datetime.now(UTC)},
+            },
+        )
+
+
+def _address(recipient: str) -> str:
+    """E-mail addresses as notify stores them: trimmed and lower-cased."""
+    return recipient.strip().lower()

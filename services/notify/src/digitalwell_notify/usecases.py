@@ -2,90 +2,341 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from digitalwell_notify.domain import DeliveryStatus, RetryPolicy, delivery_key, message_id
-from digitalwell_notify.render import EmailTemplates, local_time
+from digitalwell_notify.calendar import ICS_CONTENT_TYPE, booking_calendar
+from digitalwell_notify.domain import (
+    DeliveryStatus,
+    RetryPolicy,
+    delivery_key,
+    message_id,
+    unsubscribe_url,
+)
+from digitalwell_notify.render import NON_ESSENTIAL, EmailTemplates
 from digitalwell_notify.smtp import DeliveryError, build_message
-from digitalwell_notify.store import EmailStore
-from digitalwell_shared.contracts import ApplicationSubmitted, Language
+from digitalwell_notify.store import (
+    ApplicantStore,
+    EmailStore,
+    ParkedEventStore,
+    PreferenceStore,
+)
+from digitalwell_shared.contracts import (
+    ApplicationSubmitted,
+    CancellationReason,
+    Decision,
+    EmailFailed,
+    EmailSent,
+    ForumBooked,
+    ForumBookingCancelled,
+    ForumBookingWaitlisted,
+    ForumReminderDue,
+    ForumSeatOffered,
+    GrantDecided,
+    IntegrationEvent,
+    Language,
+)
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.logging import get_logger
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.links import accept_seat_url, cancel_booking_url, withdraw_application_url
+from digitalwell_shared.logging import get_logger, redact_text
+from digitalwell_shared.mongo import Document, Session
+
+BookingEvent = (
+    ForumBooked
+    | ForumBookingWaitlisted
+    | ForumSeatOffered
+    | ForumBookingCancelled
+    | ForumReminderDue
+)
 
 log = get_logger(__name__)
 CLAIM_LEASE = timedelta(minutes=2)
+REMINDERS = "reminders"
+"""The preference category of non-essential e-mails: people may unsubscribe from these."""
 
 SendMessage = Callable[[EmailMessage], Awaitable[str]]
+CommitWithEvents = Callable[
+    [Callable[[Session], Awaitable[Sequence[tuple[IntegrationEvent, Envelope]]]]], Awaitable[None]
+]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom an e-mail goes to, and in which language."""
+
+    address: str
+    name: str
+    language: Language
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an e-mail."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """What the composer needs to write links that other services answer."""
+
+    intake_url: str
+    forum_url: str
+    notify_url: str
+    secret: str
+    id_domain: str
 
 
 class EmailComposer:
-    """Renders the e-mail an event calls for and stores it to be sent."""
+    """Decides which e-mail an event calls for, renders it and stores it to be sent, once."""
 
     def __init__(
-        self, store: EmailStore, templates: EmailTemplates, *, intake_url: str, id_domain: str
+        self,
+        emails: EmailStore,
+        *,
+        applicants: ApplicantStore,
+        parked: ParkedEventStore,
+        preferences: PreferenceStore,
+        templates: EmailTemplates,
+        links: LinkSettings,
     ) -> None:
-        self._store = store
+        self._emails = emails
+        self._applicants = applicants
+        self._parked = parked
+        self._preferences = preferences
         self._templates = templates
-        self._intake_url = intake_url.rstrip("/")
-        self._id_domain = id_domain
+        self._links = links
 
-    async def application_received(
+    async def application_submitted(
         self, event: ApplicationSubmitted, envelope: Envelope, session: Session
     ) -> None:
-        """The applicant's receipt, in their language."""
-        language = Language(event.contact.language)
-        await self._enqueue(
-            template="application_received",
-            envelope=envelope,
-            recipient=str(event.contact.email),
-            recipient_name=event.contact.name,
-            language=language,
-            application_id=event.application_id,
-            context={
-                "contact_name": event.contact.name,
+        """Remember the applicant and send the receipt."""
+        recipient = Recipient(str(event.contact.email), event.contact.name, event.contact.language)
+        await self._applicants.remember(
+            {
+                "_id": event.application_id,
+                "recipient": recipient.address,
+                "recipient_name": recipient.name,
+                "language": recipient.language.value,
+                "title": event.title,
+                "organisation_name": event.organisation.name,
+            },
+            session,
+        )
+        links = self._links
+        await self._queue(
+            envelope,
+            "application_received",
+            recipient,
+            {
                 "title": event.title,
                 "organisation_name": event.organisation.name,
                 "application_id": event.application_id,
-                "submitted_at": local_time(event.submitted_at, language),
-                "status_url": f"{self._intake_url}/applications/{event.application_id}",
+                "submitted_at": event.submitted_at,
+                "status_url": self._status_url(event.application_id),
+                "withdraw_url": withdraw_application_url(
+                    links.intake_url, links.secret, event.application_id, recipient.language
+                ),
             },
-            session=session,
+            session,
+            application_id=event.application_id,
+        )
+        for parked in await self._parked.take(event.application_id, session):
+            await self.grant_decided(
+                GrantDecided.model_validate_json(parked["event"]),
+                Envelope(**parked["envelope"]),
+                session,
+            )
+
+    async def grant_decided(
+        self, event: GrantDecided, envelope: Envelope, session: Session
+    ) -> None:
+        """Send the decision letter to the applicant."""
+        applicant = await self._applicants.get(event.application_id, session)
+        if applicant is None:
+            await self._parked.park(
+                {
+                    "_id": envelope.id,
+                    "application_id": event.application_id,
+                    "event": event.model_dump_json(),
+                    "envelope": asdict(envelope),
+                    "parked_at": datetime.now(UTC),
+                },
+                session,
+            )
+            log.info("decision parked until its application is known")
+            return
+        granted = event.decision is Decision.GRANTED
+        context: dict[str, Any] = {
+            "title": applicant["title"],
+            "application_id": event.application_id,
+            "decided_at": event.decided_at,
+            "motivation": event.motivation,
+            "status_url": self._status_url(event.application_id),
+        }
+        if granted:
+            context["support_granted"] = list(event.support_granted)
+        await self._queue(
+            envelope,
+            "decision_granted" if granted else "decision_rejected",
+            Recipient(
+                applicant["recipient"], applicant["recipient_name"], Language(applicant["language"])
+            ),
+            context,
+            session,
+            application_id=event.application_id,
         )
 
-    async def _enqueue(
+    async def booked(self, event: ForumBooked, envelope: Envelope, session: Session) -> None:
+        """Confirm a seat, with the session in a calendar file."""
+        ics = booking_calendar(
+            event.booking_id, event.session, organiser_domain=self._links.id_domain
+        )
+        await self._booking_email(
+            "booking_confirmed",
+            event,
+            envelope,
+            session,
+            {"cancel_url": self._cancel_url(event)},
+            attachments=(
+                Attachment("digitalwell.ics", f"{ICS_CONTENT_TYPE}; method=PUBLISH", ics),
+            ),
+        )
+
+    async def waitlisted(
+        self, event: ForumBookingWaitlisted, envelope: Envelope, session: Session
+    ) -> None:
+        """Tell a person they wait for a seat, and where in the queue."""
+        await self._booking_email(
+            "booking_waitlisted",
+            event,
+            envelope,
+            session,
+            {"position": event.position, "cancel_url": self._cancel_url(event)},
+        )
+
+    async def seat_offered(
+        self, event: ForumSeatOffered, envelope: Envelope, session: Session
+    ) -> None:
+        """Offer a freed seat to the first person waiting, until the offer expires."""
+        links = self._links
+        await self._booking_email(
+            "seat_offered",
+            event,
+            envelope,
+            session,
+            {
+                "offer_expires_at": event.offer_expires_at,
+                "accept_url": accept_seat_url(
+                    links.forum_url, links.secret, event.booking_id, event.attendee.language
+                ),
+                "cancel_url": self._cancel_url(event),
+            },
+        )
+
+    async def booking_cancelled(
+        self, event: ForumBookingCancelled, envelope: Envelope, session: Session
+    ) -> None:
+        """Tell the attendee their booking ended, or that the session itself was cancelled."""
+        if event.reason is CancellationReason.SESSION_CANCELLED:
+            await self._booking_email(
+                "session_cancelled", event, envelope, session, {"reason": event.note}
+            )
+        else:
+            await self._booking_email("booking_cancelled", event, envelope, session, {})
+
+    async def reminder_due(
+        self, event: ForumReminderDue, envelope: Envelope, session: Session
+    ) -> None:
+        """Remind a confirmed attendee of tomorrow's session, unless they opted out."""
+        await self._booking_email(
+            "session_reminder", event, envelope, session, {"cancel_url": self._cancel_url(event)}
+        )
+
+    async def _booking_email(  # noqa: PLR0917 - the context and attachments vary per template
         self,
-        *,
         template: str,
+        event: BookingEvent,
         envelope: Envelope,
-        recipient: str,
-        recipient_name: str,
-        language: Language,
-        application_id: str | None,
+        session: Session,
+        context: dict[str, Any],
+        attachments: tuple[Attachment, ...] = (),
+    ) -> None:
+        attendee = event.attendee
+        await self._queue(
+            envelope,
+            template,
+            Recipient(str(attendee.email), attendee.name, attendee.language),
+            {"session": event.session, "booking_id": event.booking_id, **context},
+            session,
+            application_id=event.application_id,
+            booking_id=event.booking_id,
+            attachments=attachments,
+        )
+
+    def _status_url(self, application_id: str) -> str:
+        return f"{self._links.intake_url.rstrip('/')}/applications/{application_id}"
+
+    def _cancel_url(self, event: BookingEvent) -> str:
+        links = self._links
+        return cancel_booking_url(
+            links.forum_url, links.secret, event.booking_id, event.attendee.language
+        )
+
+    async def _queue(
+        self,
+        envelope: Envelope,
+        template: str,
+        recipient: Recipient,
         context: dict[str, Any],
         session: Session,
+        *,
+        application_id: str | None = None,
+        booking_id: str | None = None,
+        attachments: tuple[Attachment, ...] = (),
     ) -> None:
-        rendered = self._templates.render(template, language, context)
-        key = delivery_key(envelope.id, recipient, template)
+        address = recipient.address.strip().lower()
+        category = REMINDERS if template in NON_ESSENTIAL else None
+        if category and await self._preferences.unsubscribed(address, category, session):
+            log.info("e-mail not queued: recipient unsubscribed", template=template)
+            return
+        key = delivery_key(envelope.id, address, template)
+        unsubscribe = (
+            unsubscribe_url(self._links.notify_url, self._links.secret, key) if category else None
+        )
+        rendered = self._templates.render(
+            template,
+            recipient.language,
+            {**context, "recipient_name": recipient.name, "unsubscribe_url": unsubscribe},
+        )
         now = datetime.now(UTC)
-        created = await self._store.enqueue(
+        created = await self._emails.enqueue(
             {
                 "_id": key,
-                "message_id": message_id(key, self._id_domain),
+                "message_id": message_id(key, self._links.id_domain),
                 "event_id": envelope.id,
                 "event_type": envelope.type,
                 "correlation_id": envelope.correlation_id,
                 "template": template,
-                "language": language.value,
+                "category": category,
+                "unsubscribe_url": unsubscribe,
+                "language": recipient.language.value,
                 "application_id": application_id,
-                "recipient": recipient.strip().lower(),
-                "recipient_name": recipient_name,
+                "booking_id": booking_id,
+                "recipient": address,
+                "recipient_name": recipient.name,
                 "subject": rendered.subject,
                 "text": rendered.text,
                 "html": rendered.html,
+                "attachments": [
+                    {"filename": a.filename, "content_type": a.content_type, "data": a.data}
+                    for a in attachments
+                ],
                 "status": DeliveryStatus.PENDING.value,
                 "created_at": now,
                 "updated_at": now,
@@ -98,39 +349,188 @@ class EmailComposer:
         log.info("e-mail queued" if created else "e-mail already queued", template=template)
 
 
-async def deliver_next(
-    store: EmailStore, send: SendMessage, retry: RetryPolicy, mail_from: str
-) -> bool:
-    """Send the next due e-mail and log the attempt; False when none is due."""
-    now = datetime.now(UTC)
-    email = await store.claim_due(now, CLAIM_LEASE)
-    if email is None:
-        return False
-    context = {"email_id": email["_id"], "template": email["template"]}
-    try:
-        reply = await send(build_message(email, mail_from))
-    except DeliveryError as error:
+class Deliverer:
+    """Sends due e-mails, logs each attempt, and announces the outcome through the outbox."""
+
+    def __init__(
+        self,
+        emails: EmailStore,
+        send: SendMessage,
+        retry: RetryPolicy,
+        *,
+        mail_from: str,
+        source: str,
+        commit_with_events: CommitWithEvents,
+    ) -> None:
+        self._emails = emails
+        self._send = send
+        self._retry = retry
+        self._mail_from = mail_from
+        self._source = source
+        self._commit = commit_with_events
+
+    async def deliver_next(self) -> bool:
+        """Send the next due e-mail and log the attempt; False when none is due."""
+        email = await self._emails.claim_due(datetime.now(UTC), CLAIM_LEASE)
+        if email is None:
+            return False
+        context = {"email_id": email["_id"], "template": email["template"]}
+        attempts = len(email["attempts"]) + 1
+        try:
+            reply = await self._send(build_message(email, self._mail_from))
+        except DeliveryError as error:
+            await self._record_failure(email, error, attempts, context)
+            return True
+        sent_at = datetime.now(UTC)
+        sent = EmailSent(**_about(email), sent_at=sent_at, attempts=attempts)
+        await self._record(
+            email,
+            {"at": sent_at, "outcome": "sent", "detail": reply},
+            DeliveryStatus.SENT,
+            announce=sent,
+        )
+        log.info("e-mail sent", **context)
+        return True
+
+    async def _record_failure(
+        self, email: Document, error: DeliveryError, attempts: int, context: dict[str, Any]
+    ) -> None:
         failed_at = datetime.now(UTC)
         attempt = {"at": failed_at, "outcome": "failed", "detail": str(error)}
         retry_at = (
             None
             if error.permanent
-            else retry.next_attempt(email["created_at"], len(email["attempts"]) + 1, failed_at)
+            else self._retry.next_attempt(email["created_at"], attempts, failed_at)
         )
-        if retry_at is None:
-            await store.record_attempt(email["_id"], attempt, status=DeliveryStatus.FAILED)
-            log.error(  # noqa: TRY400 - the failure is the SMTP reply; a traceback adds nothing
-                "e-mail failed", permanent=error.permanent, error=str(error), **context
-            )
-        else:
-            await store.record_attempt(
-                email["_id"], attempt, status=DeliveryStatus.PENDING, next_attempt_at=retry_at
-            )
+        if retry_at is not None:
+            await self._record(email, attempt, DeliveryStatus.PENDING, next_attempt_at=retry_at)
             log.warning(
                 "e-mail delayed", error=str(error), retry_at=retry_at.isoformat(), **context
             )
-        return True
-    attempt = {"at": datetime.now(UTC), "outcome": "sent", "detail": reply}
-    await store.record_attempt(email["_id"], attempt, status=DeliveryStatus.SENT)
-    log.info("e-mail sent", **context)
-    return True
+            return
+        failed = EmailFailed(
+            **_about(email),
+            failed_at=failed_at,
+            attempts=attempts,
+            permanent=error.permanent,
+            # The event goes to every subscriber: the reply often quotes the address.
+            reason=redact_text(str(error)),
+        )
+        await self._record(email, attempt, DeliveryStatus.FAILED, announce=failed)
+        log.error("e-mail failed", permanent=error.permanent, error=str(error), **context)
+
+    async def _record(
+        self,
+        email: Document,
+        attempt: Document,
+        status: DeliveryStatus,
+        *,
+        next_attempt_at: datetime | None = None,
+        announce: EmailSent | EmailFailed | None = None,
+    ) -> None:
+        async def write(session: Session) -> list[tuple[IntegrationEvent, Envelope]]:
+            await self._emails.record_attempt(
+                email["_id"],
+                attempt,
+                status=status,
+                next_attempt_at=next_attempt_at,
+                session=session,
+            )
+            if announce is None:
+                return []
+            envelope = Envelope.for_event(
+                announce,
+                source=self._source,
+                correlation_id=email["correlation_id"],
+                causation_id=email["event_id"],
+            )
+            return [(announce, envelope)]
+
+        await self._commit(write)
+
+
+def _about(email: Document) -> dict[str, Any]:
+    """The fields EmailSent and EmailFailed share, from a stored e-mail."""
+    return {
+        "email_id": email["_id"],
+        "template": email["template"],
+        "cause_event_id": email["event_id"],
+        "application_id": email.get("application_id"),
+        "booking_id": email.get("booking_id"),
+    }
+
+
+class EmailNotFoundError(LookupError):
+    """No e-mail has this id."""
+
+
+class EmailNotFailedError(Exception):
+    """Only a failed e-mail can be sent again; this one is pending or sent."""
+
+    def __init__(self, status: DeliveryStatus) -> None:
+        super().__init__(f"the e-mail is {status.value}")
+        self.status = status
+
+
+class NotUnsubscribableError(Exception):
+    """The e-mail is an essential one: there is no category to leave."""
+
+
+async def resend_email(emails: EmailStore, email_id: str) -> Document:
+    """Queue a failed e-mail again, due now, keeping its attempts; the delivery worker sends it."""
+    resent = await emails.resend(email_id, datetime.now(UTC))
+    if resent is None:
+        current = await emails.get(email_id)
+        if current is None:
+            raise EmailNotFoundError(email_id)
+        raise EmailNotFailedError(DeliveryStatus(current["status"]))
+    log.info("failed e-mail queued again", email_id=email_id, template=resent["template"])
+    return resent
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Whether the recipient of an e-mail still gets e-mails of its category."""
+
+    email: Document
+    category: str
+    unsubscribed: bool
+
+
+async def subscription(
+    emails: EmailStore, preferences: PreferenceStore, email_id: str
+) -> Subscription:
+    """The recipient's choice for the category of e-mail ``email_id``."""
+    email, category = await _category_of(emails, email_id)
+    unsubscribed = await preferences.unsubscribed(email["recipient"], category)
+    return Subscription(email, category, unsubscribed=unsubscribed)
+
+
+async def unsubscribe(
+    emails: EmailStore, preferences: PreferenceStore, email_id: str
+) -> Subscription:
+    """Stop e-mails of the category of ``email_id`` to its recipient; again changes nothing."""
+    email, category = await _category_of(emails, email_id)
+    await preferences.unsubscribe(email["recipient"], category)
+    log.info("recipient unsubscribed", email_id=email_id, category=category)
+    return Subscription(email, category, unsubscribed=True)
+
+
+async def resubscribe(
+    emails: EmailStore, preferences: PreferenceStore, email_id: str
+) -> Subscription:
+    """Undo an unsubscription made through e-mail ``email_id``."""
+    email, category = await _category_of(emails, email_id)
+    await preferences.resubscribe(email["recipient"], category)
+    log.info("recipient resubscribed", email_id=email_id, category=category)
+    return Subscription(email, category, unsubscribed=False)
+
+
+async def _category_of(emails: EmailStore, email_id: str) -> tuple[Document, str]:
+    email = await emails.get(email_id)
+    if email is None:
+        raise EmailNotFoundError(email_id)
+    category = email.get("category")
+    if not category:
+        raise NotUnsubscribableError(email_id)
+    return email, str(category)

@@ -119,6 +119,7 @@ class ForumBookingCancelled(_BookingEvent):
     ce_type: ClassVar[str] = f"{CE_TYPE_PREFIX}.forum.ForumBookingCancelled.v1"
 
     reason: CancellationReason = CancellationReason.ATTENDEE_CANCELLED
+    note: str = Field("", description="the organiser's explanation, when a session was cancelled")
     cancelled_at: AwareDatetime
 
 

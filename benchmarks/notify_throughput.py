@@ -1,0 +1,114 @@
+"""Publish N events straight to Kafka and measure e-mails per second from event to SMTP sink.
+
+Run against `make run` (notify, the broker and the sink must be up):
+
+    .venv/bin/python benchmarks/notify_throughput.py --emails 500
+
+Each event is an ApplicationSubmitted with its own recipient, so each gives one receipt; the
+figure covers notify's consumer, its database writes, the delivery worker and SMTP. council
+consumes the same events, as it would in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from digitalwell_shared.contracts import ApplicationSubmitted
+from digitalwell_shared.envelope import Envelope
+
+
+def event(run: str, number: int) -> ApplicationSubmitted:
+    """An application whose contact address names the run and the number."""
+    return ApplicationSubmitted.model_validate(
+        {
+            "application_id": f"app_bench_{run}_{number}",
+            "submitted_at": datetime.now(UTC),
+            "organisation": {"name": "Benchmark AB", "org_number": "556036-0793"},
+            "contact": {
+                "name": "Bench Marksson",
+                "email": f"notify-{run}-{number}@example.org",
+                "phone": "+46701234567",
+                "language": "sv" if number % 2 else "en",
+            },
+            "title": f"Benchmark {number}",
+            "summary": "s",
+            "need": "n",
+            "target_groups": [],
+            "stage": "idea",
+            "business_model": "b",
+            "public_sector_partners": [],
+            "support_requested": ["coaching"],
+        }
+    )
+
+
+async def publish_all(bootstrap: str, run: str, count: int) -> float:
+    """Publish every event; return the wall-clock time the first was sent."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    await producer.start()
+    started = time.time()
+    try:
+        sends = []
+        for number in range(count):
+            submitted = event(run, number)
+            headers = Envelope.for_event(submitted, source="/benchmark").to_headers()
+            sends.append(
+                await producer.send(
+                    submitted.topic,
+                    submitted.model_dump_json().encode(),
+                    key=submitted.key().encode(),
+                    headers=[(name, value.encode()) for name, value in headers.items()],
+                )
+            )
+        await asyncio.gather(*sends)
+    finally:
+        await producer.stop()
+    return started
+
+
+async def arrivals(mail_api: str, run: str, count: int, seconds: float) -> list[float]:
+    """Poll the sink until every e-mail of the run arrived; return their arrival times."""
+    found: dict[str, float] = {}
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=mail_api, timeout=30, trust_env=False) as client:
+        while len(found) < count and time.monotonic() < deadline:
+            response = await client.get(
+                "/api/v1/search", params={"query": f"notify-{run}", "limit": count}
+            )
+            for message in response.json()["messages"]:
+                created = datetime.fromisoformat(message["Created"]).timestamp()
+                found.setdefault(message["To"][0]["Address"], created)
+            await asyncio.sleep(1)
+    return sorted(found.values())
+
+
+async def main() -> None:
+    """Parse arguments, run the benchmark, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bootstrap", default="127.0.0.1:9092")
+    parser.add_argument("--mail-api", default="http://127.0.0.1:8025")
+    parser.add_argument("--emails", type=int, default=500)
+    parser.add_argument("--wait", type=float, default=600, help="seconds to wait for the e-mails")
+    args = parser.parse_args()
+
+    run = uuid.uuid4().hex[:8]
+    started = await publish_all(args.bootstrap, run, args.emails)
+    arrived = await arrivals(args.mail_api, run, args.emails, args.wait)
+
+    print(f"events published:       {args.emails}")
+    print(f"e-mails at the sink:    {len(arrived)}")
+    if arrived:
+        total = arrived[-1] - started
+        print(f"first event → last:     {total:.1f} s")
+        print(f"e-mails per second:     {len(arrived) / total:.1f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

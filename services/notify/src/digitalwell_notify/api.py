@@ -1,0 +1,403 @@
+"""notify's HTTP routes: unsubscribe pages for recipients; the delivery log and resend for staff."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from functools import partial
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import status as http
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field, field_validator
+
+from digitalwell_notify import usecases
+from digitalwell_notify.domain import DeliveryStatus, unsubscribe_token_is_valid
+from digitalwell_notify.page_text import category_names, masked_address, translate
+from digitalwell_notify.render import PROGRAMME_TIME_ZONE
+from digitalwell_notify.settings import Settings
+from digitalwell_notify.store import EmailStore, PreferenceStore
+from digitalwell_shared.contracts import Language
+from digitalwell_shared.mongo import Document
+
+TEMPLATES = FilePath(__file__).parent / "templates" / "pages"
+# Inline CSS only, nothing from elsewhere, forms post here. No referrer and no caching: the
+# unsubscribe page's address holds its token, and the staff pages hold people's addresses.
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+_ID_MAX = 64
+_FILTER_MAX = 320  # the longest e-mail address
+
+Token = Annotated[str, Query(description="the unsubscribe token from the e-mail's link")]
+EmailId = Annotated[str, Path(max_length=_ID_MAX)]
+
+
+class Attempt(BaseModel):
+    """One try at handing the e-mail to an SMTP relay."""
+
+    at: datetime
+    outcome: str = Field(description="sent or failed")
+    detail: str = Field(description="which relay answered and its reply, or the error")
+
+
+class EmailSummary(BaseModel):
+    """An e-mail in the delivery log."""
+
+    id: str
+    template: str
+    recipient: str
+    subject: str
+    status: DeliveryStatus
+    created_at: datetime
+    sent_at: datetime | None = None
+    resent_at: datetime | None = Field(None, description="when staff last queued it again")
+    next_attempt_at: datetime | None = Field(None, description="when a pending e-mail is due")
+    attempts: list[Attempt]
+    application_id: str | None = None
+    booking_id: str | None = None
+    category: str | None = Field(None, description="set on e-mails people can unsubscribe from")
+
+
+class EmailDetail(EmailSummary):
+    """One e-mail with its text and where it came from."""
+
+    language: str
+    message_id: str
+    event_id: str
+    event_type: str
+    correlation_id: str | None = None
+    text: str
+
+
+class LogFilters(BaseModel):
+    """Which e-mails of the delivery log to list; empty fields mean any."""
+
+    application_id: str | None = Field(None, max_length=_FILTER_MAX)
+    recipient: str | None = Field(None, max_length=_FILTER_MAX, description="the address")
+    status: DeliveryStatus | None = None
+    template: str | None = Field(None, max_length=_FILTER_MAX)
+    limit: int = Field(100, ge=1, le=500, description="how many e-mails, newest first")
+
+    @field_validator("application_id", "recipient", "status", "template", mode="before")
+    @classmethod
+    def _empty_means_any(cls, value: object) -> object:
+        # The staff page's filter form sends every field, empty when not chosen.
+        return value or None
+
+    async def apply(self, emails: EmailStore) -> list[Document]:
+        """The e-mails that match, newest first."""
+        return await emails.list(
+            application_id=self.application_id,
+            recipient=self.recipient,
+            status=self.status,
+            template=self.template,
+            limit=self.limit,
+        )
+
+
+class EmailList(BaseModel):
+    """E-mails, newest first."""
+
+    emails: list[EmailSummary]
+
+
+def create_router(
+    settings: Settings,
+    emails: EmailStore,
+    preferences: PreferenceStore,
+    *,
+    wake: Callable[[], None] | None = None,
+) -> APIRouter:
+    """The unsubscribe pages, and the staff routes when ``settings.staff_pages_enabled``.
+
+    ``wake`` is called after a resend, so the delivery worker need not wait for its next look.
+    """
+    router = APIRouter()
+    templates = Jinja2Templates(directory=TEMPLATES)
+    templates.env.filters["local"] = _local_time
+    router.include_router(
+        _unsubscribe_routes(templates, emails, preferences, settings.link_secret.get_secret_value())
+    )
+    if settings.staff_pages_enabled:
+        router.include_router(_staff_api(emails, wake or _nothing))
+        router.include_router(_staff_pages(templates, emails, wake or _nothing))
+    return router
+
+
+def _nothing() -> None:
+    """No worker to wake: it looks by itself within a second."""
+
+
+def _local_time(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.astimezone(PROGRAMME_TIME_ZONE):%Y-%m-%d %H:%M}"
+
+
+def _page(
+    templates: Jinja2Templates,
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    status_code: int = http.HTTP_200_OK,
+) -> HTMLResponse:
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    response.headers.update(_PAGE_HEADERS)
+    return response
+
+
+# -- Unsubscribe (RFC 8058) ---------------------------------------------------------------------
+
+
+def _unsubscribe_routes(
+    templates: Jinja2Templates, emails: EmailStore, preferences: PreferenceStore, secret: str
+) -> APIRouter:
+    router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    async def answer(
+        request: Request,
+        email_id: str,
+        token: str,
+        act: Callable[[EmailStore, PreferenceStore, str], Awaitable[usecases.Subscription]],
+        state: str | None,
+    ) -> HTMLResponse:
+        # The token first: without it, nobody learns whether an e-mail id exists.
+        if not unsubscribe_token_is_valid(secret, email_id, token):
+            return _problem(templates, request, "bad_link", http.HTTP_403_FORBIDDEN)
+        try:
+            subscription = await act(emails, preferences, email_id)
+        except usecases.EmailNotFoundError:
+            return _problem(templates, request, "not_found", http.HTTP_404_NOT_FOUND)
+        except usecases.NotUnsubscribableError:
+            return _problem(templates, request, "essential", http.HTTP_404_NOT_FOUND)
+        if state is None:  # a look, not a change
+            state = "unsubscribed" if subscription.unsubscribed else "confirm"
+        return _subscription_page(templates, request, subscription, token, state)
+
+    @router.get("/unsubscribe/{email_id}")
+    async def unsubscribe_page(request: Request, email_id: str, token: Token = "") -> Response:
+        """Ask the recipient to confirm; a GET changes nothing, since link scanners follow it."""
+        return await answer(request, email_id, token, usecases.subscription, None)
+
+    @router.post("/unsubscribe/{email_id}")
+    async def unsubscribe(request: Request, email_id: str, token: Token = "") -> Response:
+        """The one-click POST (body ``List-Unsubscribe=One-Click``) and the page's own form."""
+        return await answer(request, email_id, token, usecases.unsubscribe, "unsubscribed")
+
+    @router.post("/unsubscribe/{email_id}/undo")
+    async def resubscribe(request: Request, email_id: str, token: Token = "") -> Response:
+        """Undo the unsubscription, with the same token."""
+        return await answer(request, email_id, token, usecases.resubscribe, "resubscribed")
+
+    return router
+
+
+def _subscription_page(
+    templates: Jinja2Templates,
+    request: Request,
+    subscription: usecases.Subscription,
+    token: str,
+    state: str,
+) -> HTMLResponse:
+    email = subscription.email
+    language = Language(email["language"]) if email.get("language") == "en" else Language.SV
+    category, category_long = category_names(subscription.category, language)
+    query = urlencode({"token": token})
+    return _page(
+        templates,
+        request,
+        "unsubscribe.html",
+        {
+            "lang": language.value,
+            "t": partial(translate, language),
+            "state": state,
+            "category": category,
+            "category_long": category_long,
+            "address": masked_address(email["recipient"]),
+            "unsubscribe_action": f"/unsubscribe/{email['_id']}?{query}",
+            "undo_action": f"/unsubscribe/{email['_id']}/undo?{query}",
+        },
+    )
+
+
+def _problem(
+    templates: Jinja2Templates, request: Request, problem: str, status_code: int
+) -> HTMLResponse:
+    # Both languages: a bad link or an unknown e-mail does not tell whose language to use.
+    return _page(
+        templates,
+        request,
+        "problem.html",
+        {
+            "lang": Language.SV.value,
+            "problems": [
+                {
+                    "lang": language.value,
+                    "title": translate(language, f"{problem}_title"),
+                    "body": translate(language, f"{problem}_body"),
+                }
+                for language in (Language.SV, Language.EN)
+            ],
+        },
+        status_code,
+    )
+
+
+# -- Staff: the delivery log and resend --------------------------------------------------------
+
+
+def _summary(email: Document) -> EmailSummary:
+    return EmailSummary(
+        id=email["_id"],
+        template=email["template"],
+        recipient=email["recipient"],
+        subject=email["subject"],
+        status=DeliveryStatus(email["status"]),
+        created_at=email["created_at"],
+        sent_at=email.get("sent_at"),
+        resent_at=email.get("resent_at"),
+        next_attempt_at=(
+            email.get("next_attempt_at") if email["status"] == DeliveryStatus.PENDING else None
+        ),
+        attempts=[Attempt.model_validate(attempt) for attempt in email.get("attempts", [])],
+        application_id=email.get("application_id"),
+        booking_id=email.get("booking_id"),
+        category=email.get("category"),
+    )
+
+
+def _detail(email: Document) -> EmailDetail:
+    return EmailDetail(
+        **_summary(email).model_dump(),
+        language=email["language"],
+        message_id=email["message_id"],
+        event_id=email["event_id"],
+        event_type=email["event_type"],
+        correlation_id=email.get("correlation_id"),
+        text=email["text"],
+    )
+
+
+def _not_found(email_id: str) -> HTTPException:
+    return HTTPException(http.HTTP_404_NOT_FOUND, f"No e-mail has the id {email_id!r}")
+
+
+def _not_failed(email_id: str, current: DeliveryStatus) -> HTTPException:
+    return HTTPException(
+        http.HTTP_409_CONFLICT,
+        f"E-mail {email_id!r} is {current.value}: only a failed e-mail can be sent again",
+    )
+
+
+def _staff_api(emails: EmailStore, wake: Callable[[], None]) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["delivery log"])
+
+    @router.get("/emails", summary="The delivery log, newest first")
+    async def list_emails(filters: Annotated[LogFilters, Query()]) -> EmailList:
+        return EmailList(emails=[_summary(email) for email in await filters.apply(emails)])
+
+    @router.get(
+        "/emails/{email_id}",
+        summary="One e-mail with its text",
+        responses={404: {"description": "no e-mail has this id"}},
+    )
+    async def get_email(email_id: EmailId) -> EmailDetail:
+        email = await emails.get(email_id)
+        if email is None:
+            raise _not_found(email_id)
+        return _detail(email)
+
+    @router.post(
+        "/emails/{email_id}/resend",
+        status_code=http.HTTP_202_ACCEPTED,
+        summary="Send a failed e-mail again",
+        responses={
+            202: {"description": "queued again, due now; its attempts are kept"},
+            404: {"description": "no e-mail has this id"},
+            409: {"description": "the e-mail is pending or sent, not failed"},
+        },
+    )
+    async def resend_email(email_id: EmailId) -> EmailSummary:
+        try:
+            resent = await usecases.resend_email(emails, email_id)
+        except usecases.EmailNotFoundError as missing:
+            raise _not_found(email_id) from missing
+        except usecases.EmailNotFailedError as refused:
+            raise _not_failed(email_id, refused.status) from refused
+        wake()
+        return _summary(resent)
+
+    return router
+
+
+_FILTERS = ("recipient", "application_id", "template", "status", "limit")
+_NOTICES = {
+    "resent": ("panel", "The e-mail is queued again and goes out within a few seconds."),
+    "not_failed": ("panel notice", "That e-mail has not failed (any more), so it was not resent."),
+    "not_found": ("panel problem", "No e-mail has that id."),
+}
+
+
+def _staff_pages(
+    templates: Jinja2Templates, emails: EmailStore, wake: Callable[[], None]
+) -> APIRouter:
+    router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    @router.get("/staff/emails")
+    async def delivery_log_page(
+        request: Request,
+        filters: Annotated[LogFilters, Query()],
+        notice: Annotated[str | None, Query(max_length=20)] = None,
+    ) -> Response:
+        """The delivery log as a table, failed e-mails marked, each with a resend button."""
+        shown = _NOTICES.get(notice or "")
+        return _page(
+            templates,
+            request,
+            "staff_emails.html",
+            {
+                "lang": "en",
+                "page_width": "80rem",
+                "emails": [_summary(email) for email in await filters.apply(emails)],
+                "statuses": [each.value for each in DeliveryStatus],
+                "filters": {
+                    name: "" if value is None else str(value)
+                    for name, value in filters.model_dump(mode="json").items()
+                },
+                "notice": {"kind": shown[0], "text": shown[1]} if shown else None,
+            },
+        )
+
+    @router.post("/staff/emails/{email_id}/resend")
+    async def resend_from_page(request: Request, email_id: str) -> Response:
+        """Resend, then show the log again with the same filters and what happened."""
+        posted = await request.form()
+        filters = {
+            name: value
+            for name in _FILTERS
+            if isinstance(value := posted.get(name), str) and value and len(value) <= _FILTER_MAX
+        }
+        try:
+            await usecases.resend_email(emails, email_id)
+        except usecases.EmailNotFoundError:
+            notice = "not_found"
+        except usecases.EmailNotFailedError:
+            notice = "not_failed"
+        else:
+            notice = "resent"
+            wake()
+        return RedirectResponse(
+            f"/staff/emails?{urlencode({**filters, 'notice': notice})}",
+            status_code=http.HTTP_303_SEE_OTHER,
+        )
+
+    return router

@@ -1,0 +1,33 @@
+"""Calendar files (iCalendar, RFC 5545) for booked sessions, in the programme's time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from digitalwell_shared.contracts import SessionSummary
+
+PROGRAMME_TIME_ZONE = ZoneInfo("Europe/Stockholm")
+ICS_CONTENT_TYPE = "text/calendar"
+
+
+def booking_calendar(booking_id: str, session: SessionSummary, *, organiser_domain: str) -> bytes:
+    """One VEVENT for a booking; the UID is the booking's, so a resent file updates, not adds."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//DigitalWell//notify//SV")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"{booking_id}@{organiser_domain}")
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstart", session.starts_at.astimezone(PROGRAMME_TIME_ZONE))
+    event.add("dtend", session.ends_at.astimezone(PROGRAMME_TIME_ZONE))
+    event.add("summary", session.title)
+    event.add("location", session.location)
+    calendar.add_component(event)
+    # Calendar programs need the VTIMEZONE of every TZID the file uses.
+    calendar.add_missing_timezones()
+    ics: bytes = calendar.to_ical()
+    return ics

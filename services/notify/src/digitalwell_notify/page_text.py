@@ -1,0 +1,98 @@
+"""The words of notify's unsubscribe pages, in Swedish and English, in one place."""
+
+from __future__ import annotations
+
+from digitalwell_shared.contracts import Language
+
+_SV: dict[str, str] = {
+    "site_name": "DigitalWell Arena",
+    "skip_to_content": "Hoppa till innehållet",
+    "confirm_title": "Avregistrera dig från {category}",
+    "confirm_body": "Vill du sluta få {category_long} till {address}?",
+    "essential_note": (
+        "Du får fortfarande e-post om din ansökan och dina bokningar, till exempel "
+        "bekräftelser, beslut och ändringar."
+    ),
+    "unsubscribe_button": "Avregistrera mig",
+    "done_title": "Du är avregistrerad",
+    "done_body": "Vi skickar inte längre {category_long} till {address}.",
+    "undo_question": "Ångrade du dig?",
+    "resubscribe_button": "Få {category} igen",
+    "resubscribed_title": "Du får {category} igen",
+    "resubscribed_body": "Vi skickar {category_long} till {address} igen.",
+    "bad_link_title": "Länken fungerar inte",
+    "bad_link_body": (
+        "Länken är ogiltig eller ofullständig. Använd länken i e-postmeddelandet igen; "
+        "om du klistrar in den, kopiera hela adressen."
+    ),
+    "not_found_title": "Vi hittar inte e-postmeddelandet",
+    "not_found_body": "E-postmeddelandet som länken hör till finns inte hos oss längre.",
+    "essential_title": "Det finns inget att avregistrera sig från",
+    "essential_body": (
+        "Det här e-postmeddelandet handlar om din ansökan eller bokning, och sådana skickar "
+        "vi alltid."
+    ),
+}
+
+_EN: dict[str, str] = {
+    "site_name": "DigitalWell Arena",
+    "skip_to_content": "Skip to content",
+    "confirm_title": "Unsubscribe from {category}",
+    "confirm_body": "Do you want to stop receiving {category_long} at {address}?",
+    "essential_note": (
+        "You will still receive e-mails about your application and your bookings, such as "
+        "confirmations, decisions and changes."
+    ),
+    "unsubscribe_button": "Unsubscribe",
+    "done_title": "You are unsubscribed",
+    "done_body": "We will no longer send {category_long} to {address}.",
+    "undo_question": "Changed your mind?",
+    "resubscribe_button": "Receive {category} again",
+    "resubscribed_title": "You will receive {category} again",
+    "resubscribed_body": "We will send {category_long} to {address} again.",
+    "bad_link_title": "This link does not work",
+    "bad_link_body": (
+        "The link is not valid or not complete. Use the link in the e-mail again; if you "
+        "paste it, copy the whole address."
+    ),
+    "not_found_title": "We cannot find the e-mail",
+    "not_found_body": "The e-mail this link belongs to is no longer with us.",
+    "essential_title": "There is nothing to unsubscribe from",
+    "essential_body": (
+        "This e-mail is about your application or booking, and those are always sent."
+    ),
+}
+
+MESSAGES: dict[Language, dict[str, str]] = {Language.SV: _SV, Language.EN: _EN}
+
+# Each category's short name (headings, buttons) and long name (sentences).
+_CATEGORIES: dict[str, dict[Language, tuple[str, str]]] = {
+    "reminders": {
+        Language.SV: (
+            "påminnelser",
+            "påminnelser inför workshoppar, frukostmöten och utbildningar du har bokat",
+        ),
+        Language.EN: (
+            "reminders",
+            "reminders before the workshops, breakfast meetings and trainings you have booked",
+        ),
+    },
+}
+
+
+def translate(language: Language, key: str, **values: object) -> str:
+    """The message ``key`` in ``language``, with ``values`` filled in."""
+    message = MESSAGES[language][key]
+    return message.format(**values) if values else message
+
+
+def category_names(category: str, language: Language) -> tuple[str, str]:
+    """A category's short and long name; its own name for one without words here yet."""
+    names = _CATEGORIES.get(category)
+    return names[language] if names else (category, category)
+
+
+def masked_address(address: str) -> str:
+    """An address shown to whoever holds the link: enough to recognise it, not to harvest it."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}…@{domain}" if domain else "…"

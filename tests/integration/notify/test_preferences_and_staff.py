@@ -1,0 +1,468 @@
+"""Unsubscribing (RFC 8058 one-click) and the staff delivery log, over real MongoDB and SMTP."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from digitalwell_notify.app import create_app
+from digitalwell_notify.domain import delivery_key, message_id, unsubscribe_url
+from digitalwell_notify.settings import Settings
+from digitalwell_notify.store import EmailStore, PreferenceStore
+from digitalwell_shared.links import UNSUBSCRIBE, link_token
+from digitalwell_shared.mongo import Document, Session, in_transaction
+from tests.support.mail import MailSinkClient, sent_to
+from tests.support.waiting import until_true
+
+pytestmark = pytest.mark.integration
+
+BASE_URL = "http://notify.test"
+REMINDERS = "reminders"
+
+
+@dataclass
+class Notify:
+    """A running notify app, a client for its HTTP routes, and its own stores."""
+
+    app: FastAPI
+    settings: Settings
+    http: httpx.AsyncClient
+    emails: EmailStore
+    preferences: PreferenceStore
+
+    @property
+    def secret(self) -> str:
+        return self.settings.link_secret.get_secret_value()
+
+    async def store(self, email: Document) -> Document:
+        async def enqueue(session: Session) -> None:
+            await self.emails.enqueue(email, session)
+
+        await in_transaction(self.app.state.runtime.mongo, enqueue)
+        return email
+
+
+def notify_settings(
+    kafka_bootstrap_servers: str, mongodb_url: str, mail_sink: MailSinkClient, **overrides: Any
+) -> Settings:
+    values: dict[str, Any] = {
+        "kafka_bootstrap_servers": kafka_bootstrap_servers,
+        "mongodb_url": mongodb_url,
+        "mongodb_database": f"notify-{uuid.uuid4().hex[:12]}",
+        "smtp_host": mail_sink.smtp_host,
+        "smtp_port": mail_sink.smtp_port,
+        "public_base_url": BASE_URL,
+        "staff_pages_enabled": True,
+    }
+    return Settings(**(values | overrides))
+
+
+# One app for the module: starting one joins a consumer group, which takes seconds; the tests
+# share it safely because each uses its own e-mails and addresses.
+@pytest.fixture(scope="module")
+async def notify(
+    kafka_bootstrap_servers: str, mongodb_url: str, mail_sink: MailSinkClient
+) -> AsyncIterator[Notify]:
+    settings = notify_settings(kafka_bootstrap_servers, mongodb_url, mail_sink)
+    app = create_app(settings)
+    database = app.state.runtime.database
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as http,
+    ):
+        yield Notify(app, settings, http, EmailStore(database), PreferenceStore(database))
+
+
+def address() -> str:
+    return f"Person.{uuid.uuid4().hex[:10]}@Example.org"
+
+
+def email_document(
+    notify: Notify,
+    *,
+    recipient: str,
+    template: str = "booking_confirmed",
+    status: str = "pending",
+    non_essential: bool = False,
+    language: str = "sv",
+    application_id: str | None = None,
+    created_at: datetime | None = None,
+    attempts: list[Document] | None = None,
+) -> Document:
+    """An e-mail as EmailComposer stores it."""
+    event_id = str(uuid.uuid4())
+    key = delivery_key(event_id, recipient, template)
+    now = created_at or datetime.now(UTC)
+    return {
+        "_id": key,
+        "message_id": message_id(key, notify.settings.message_id_domain),
+        "event_id": event_id,
+        "event_type": "se.digitalwell.forum.ForumBooked.v1",
+        "correlation_id": str(uuid.uuid4()),
+        "template": template,
+        "category": REMINDERS if non_essential else None,
+        "unsubscribe_url": (
+            unsubscribe_url(notify.settings.base_url, notify.secret, key) if non_essential else None
+        ),
+        "language": language,
+        "application_id": application_id,
+        "booking_id": f"bkg_{uuid.uuid4().hex[:10]}",
+        "recipient": recipient.strip().lower(),
+        "recipient_name": "Åsa Öberg",
+        "subject": f"{template} {uuid.uuid4().hex[:6]}",
+        "text": "Hej Åsa!\n",
+        "html": "<p>Hej Åsa!</p>",
+        "attachments": [],
+        "status": status,
+        "created_at": now,
+        "updated_at": now,
+        "next_attempt_at": now,
+        "claimed_until": None,
+        "attempts": attempts or [],
+        **({"sent_at": now} if status == "sent" else {}),
+    }
+
+
+def failed_attempt(at: datetime) -> Document:
+    return {"at": at, "outcome": "failed", "detail": "primary: 550 5.1.1 mailbox unavailable"}
+
+
+def unsubscribe_path(email: Document) -> str:
+    """The path and query of the e-mail's List-Unsubscribe URL, as the client POSTs it."""
+    url = urlsplit(email["unsubscribe_url"])
+    return f"{url.path}?{url.query}"
+
+
+# -- The delivery log ------------------------------------------------------------------------------
+
+
+async def test_the_delivery_log_lists_newest_first_and_filters(notify: Notify) -> None:
+    application_id = f"app_{uuid.uuid4().hex[:10]}"
+    someone, other = address(), address()
+    # Whole seconds: MongoDB keeps milliseconds.
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    sent = await notify.store(
+        email_document(
+            notify,
+            recipient=someone,
+            template="application_received",
+            status="sent",
+            application_id=application_id,
+            created_at=start,
+        )
+    )
+    failed = await notify.store(
+        email_document(
+            notify,
+            recipient=other,
+            template="decision_granted",
+            status="failed",
+            application_id=application_id,
+            created_at=start + timedelta(minutes=1),
+            attempts=[failed_attempt(start + timedelta(minutes=2))],
+        )
+    )
+
+    async def ids(**params: Any) -> list[str]:
+        response = await notify.http.get("/api/v1/emails", params=params)
+        assert response.status_code == 200, response.text
+        return [email["id"] for email in response.json()["emails"]]
+
+    assert await ids(application_id=application_id) == [failed["_id"], sent["_id"]]
+    assert await ids(application_id=application_id, status="failed") == [failed["_id"]]
+    assert await ids(application_id=application_id, template="application_received") == [
+        sent["_id"]
+    ]
+    assert await ids(recipient=f"  {other.upper()} ") == [failed["_id"]]
+    assert await ids(application_id=application_id, limit=1) == [failed["_id"]]
+
+    listed = (await notify.http.get("/api/v1/emails", params={"recipient": other})).json()
+    (entry,) = listed["emails"]
+    assert entry["status"] == "failed"
+    assert entry["recipient"] == other.lower()
+    assert entry["application_id"] == application_id
+    assert entry["booking_id"] == failed["booking_id"]
+    assert entry["attempts"] == [
+        {
+            "at": (start + timedelta(minutes=2)).isoformat().replace("+00:00", "Z"),
+            "outcome": "failed",
+            "detail": "primary: 550 5.1.1 mailbox unavailable",
+        }
+    ]
+    assert entry["sent_at"] is None
+
+
+async def test_the_delivery_log_refuses_bad_filters_naming_them(notify: Notify) -> None:
+    for params, field in (
+        ({"limit": 0}, "limit"),
+        ({"limit": 501}, "limit"),
+        ({"status": "bounced"}, "status"),
+    ):
+        response = await notify.http.get("/api/v1/emails", params=params)
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"][-1] == field
+
+
+async def test_one_email_is_shown_with_its_text_and_an_unknown_one_is_404(notify: Notify) -> None:
+    email = await notify.store(email_document(notify, recipient=address(), status="sent"))
+
+    found = await notify.http.get(f"/api/v1/emails/{email['_id']}")
+    missing = await notify.http.get("/api/v1/emails/no-such-email")
+
+    assert found.status_code == 200
+    assert found.json()["text"] == "Hej Åsa!\n"
+    assert found.json()["message_id"] == email["message_id"]
+    assert missing.status_code == 404
+    assert "no-such-email" in missing.json()["detail"]
+
+
+# -- Resend ----------------------------------------------------------------------------------------
+
+
+async def test_a_resent_failed_email_is_delivered_once_and_keeps_its_attempts(
+    notify: Notify, mail_sink: MailSinkClient
+) -> None:
+    recipient = address()
+    failed_at = datetime.now(UTC) - timedelta(hours=1)
+    email = await notify.store(
+        email_document(
+            notify, recipient=recipient, status="failed", attempts=[failed_attempt(failed_at)]
+        )
+    )
+
+    first = await notify.http.post(f"/api/v1/emails/{email['_id']}/resend")
+    again = await notify.http.post(f"/api/v1/emails/{email['_id']}/resend")
+    delivered = await mail_sink.wait_for_message(
+        sent_to(recipient), query=f"to:{recipient.lower()}", timeout=30
+    )
+
+    async def sent() -> bool:
+        shown = await notify.http.get(f"/api/v1/emails/{email['_id']}")
+        return bool(shown.json()["status"] == "sent")
+
+    await until_true(sent, seconds=10)
+    await asyncio.sleep(1.5)  # time for a second delivery, were there one
+    everything = await mail_sink.search(f"to:{recipient.lower()}")
+    shown = (await notify.http.get(f"/api/v1/emails/{email['_id']}")).json()
+
+    assert first.status_code == 202
+    assert first.json()["status"] == "pending"
+    assert again.status_code == 409  # the first resend queued it; the second changes nothing
+    assert delivered["Subject"] == email["subject"]
+    assert len(everything) == 1
+    assert [attempt["outcome"] for attempt in shown["attempts"]] == ["failed", "sent"]
+    assert shown["attempts"][1]["detail"].startswith("primary: 250")
+    assert shown["resent_at"] is not None
+
+
+async def test_resending_an_email_that_has_not_failed_is_a_conflict(notify: Notify) -> None:
+    email = await notify.store(email_document(notify, recipient=address(), status="sent"))
+
+    response = await notify.http.post(f"/api/v1/emails/{email['_id']}/resend")
+    unknown = await notify.http.post("/api/v1/emails/no-such-email/resend")
+    shown = (await notify.http.get(f"/api/v1/emails/{email['_id']}")).json()
+
+    assert response.status_code == 409
+    assert "only a failed e-mail" in response.json()["detail"]
+    assert unknown.status_code == 404
+    assert shown["status"] == "sent"
+    assert shown["resent_at"] is None
+
+
+async def test_the_staff_page_marks_failed_emails_and_resends_with_a_form(
+    notify: Notify, mail_sink: MailSinkClient
+) -> None:
+    application_id = f"app_{uuid.uuid4().hex[:10]}"
+    recipient = address()
+    failed = await notify.store(
+        email_document(
+            notify,
+            recipient=recipient,
+            status="failed",
+            application_id=application_id,
+            attempts=[failed_attempt(datetime.now(UTC))],
+        )
+    )
+    sent = await notify.store(
+        email_document(notify, recipient=address(), status="sent", application_id=application_id)
+    )
+
+    page = await notify.http.get(
+        "/staff/emails",
+        params={"application_id": application_id, "recipient": "", "status": "", "template": ""},
+    )
+    resend = await notify.http.post(
+        f"/staff/emails/{failed['_id']}/resend",
+        data={"application_id": application_id, "status": "", "limit": "100"},
+    )
+    await mail_sink.wait_for_message(sent_to(recipient), query=f"to:{recipient.lower()}")
+    after = await notify.http.get(resend.headers["location"])
+
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["cache-control"] == "no-store"
+    html = page.text
+    assert '<tr class="failed">' in html
+    assert "Last error" in html
+    assert "550 5.1.1 mailbox unavailable" in html
+    assert f'action="/staff/emails/{failed["_id"]}/resend"' in html
+    assert f'action="/staff/emails/{sent["_id"]}/resend"' not in html
+    assert resend.status_code == 303
+    assert resend.headers["location"] == (
+        f"/staff/emails?application_id={application_id}&limit=100&notice=resent"
+    )
+    assert "queued again" in after.text
+
+
+async def test_staff_routes_do_not_exist_unless_enabled(
+    kafka_bootstrap_servers: str, mongodb_url: str, mail_sink: MailSinkClient
+) -> None:
+    settings = notify_settings(
+        kafka_bootstrap_servers, mongodb_url, mail_sink, staff_pages_enabled=False
+    )
+    app = create_app(settings)
+    # No lifespan: none of these requests reaches the database, the broker or the worker.
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as http:
+        answers = [
+            await http.get("/api/v1/emails"),
+            await http.get("/api/v1/emails/some-id"),
+            await http.post("/api/v1/emails/some-id/resend"),
+            await http.get("/staff/emails"),
+            await http.post("/staff/emails/some-id/resend"),
+        ]
+        unsubscribe = await http.get("/unsubscribe/some-id", params={"token": "bad"})
+
+    assert [answer.status_code for answer in answers] == [404] * 5
+    assert unsubscribe.status_code == 403  # recipients' routes stay
+
+
+# -- Unsubscribe -----------------------------------------------------------------------------------
+
+
+async def test_the_unsubscribe_link_shows_a_confirm_page_that_changes_nothing(
+    notify: Notify,
+) -> None:
+    email = await notify.store(
+        email_document(notify, recipient=address(), status="sent", non_essential=True)
+    )
+
+    page = await notify.http.get(unsubscribe_path(email))
+
+    assert page.status_code == 200
+    assert '<html lang="sv">' in page.text
+    assert "Avregistrera dig från påminnelser" in page.text
+    assert f'action="{unsubscribe_path(email)}"' in page.text
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert not await notify.preferences.unsubscribed(email["recipient"], REMINDERS)
+
+
+async def test_one_click_unsubscribes_idempotently_and_can_be_undone(notify: Notify) -> None:
+    email = await notify.store(
+        email_document(
+            notify, recipient=address(), status="sent", non_essential=True, language="en"
+        )
+    )
+    one_click = {"List-Unsubscribe": "One-Click"}
+
+    first = await notify.http.post(unsubscribe_path(email), data=one_click)
+    second = await notify.http.post(unsubscribe_path(email), data=one_click)
+    unsubscribed = await notify.preferences.unsubscribed(email["recipient"], REMINDERS)
+    page_after = await notify.http.get(unsubscribe_path(email))
+    undo = await notify.http.post(
+        f"/unsubscribe/{email['_id']}/undo",
+        params={"token": urlsplit(email["unsubscribe_url"]).query[6:]},
+    )
+    resubscribed = not await notify.preferences.unsubscribed(email["recipient"], REMINDERS)
+
+    assert first.status_code == 200
+    assert "You are unsubscribed" in first.text
+    assert f'action="/unsubscribe/{email["_id"]}/undo?token=' in first.text
+    assert second.status_code == 200
+    assert unsubscribed
+    assert "You are unsubscribed" in page_after.text
+    assert undo.status_code == 200
+    assert "You will receive reminders again" in undo.text
+    assert resubscribed
+
+
+async def test_a_bad_token_is_refused_and_changes_nothing(notify: Notify) -> None:
+    email = await notify.store(
+        email_document(notify, recipient=address(), status="sent", non_essential=True)
+    )
+    wrong = link_token(notify.secret, UNSUBSCRIBE, "another-email")
+
+    answers = [
+        await notify.http.get(f"/unsubscribe/{email['_id']}", params={"token": wrong}),
+        await notify.http.post(f"/unsubscribe/{email['_id']}", params={"token": wrong}),
+        await notify.http.post(f"/unsubscribe/{email['_id']}"),
+        await notify.http.post(f"/unsubscribe/{email['_id']}/undo", params={"token": "x"}),
+    ]
+
+    assert [answer.status_code for answer in answers] == [403] * 4
+    assert "Länken fungerar inte" in answers[0].text
+    assert "This link does not work" in answers[0].text
+    assert not await notify.preferences.unsubscribed(email["recipient"], REMINDERS)
+
+
+async def test_an_unknown_or_essential_email_has_nothing_to_unsubscribe_from(
+    notify: Notify,
+) -> None:
+    essential = await notify.store(email_document(notify, recipient=address(), status="sent"))
+    unknown_id = uuid.uuid4().hex
+
+    unknown = await notify.http.post(
+        f"/unsubscribe/{unknown_id}",
+        params={"token": link_token(notify.secret, UNSUBSCRIBE, unknown_id)},
+    )
+    not_a_list = await notify.http.post(
+        f"/unsubscribe/{essential['_id']}",
+        params={"token": link_token(notify.secret, UNSUBSCRIBE, essential["_id"])},
+    )
+
+    assert unknown.status_code == 404
+    assert "We cannot find the e-mail" in unknown.text
+    assert not_a_list.status_code == 404
+    assert "There is nothing to unsubscribe from" in not_a_list.text
+
+
+async def test_a_non_essential_email_arrives_with_working_one_click_headers(
+    notify: Notify, mail_sink: MailSinkClient
+) -> None:
+    reminder_to, receipt_to = address(), address()
+    reminder = await notify.store(
+        email_document(
+            notify, recipient=reminder_to, template="session_reminder", non_essential=True
+        )
+    )
+    await notify.store(email_document(notify, recipient=receipt_to))
+
+    reminder_at_sink = await mail_sink.wait_for_message(
+        sent_to(reminder_to), query=f"to:{reminder_to.lower()}", timeout=30
+    )
+    receipt_at_sink = await mail_sink.wait_for_message(
+        sent_to(receipt_to), query=f"to:{receipt_to.lower()}", timeout=30
+    )
+    reminder_headers = await mail_sink.headers(reminder_at_sink["ID"])
+    receipt_headers = await mail_sink.headers(receipt_at_sink["ID"])
+    # What a mail client does with the header: POST the one-click body to its URL.
+    (link,) = reminder_headers["List-Unsubscribe"]
+    url = urlsplit(link.strip("<>"))
+    clicked = await notify.http.post(
+        f"{url.path}?{url.query}", data={"List-Unsubscribe": "One-Click"}
+    )
+
+    assert link == f"<{reminder['unsubscribe_url']}>"
+    assert reminder_headers["List-Unsubscribe-Post"] == ["List-Unsubscribe=One-Click"]
+    assert "List-Unsubscribe" not in receipt_headers
+    assert "List-Unsubscribe-Post" not in receipt_headers
+    assert clicked.status_code == 200
+    assert await notify.preferences.unsubscribed(reminder_to, REMINDERS)

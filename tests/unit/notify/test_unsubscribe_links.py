@@ -1,0 +1,87 @@
+"""Unsubscribe links and headers: a signed link per e-mail, and RFC 8058's two headers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from aiosmtplib.email import flatten_message
+
+from digitalwell_notify.domain import unsubscribe_token_is_valid, unsubscribe_url
+from digitalwell_notify.smtp import build_message
+from digitalwell_shared.links import UNSUBSCRIBE, link_token
+
+SECRET = "a-test-secret-that-is-long-enough-for-production"
+EMAIL_ID = "0123456789abcdef0123456789abcdef"
+
+
+def stored_email(**fields: Any) -> dict[str, Any]:
+    return {
+        "_id": EMAIL_ID,
+        "message_id": f"<{EMAIL_ID}@digitalwell.example>",
+        "template": "session_reminder",
+        "recipient": "asa@example.org",
+        "recipient_name": "Åsa Öberg",
+        "subject": "Påminnelse: frukostmöte i morgon",
+        "text": "Hej!",
+        "html": "<p>Hej!</p>",
+        "created_at": datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
+        **fields,
+    }
+
+
+def test_the_unsubscribe_url_is_notifys_page_for_the_email_with_its_token() -> None:
+    url = unsubscribe_url("https://notify.digitalwell.example/", SECRET, EMAIL_ID)
+
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == (
+        f"https://notify.digitalwell.example/unsubscribe/{EMAIL_ID}"
+    )
+    assert parse_qs(parts.query) == {"token": [link_token(SECRET, UNSUBSCRIBE, EMAIL_ID)]}
+
+
+def test_the_token_is_valid_only_for_its_email_and_secret() -> None:
+    token = parse_qs(urlsplit(unsubscribe_url("http://n", SECRET, EMAIL_ID)).query)["token"][0]
+
+    assert unsubscribe_token_is_valid(SECRET, EMAIL_ID, token)
+    assert not unsubscribe_token_is_valid(SECRET, "another-email", token)
+    assert not unsubscribe_token_is_valid("another-secret-another-secret-32", EMAIL_ID, token)
+    assert not unsubscribe_token_is_valid(SECRET, EMAIL_ID, token[:-1])
+    assert not unsubscribe_token_is_valid(SECRET, EMAIL_ID, "åäö")
+
+
+def test_an_unsubscribe_token_does_not_open_other_links() -> None:
+    token = link_token(SECRET, UNSUBSCRIBE, EMAIL_ID)
+
+    assert token != link_token(SECRET, "withdraw", EMAIL_ID)
+
+
+def test_a_non_essential_email_carries_one_click_unsubscribe_headers_unfolded() -> None:
+    url = unsubscribe_url("https://notify.digitalwell.example", SECRET, EMAIL_ID)
+    message = build_message(
+        stored_email(unsubscribe_url=url, category="reminders"), "noreply@digitalwell.example"
+    )
+
+    assert message["List-Unsubscribe"] == f"<{url}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # As sent: on one line, not split into RFC 2047 encoded words that no client would follow.
+    for utf8 in (False, True):
+        raw = flatten_message(message, utf8=utf8)
+        assert f"\r\nList-Unsubscribe: <{url}>\r\n".encode() in raw
+        assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
+
+
+def test_an_essential_email_has_no_unsubscribe_headers() -> None:
+    message = build_message(stored_email(unsubscribe_url=None), "noreply@digitalwell.example")
+
+    assert "List-Unsubscribe" not in message
+    assert "List-Unsubscribe-Post" not in message
+
+
+def test_an_unsubscribe_url_that_would_break_the_header_is_refused() -> None:
+    email = stored_email(unsubscribe_url="https://n/unsubscribe/x>\r\nBcc: someone@example.org")
+
+    with pytest.raises(ValueError, match="unsubscribe URL"):
+        build_message(email, "noreply@digitalwell.example")

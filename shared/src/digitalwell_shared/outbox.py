@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,21 +45,30 @@ class Outbox:
         await self._entries.create_index([("status", ASCENDING), ("_id", ASCENDING)])
         await self._entries.create_index("event_id", unique=True)
 
-    async def add(self, event: IntegrationEvent, envelope: Envelope, session: Session) -> None:
-        """Store ``event`` for publishing, in the same transaction as the state change."""
-        await self._entries.insert_one(
-            {
-                # ObjectIds grow with time, so sorting by _id publishes in write order.
-                "event_id": envelope.id,
-                "topic": event.topic,
-                "key": event.key(),
-                "headers": envelope.to_headers(),
-                "body": event.model_dump_json(),
-                "status": PENDING,
-                "created_at": datetime.now(UTC),
-                "attempts": 0,
-                "claimed_until": None,
-            },
+    async def add(
+        self, events: Sequence[tuple[IntegrationEvent, Envelope]], session: Session
+    ) -> None:
+        """Store events for publishing, in the same transaction as the state change."""
+        if not events:
+            return
+        now = datetime.now(UTC)
+        await self._entries.insert_many(
+            [
+                {
+                    # ObjectIds grow with time, so sorting by _id publishes in write order.
+                    "event_id": envelope.id,
+                    "topic": event.topic,
+                    "key": event.key(),
+                    "headers": envelope.to_headers(),
+                    "body": event.model_dump_json(),
+                    "status": PENDING,
+                    "created_at": now,
+                    "attempts": 0,
+                    "claimed_until": None,
+                }
+                for event, envelope in events
+            ],
+            ordered=True,
             session=session,
         )
 

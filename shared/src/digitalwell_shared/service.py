@@ -150,8 +150,7 @@ class Runtime:
         """Run ``write`` in a transaction that also stores the events it returns in the outbox."""
 
         async def write_and_enqueue(session: Session) -> None:
-            for event, envelope in await write(session):
-                await self.outbox.add(event, envelope, session)
+            await self.outbox.add(await write(session), session)
 
         await in_transaction(self.mongo, write_and_enqueue)
         self.relay.wake()

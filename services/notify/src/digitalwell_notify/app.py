@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     deliverer = Deliverer(
         emails,
+        preferences,
         SmtpTransport(settings).send,
         RetryPolicy(
             base_seconds=settings.retry_base_seconds,
@@ -57,8 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mail_from=settings.mail_from,
         source=runtime.source,
         commit_with_events=runtime.commit_with_events,
+        batch_size=settings.send_batch_size,
+        concurrency=settings.send_concurrency,
     )
-    worker = DeliveryWorker(deliverer.deliver_next, concurrency=settings.send_concurrency)
+    worker = DeliveryWorker(deliverer.deliver_due)
     runtime.startup_hooks += [emails.ensure_indexes, worker.start]
     runtime.shutdown_hooks.append(worker.stop)
     runtime.after_effect.append(worker.wake)

@@ -17,6 +17,8 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    SUPPRESSED = "suppressed"
+    """Not sent: the recipient unsubscribed after it was queued."""
 
 
 def delivery_key(event_id: str, recipient: str, template: str) -> str:

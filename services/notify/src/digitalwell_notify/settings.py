@@ -53,7 +53,10 @@ class Settings(ServiceSettings):
     message_id_domain: str = Field(
         "digitalwell.example", description="right-hand side of the Message-IDs notify makes"
     )
-    send_concurrency: int = Field(4, ge=1, description="e-mails sent at the same time")
+    send_concurrency: int = Field(8, ge=1, description="SMTP connections open at the same time")
+    send_batch_size: int = Field(
+        50, ge=1, description="e-mails claimed, sent and recorded together"
+    )
     retry_base_seconds: float = Field(2, gt=0, description="first wait after a temporary failure")
     retry_max_interval_seconds: float = Field(300, gt=0, description="longest wait between tries")
     retry_for_seconds: float = Field(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 
 from digitalwell_notify.domain import DeliveryStatus
 from digitalwell_shared.mongo import Database, Document, Session
@@ -58,6 +61,16 @@ class ParkedEventStore:
         return waiting
 
 
+@dataclass(frozen=True)
+class AttemptRecord:
+    """One delivery attempt to log, with the status it leaves its e-mail in."""
+
+    key: str
+    attempt: Document
+    status: DeliveryStatus
+    next_attempt_at: datetime | None = None
+
+
 class EmailStore:
     """E-mails to send, each with its attempts: the outbox and the delivery log in one."""
 
@@ -77,45 +90,50 @@ class EmailStore:
         )
         return result.upserted_id is not None
 
-    async def claim_due(self, now: datetime, lease: timedelta) -> Document | None:
-        """Take the next e-mail that is due, so no other sender takes it during ``lease``."""
-        return await self._emails.find_one_and_update(
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[Document]:
+        """Take up to ``limit`` due e-mails, so no other sender takes them during ``lease``."""
+        due = self._emails.find(
+            {"status": DeliveryStatus.PENDING.value, "next_attempt_at": {"$lte": now}},
+            {"_id": 1, "claimed_until": 1},
+        ).sort("next_attempt_at", ASCENDING)
+        # Skipping claimed e-mails here keeps the query on the (status, next_attempt_at) index.
+        free = [
+            email["_id"]
+            async for email in due.limit(limit * 2)
+            if email.get("claimed_until") is None or email["claimed_until"] < now
+        ][:limit]
+        if not free:
+            return []
+        claim = uuid.uuid4().hex
+        await self._emails.update_many(
             {
+                "_id": {"$in": free},
                 "status": DeliveryStatus.PENDING.value,
-                "next_attempt_at": {"$lte": now},
                 "$or": [{"claimed_until": None}, {"claimed_until": {"$lt": now}}],
             },
-            {"$set": {"claimed_until": now + lease}},
-            sort=[("next_attempt_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
+            {"$set": {"claimed_until": now + lease, "claimed_by": claim}},
         )
+        return [email async for email in self._emails.find({"claimed_by": claim})]
 
-    async def next_due_at(self) -> datetime | None:
-        """When the earliest pending e-mail is due."""
-        email = await self._emails.find_one(
-            {"status": DeliveryStatus.PENDING.value}, sort=[("next_attempt_at", ASCENDING)]
-        )
-        return None if email is None else email["next_attempt_at"]
-
-    async def record_attempt(
-        self,
-        key: str,
-        attempt: Document,
-        *,
-        status: DeliveryStatus,
-        next_attempt_at: datetime | None = None,
-        session: Session | None = None,
-    ) -> None:
-        """Log one attempt and the e-mail's new status; release the claim."""
-        update: dict[str, Any] = {
-            "$push": {"attempts": attempt},
-            "$set": {"status": status.value, "claimed_until": None, "updated_at": attempt["at"]},
-        }
-        if next_attempt_at is not None:
-            update["$set"]["next_attempt_at"] = next_attempt_at
-        if status is DeliveryStatus.SENT:
-            update["$set"]["sent_at"] = attempt["at"]
-        await self._emails.update_one({"_id": key}, update, session=session)
+    async def record_attempts(self, outcomes: Sequence[AttemptRecord], session: Session) -> None:
+        """Log one attempt per e-mail and each e-mail's new status; release the claims."""
+        updates = []
+        for outcome in outcomes:
+            attempt = outcome.attempt
+            fields: dict[str, Any] = {
+                "status": outcome.status.value,
+                "claimed_until": None,
+                "claimed_by": None,
+                "updated_at": attempt["at"],
+            }
+            if outcome.next_attempt_at is not None:
+                fields["next_attempt_at"] = outcome.next_attempt_at
+            if outcome.status is DeliveryStatus.SENT:
+                fields["sent_at"] = attempt["at"]
+            updates.append(
+                UpdateOne({"_id": outcome.key}, {"$push": {"attempts": attempt}, "$set": fields})
+            )
+        await self._emails.bulk_write(updates, ordered=False, session=session)
 
     async def list(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from digitalwell_notify.render import NON_ESSENTIAL, EmailTemplates
 from digitalwell_notify.smtp import DeliveryError, build_message
 from digitalwell_notify.store import (
     ApplicantStore,
+    AttemptRecord,
     EmailStore,
     ParkedEventStore,
     PreferenceStore,
@@ -349,102 +351,129 @@ class EmailComposer:
         log.info("e-mail queued" if created else "e-mail already queued", template=template)
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What became of one attempt, and the event that announces it, if any."""
+
+    email: Document
+    record: AttemptRecord
+    announce: EmailSent | EmailFailed | None = None
+
+
 class Deliverer:
-    """Sends due e-mails, logs each attempt, and announces the outcome through the outbox."""
+    """Sends due e-mails in batches, logs each attempt, and announces outcomes via the outbox.
+
+    A batch is claimed with one query, sent over up to ``concurrency`` SMTP connections at
+    once, and recorded in one transaction: the database sees a few operations per batch,
+    not per e-mail.
+    """
 
     def __init__(
         self,
         emails: EmailStore,
+        preferences: PreferenceStore,
         send: SendMessage,
         retry: RetryPolicy,
         *,
         mail_from: str,
         source: str,
         commit_with_events: CommitWithEvents,
+        batch_size: int,
+        concurrency: int,
     ) -> None:
         self._emails = emails
+        self._preferences = preferences
         self._send = send
         self._retry = retry
         self._mail_from = mail_from
         self._source = source
         self._commit = commit_with_events
+        self._batch_size = batch_size
+        self._sending = asyncio.Semaphore(concurrency)
 
-    async def deliver_next(self) -> bool:
-        """Send the next due e-mail and log the attempt; False when none is due."""
-        email = await self._emails.claim_due(datetime.now(UTC), CLAIM_LEASE)
-        if email is None:
-            return False
+    async def deliver_due(self) -> int:
+        """Send a batch of due e-mails and log the attempts; return how many were due."""
+        batch = await self._emails.claim_due(datetime.now(UTC), CLAIM_LEASE, self._batch_size)
+        if not batch:
+            return 0
+        outcomes = await asyncio.gather(*(self._deliver(email) for email in batch))
+        await self._record(outcomes)
+        return len(batch)
+
+    async def _deliver(self, email: Document) -> _Outcome:
         context = {"email_id": email["_id"], "template": email["template"]}
+        category = email.get("category")
+        if category and await self._preferences.unsubscribed(email["recipient"], category):
+            # Queued before the recipient unsubscribed: honour the later wish.
+            log.info("e-mail suppressed: recipient unsubscribed", **context)
+            attempt = {"at": datetime.now(UTC), "outcome": "suppressed", "detail": "unsubscribed"}
+            return _Outcome(email, AttemptRecord(email["_id"], attempt, DeliveryStatus.SUPPRESSED))
         attempts = len(email["attempts"]) + 1
-        try:
-            reply = await self._send(build_message(email, self._mail_from))
-        except DeliveryError as error:
-            await self._record_failure(email, error, attempts, context)
-            return True
+        async with self._sending:
+            try:
+                reply = await self._send(build_message(email, self._mail_from))
+            except DeliveryError as error:
+                return self._failure(email, error, context)
         sent_at = datetime.now(UTC)
-        sent = EmailSent(**_about(email), sent_at=sent_at, attempts=attempts)
-        await self._record(
-            email,
-            {"at": sent_at, "outcome": "sent", "detail": reply},
-            DeliveryStatus.SENT,
-            announce=sent,
-        )
         log.info("e-mail sent", **context)
-        return True
+        return _Outcome(
+            email,
+            AttemptRecord(
+                email["_id"],
+                {"at": sent_at, "outcome": "sent", "detail": reply},
+                DeliveryStatus.SENT,
+            ),
+            EmailSent(**_about(email), sent_at=sent_at, attempts=attempts),
+        )
 
-    async def _record_failure(
-        self, email: Document, error: DeliveryError, attempts: int, context: dict[str, Any]
-    ) -> None:
+    def _failure(self, email: Document, error: DeliveryError, context: dict[str, Any]) -> _Outcome:
         failed_at = datetime.now(UTC)
         attempt = {"at": failed_at, "outcome": "failed", "detail": str(error)}
+        # A resent e-mail gets a fresh retry window and back-off of its own.
+        window_start = email.get("resent_at") or email["created_at"]
+        tries_in_window = 1 + sum(1 for past in email["attempts"] if past["at"] >= window_start)
         retry_at = (
             None
             if error.permanent
-            else self._retry.next_attempt(email["created_at"], attempts, failed_at)
+            else self._retry.next_attempt(window_start, tries_in_window, failed_at)
         )
         if retry_at is not None:
-            await self._record(email, attempt, DeliveryStatus.PENDING, next_attempt_at=retry_at)
             log.warning(
                 "e-mail delayed", error=str(error), retry_at=retry_at.isoformat(), **context
             )
-            return
-        failed = EmailFailed(
-            **_about(email),
-            failed_at=failed_at,
-            attempts=attempts,
-            permanent=error.permanent,
-            # The event goes to every subscriber: the reply often quotes the address.
-            reason=redact_text(str(error)),
-        )
-        await self._record(email, attempt, DeliveryStatus.FAILED, announce=failed)
+            return _Outcome(
+                email, AttemptRecord(email["_id"], attempt, DeliveryStatus.PENDING, retry_at)
+            )
         log.error("e-mail failed", permanent=error.permanent, error=str(error), **context)
+        return _Outcome(
+            email,
+            AttemptRecord(email["_id"], attempt, DeliveryStatus.FAILED),
+            EmailFailed(
+                **_about(email),
+                failed_at=failed_at,
+                attempts=len(email["attempts"]) + 1,
+                permanent=error.permanent,
+                # The event goes to every subscriber: the reply often quotes the address.
+                reason=redact_text(str(error)),
+            ),
+        )
 
-    async def _record(
-        self,
-        email: Document,
-        attempt: Document,
-        status: DeliveryStatus,
-        *,
-        next_attempt_at: datetime | None = None,
-        announce: EmailSent | EmailFailed | None = None,
-    ) -> None:
+    async def _record(self, outcomes: Sequence[_Outcome]) -> None:
         async def write(session: Session) -> list[tuple[IntegrationEvent, Envelope]]:
-            await self._emails.record_attempt(
-                email["_id"],
-                attempt,
-                status=status,
-                next_attempt_at=next_attempt_at,
-                session=session,
-            )
-            if announce is None:
-                return []
-            envelope = Envelope.for_event(
-                announce,
-                source=self._source,
-                correlation_id=email["correlation_id"],
-                causation_id=email["event_id"],
-            )
-            return [(announce, envelope)]
+            await self._emails.record_attempts([outcome.record for outcome in outcomes], session)
+            return [
+                (
+                    outcome.announce,
+                    Envelope.for_event(
+                        outcome.announce,
+                        source=self._source,
+                        correlation_id=outcome.email["correlation_id"],
+                        causation_id=outcome.email["event_id"],
+                    ),
+                )
+                for outcome in outcomes
+                if outcome.announce is not None
+            ]
 
         await self._commit(write)
 

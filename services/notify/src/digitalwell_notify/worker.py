@@ -20,11 +20,14 @@ ERROR_PAUSE_SECONDS = 2.0
 
 
 class DeliveryWorker:
-    """``concurrency`` tasks that each call ``deliver_next`` until nothing is due."""
+    """``loops`` tasks that each call ``deliver_due`` until nothing is due.
 
-    def __init__(self, deliver_next: Callable[[], Awaitable[bool]], *, concurrency: int) -> None:
-        self._deliver_next = deliver_next
-        self._concurrency = concurrency
+    Two loops let one batch be claimed and recorded while another is being sent.
+    """
+
+    def __init__(self, deliver_due: Callable[[], Awaitable[int]], *, loops: int = 2) -> None:
+        self._deliver_due = deliver_due
+        self._loops = loops
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -38,7 +41,7 @@ class DeliveryWorker:
         self._stopping = False
         self._tasks = [
             asyncio.create_task(self._run(), name=f"email-delivery-{number}")
-            for number in range(self._concurrency)
+            for number in range(self._loops)
         ]
 
     async def stop(self) -> None:
@@ -53,7 +56,7 @@ class DeliveryWorker:
     async def _run(self) -> None:
         while not self._stopping:
             try:
-                delivered = await self._deliver_next()
+                delivered = await self._deliver_due()
             except Exception:  # a database outage must not end delivery for good
                 log.exception("e-mail delivery failed; pausing")
                 await asyncio.sleep(ERROR_PAUSE_SECONDS)

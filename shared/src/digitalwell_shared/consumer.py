@@ -1,46 +1,92 @@
-"""Consuming events: envelope check, log context, retries, and dead letters for poison events.
+"""Consuming events in batches: envelope and body checks, the inbox, retries, dead letters.
 
-Every service's ``KafkaRouter`` gets this middleware, so a handler only ever
-sees events with a valid envelope and a valid body, and an event that cannot be
-handled goes to ``<topic>.dlq`` with the error in its headers instead of
-stopping the consumer group.
+A service has one consumer for all its topics (``Runtime.subscribe``). For each batch Kafka
+hands it:
+
+1. a record with a broken envelope or a body that fails validation goes to ``<topic>.dlq``
+   at once, with the error in its headers;
+2. the rest take effect in one transaction together with their inbox marks, so a redelivered
+   event changes nothing and the database sees one commit per batch, not per event;
+3. a batch that keeps failing is applied one event at a time, so a poison event goes to the
+   DLQ and the others still take effect.
+
+Offsets are committed only after that (``AckPolicy.ACK``). If a dead letter cannot be
+written, the batch is redelivered (``NackMessage``) rather than committed past it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
-from aiokafka import ConsumerRecord
-from faststream import BaseMiddleware
-from faststream._internal.context.repository import ContextRepo
 from faststream.exceptions import NackMessage
-from faststream.kafka import KafkaMessage
-from faststream.message import StreamMessage
 from prometheus_client import CollectorRegistry, Counter
 
-from digitalwell_shared.contracts import ALL_EVENTS, IntegrationEvent, dead_letter_topic
+from digitalwell_shared.contracts import IntegrationEvent, dead_letter_topic
 from digitalwell_shared.envelope import Envelope, EnvelopeError
+from digitalwell_shared.inbox import Inbox
 from digitalwell_shared.logging import get_logger
+from digitalwell_shared.mongo import Client, Session, in_transaction
 from digitalwell_shared.outbox import Publish
 
-EVENTS_BY_TOPIC: dict[str, type[IntegrationEvent]] = {event.topic: event for event in ALL_EVENTS}
 _MAX_ERROR_LENGTH = 1000
+
+
+class Record(Protocol):
+    """What the consumer reads of an aiokafka ``ConsumerRecord`` (aiokafka ships no types)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: Sequence[tuple[str, bytes]]
+
+
+Effect = Callable[[Any, Envelope, Session], Awaitable[None]]
 
 log = get_logger(__name__)
 
 
-def envelope_of(message: KafkaMessage) -> Envelope:
-    """The envelope of a message the middleware has already checked."""
-    return Envelope.from_headers(message.headers)
+@dataclass(frozen=True)
+class Consumption:
+    """What a service does with one topic's events: the effect, run once per event."""
+
+    event_type: type[IntegrationEvent]
+    effect: Effect
+    description: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    record: Record
+    event: IntegrationEvent
+    envelope: Envelope
+    consumption: Consumption
+
+
+def _record_headers(record: Record) -> dict[str, str]:
+    return {name: value.decode(errors="replace") for name, value in record.headers or ()}
+
+
+def _log_context(record: Record, envelope: Envelope | None = None) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "topic": record.topic,
+        "partition": record.partition,
+        "offset": record.offset,
+    }
+    if envelope is not None:
+        context |= {"event_id": envelope.id, "correlation_id": envelope.correlation_id}
+    return context
 
 
 class DeadLetterPolicy:
-    """How a service's consumers retry and where they send what they cannot handle."""
+    """How a service's consumer retries and where it sends what it cannot handle."""
 
     def __init__(
         self,
@@ -62,98 +108,124 @@ class DeadLetterPolicy:
             registry=registry,
         )
 
-    def middleware(self) -> Callable[..., BaseMiddleware]:
-        """A FastStream middleware factory bound to this policy."""
-
-        def build(msg: Any, /, *, context: ContextRepo) -> BaseMiddleware:
-            return _DeadLetterMiddleware(msg, context=context, policy=self)
-
-        return build
-
     def backoff(self, attempt: int) -> float:
         """Exponential back-off with full jitter, so retries of many consumers spread out."""
         return random.uniform(0, self.retry_base_seconds * 2 ** (attempt - 1))  # noqa: S311
 
-
-class _DeadLetterMiddleware(BaseMiddleware):
-    def __init__(self, msg: Any, /, *, context: ContextRepo, policy: DeadLetterPolicy) -> None:
-        super().__init__(msg, context=context)
-        self._policy = policy
-
-    async def consume_scope(self, call_next: Any, msg: StreamMessage[Any]) -> Any:
-        record: ConsumerRecord[bytes, bytes] = msg.raw_message
-        event_type = EVENTS_BY_TOPIC.get(record.topic)
-        try:
-            envelope = Envelope.from_headers(
-                msg.headers, expected_type=event_type.ce_type if event_type else None
-            )
-        except EnvelopeError as error:
-            await self._dead_letter(record, msg, error, attempts=0)
-            return None
-        context: dict[str, Any] = {
-            "event_id": envelope.id,
-            "correlation_id": envelope.correlation_id,
-            "topic": record.topic,
-            "partition": record.partition,
-            "offset": record.offset,
-        }
-        if event_type is not None and event_type.key_field == "application_id":
-            context["application_id"] = envelope.subject
-        with structlog.contextvars.bound_contextvars(**context):
-            return await self._handle_with_retries(call_next, msg, record)
-
-    async def _handle_with_retries(
-        self, call_next: Any, msg: StreamMessage[Any], record: ConsumerRecord[bytes, bytes]
-    ) -> Any:
-        for attempt in range(1, self._policy.max_attempts + 1):
-            try:
-                return await call_next(msg)
-            except ValueError as error:  # pydantic's ValidationError and bad JSON: never heal
-                await self._dead_letter(record, msg, error, attempts=attempt)
-                return None
-            except NackMessage:
-                raise
-            except Exception as error:  # noqa: BLE001 - any failure is retried, then dead-lettered
-                if attempt == self._policy.max_attempts:
-                    await self._dead_letter(record, msg, error, attempts=attempt)
-                    return None
-                delay = self._policy.backoff(attempt)
-                log.warning("handler failed; retrying", attempt=attempt, error=repr(error))
-                await asyncio.sleep(delay)
-        return None
-
-    async def _dead_letter(
-        self,
-        record: ConsumerRecord[bytes, bytes],
-        msg: StreamMessage[Any],
-        error: BaseException,
-        *,
-        attempts: int,
-    ) -> None:
+    async def dead_letter(self, record: Record, error: BaseException, *, attempts: int) -> None:
+        """Send ``record`` as it came to its DLQ with the error; redeliver if that fails."""
         topic = dead_letter_topic(record.topic)
         headers = {
-            **msg.headers,
+            **_record_headers(record),
             "dlq_error": str(error)[:_MAX_ERROR_LENGTH],
             "dlq_error_type": type(error).__name__,
             "dlq_original_topic": record.topic,
             "dlq_original_partition": str(record.partition),
             "dlq_original_offset": str(record.offset),
-            "dlq_consumer_group": self._policy.consumer_group,
+            "dlq_consumer_group": self.consumer_group,
             "dlq_attempts": str(attempts),
             "dlq_failed_at": datetime.now(UTC).isoformat(),
         }
-        key = record.key.decode() if record.key else ""
+        key = record.key.decode(errors="replace") if record.key else ""
         try:
-            await self._policy.publish(topic, key, record.value or b"", headers)
+            await self.publish(topic, key, record.value or b"", headers)
         except Exception as publish_error:
             # Without the dead letter stored, committing would lose the event: redeliver it.
             log.exception("could not dead-letter event", dead_letter_topic=topic)
             raise NackMessage from publish_error
-        self._policy.dead_lettered.labels(record.topic, type(error).__name__).inc()
+        self.dead_lettered.labels(record.topic, type(error).__name__).inc()
         log.error(
             "event dead-lettered",
             dead_letter_topic=topic,
             error_type=type(error).__name__,
             error=str(error)[:_MAX_ERROR_LENGTH],
             attempts=attempts,
+            **_log_context(record),
         )
+
+
+class BatchConsumer:
+    """Applies batches of records to a service's effects, once each, as the module says."""
+
+    def __init__(
+        self,
+        *,
+        client: Client,
+        inbox: Inbox,
+        effects: Mapping[str, Consumption],
+        dead_letters: DeadLetterPolicy,
+        on_committed: Callable[[], None],
+    ) -> None:
+        self._client = client
+        self._inbox = inbox
+        self._effects = dict(effects)
+        self._dead_letters = dead_letters
+        self._on_committed = on_committed
+
+    async def handle(self, records: Sequence[Record]) -> None:
+        """Check, apply and dead-letter as needed; return once every record left a trace."""
+        items = [item for record in records if (item := await self._check(record)) is not None]
+        if not items:
+            return
+        try:
+            await self._with_retries(items)
+        except Exception:  # noqa: BLE001 - any failure: find the culprit one event at a time
+            log.warning("batch failed; applying its events one at a time", size=len(items))
+            for item in items:
+                await self._apply_alone(item)
+
+    async def _check(self, record: Record) -> _Item | None:
+        consumption = self._effects.get(record.topic)
+        try:
+            if consumption is None:
+                raise EnvelopeError(f"no consumer for topic {record.topic}")
+            envelope = Envelope.from_headers(
+                _record_headers(record), expected_type=consumption.event_type.ce_type
+            )
+            event = consumption.event_type.model_validate_json(record.value or b"")
+        except ValueError as error:  # EnvelopeError, pydantic's ValidationError: never heal
+            await self._dead_letters.dead_letter(record, error, attempts=0)
+            return None
+        return _Item(record, event, envelope, consumption)
+
+    async def _apply_alone(self, item: _Item) -> None:
+        try:
+            await self._with_retries([item])
+        except ValueError as error:
+            await self._dead_letters.dead_letter(item.record, error, attempts=1)
+        except Exception as error:  # noqa: BLE001 - retried enough: dead-letter it, go on
+            await self._dead_letters.dead_letter(
+                item.record, error, attempts=self._dead_letters.max_attempts
+            )
+
+    async def _with_retries(self, items: Sequence[_Item]) -> None:
+        policy = self._dead_letters
+        for attempt in range(1, policy.max_attempts + 1):
+            try:
+                await self._apply(items)
+            except ValueError:
+                raise  # a rule refused the event: trying again cannot help
+            except Exception as error:
+                if attempt == policy.max_attempts:
+                    raise
+                log.warning("applying events failed; retrying", attempt=attempt, error=repr(error))
+                await asyncio.sleep(policy.backoff(attempt))
+            else:
+                return
+
+    async def _apply(self, items: Sequence[_Item]) -> None:
+        async def apply_all(session: Session) -> None:
+            fresh = await self._inbox.mark_new([item.envelope for item in items], session)
+            for item in items:
+                if item.envelope.id not in fresh:
+                    log.info("event handled before; skipped", **_log_context(item.record))
+                    continue
+                fresh.discard(item.envelope.id)  # the same event twice in one batch: once
+                context = _log_context(item.record, item.envelope)
+                if item.consumption.event_type.key_field == "application_id":
+                    context["application_id"] = item.envelope.subject
+                with structlog.contextvars.bound_contextvars(**context):
+                    await item.consumption.effect(item.event, item.envelope, session)
+
+        await in_transaction(self._client, apply_all)
+        self._on_committed()

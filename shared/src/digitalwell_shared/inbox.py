@@ -1,58 +1,54 @@
-"""The inbox: each consumer records the ids of events it handled, with the effect, once."""
+"""The inbox: each consumer records the ids of events it handled, with their effects, once."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from pymongo.errors import DuplicateKeyError
-
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Client, Database, Session, in_transaction
+from digitalwell_shared.mongo import Database, Session
 
 COLLECTION = "inbox"
 
 
-class _AlreadyHandled(Exception):  # noqa: N818 - a signal, not an error
-    """Aborts the transaction when the mark exists: a failed write must not be committed."""
-
-
 class Inbox:
-    """Runs a consumer's effect at most once per event id.
+    """Marks of the events one consumer has handled.
 
-    The mark and the effect commit in one transaction, so a redelivered event
-    (after a crash, a rebalance or a relay that published twice) finds its
-    mark and changes nothing.
+    The marks are written in the same transaction as the events' effects, so a
+    redelivered event (after a crash, a rebalance or a relay that published twice)
+    finds its mark and changes nothing.
     """
 
-    def __init__(self, client: Client, database: Database, consumer: str) -> None:
-        self._client = client
+    def __init__(self, database: Database, consumer: str) -> None:
         self._marks = database[COLLECTION]
         self._consumer = consumer
 
-    async def handle_once(
-        self, envelope: Envelope, effect: Callable[[Session], Awaitable[None]]
-    ) -> bool:
-        """Apply ``effect`` unless this event was handled before; True if it was applied now."""
-
-        async def mark_and_apply(session: Session) -> None:
-            try:
-                await self._marks.insert_one(
+    async def mark_new(self, envelopes: Sequence[Envelope], session: Session) -> set[str]:
+        """Mark the events not handled before; return their ids (the ones to apply)."""
+        ids = {envelope.id: envelope for envelope in envelopes}
+        keys = [f"{self._consumer}:{event_id}" for event_id in ids]
+        handled = {
+            mark["event_id"]
+            async for mark in self._marks.find(
+                {"_id": {"$in": keys}}, {"event_id": 1}, session=session
+            )
+        }
+        fresh = [envelope for event_id, envelope in ids.items() if event_id not in handled]
+        if fresh:
+            now = datetime.now(UTC)
+            # A concurrent consumer marking the same event makes this insert fail, the
+            # transaction abort and the batch retry, after which the mark is found above.
+            await self._marks.insert_many(
+                [
                     {
                         "_id": f"{self._consumer}:{envelope.id}",
                         "consumer": self._consumer,
                         "event_id": envelope.id,
                         "event_type": envelope.type,
-                        "handled_at": datetime.now(UTC),
-                    },
-                    session=session,
-                )
-            except DuplicateKeyError as duplicate:
-                raise _AlreadyHandled from duplicate
-            await effect(session)
-
-        try:
-            await in_transaction(self._client, mark_and_apply)
-        except _AlreadyHandled:
-            return False
-        return True
+                        "handled_at": now,
+                    }
+                    for envelope in fresh
+                ],
+                session=session,
+            )
+        return {envelope.id for envelope in fresh}

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 import structlog
 import uvicorn
-from aiokafka import ConsumerRecord
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream import AckPolicy
@@ -29,7 +28,7 @@ from faststream.specification import AsyncAPI, get_asyncapi_html
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from digitalwell_shared.consumer import DeadLetterPolicy, envelope_of
+from digitalwell_shared.consumer import BatchConsumer, Consumption, DeadLetterPolicy
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.inbox import Inbox
@@ -44,13 +43,9 @@ Effect = Callable[[E, Envelope, Session], Awaitable[None]]
 CORRELATION_HEADER = "X-Correlation-ID"
 
 
-@dataclass(frozen=True)
-class _Consumption:
-    """What a service does with one topic's events."""
-
-    event_type: type[IntegrationEvent]
-    effect: Effect[IntegrationEvent]
-    description: str
+async def _leave_undecoded(_message: Any) -> dict[str, Any]:
+    """FastStream's decoder for our consumer: nothing, since the handler reads the records."""
+    return {}
 
 
 @dataclass
@@ -67,7 +62,7 @@ class Runtime:
     relay: OutboxRelay
     registry: CollectorRegistry
     dead_letters: DeadLetterPolicy
-    effects: dict[str, _Consumption] = field(default_factory=dict)
+    effects: dict[str, Consumption] = field(default_factory=dict)
     startup_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     shutdown_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Called after an event's effect committed, e.g. to wake a worker that acts on it.
@@ -78,10 +73,6 @@ class Runtime:
         """The CloudEvents source of what this service publishes."""
         return f"/digitalwell/{self.name}"
 
-    def inbox(self) -> Inbox:
-        """The inbox of this service's consumer group."""
-        return Inbox(self.mongo, self.database, consumer=self.name)
-
     def consume(self, event_type: type[E], *, description: str) -> Callable[[Effect[E]], Effect[E]]:
         """Have this service's consumer act on ``event_type``, with an effect run once per event.
 
@@ -91,13 +82,13 @@ class Runtime:
         """
 
         def register(effect: Effect[E]) -> Effect[E]:
-            self.effects[event_type.topic] = _Consumption(event_type, effect, description)  # type: ignore[arg-type]
+            self.effects[event_type.topic] = Consumption(event_type, effect, description)
             return effect
 
         return register
 
     def subscribe(self) -> None:
-        """Subscribe one consumer to every topic an effect was registered for.
+        """Subscribe one batch consumer to every topic an effect was registered for.
 
         One consumer, not one per topic: each member that joins a consumer group makes the
         group rebalance, and a service that joined once per topic would take that many
@@ -105,35 +96,38 @@ class Runtime:
         """
         if not self.effects:
             return
-        inbox = self.inbox()
-        effects = dict(self.effects)
+
+        def committed() -> None:
+            self.relay.wake()  # the effects may have added to the outbox
+            for callback in self.after_effect:
+                callback()
+
+        consumer = BatchConsumer(
+            client=self.mongo,
+            inbox=Inbox(self.database, consumer=self.name),
+            effects=self.effects,
+            dead_letters=self.dead_letters,
+            on_committed=committed,
+        )
 
         async def handle(message: KafkaMessage) -> None:
-            record: ConsumerRecord[bytes, bytes] = message.raw_message  # not a batch subscriber
-            consumption = effects[record.topic]
-            # A body that does not match its topic's model raises ValidationError: dead letter.
-            event = consumption.event_type.model_validate_json(message.body)
-            envelope = envelope_of(message)
-
-            async def apply(session: Session) -> None:
-                await consumption.effect(event, envelope, session)
-
-            if await inbox.handle_once(envelope, apply):
-                self.relay.wake()  # the effect may have added to the outbox
-                for callback in self.after_effect:
-                    callback()
-            else:
-                log.info("event handled before; skipped")
+            await consumer.handle(message.raw_message)  # a batch subscriber: a tuple of records
 
         self.router.subscriber(
-            *effects,
+            *self.effects,
             group_id=self.name,
-            # Commit only after the effect is stored: FastStream's default commits first.
+            batch=True,
+            max_records=self.settings.consumer_batch_size,
+            batch_timeout_ms=self.settings.consumer_batch_wait_ms,
+            # The consumer reads the records itself, so a body that is not JSON is a dead letter
+            # rather than an error before the handler runs (which would be committed and lost).
+            decoder=_leave_undecoded,
+            # Commit only after the effects are stored: FastStream's default commits first.
             ack_policy=AckPolicy.ACK,
             auto_offset_reset="earliest",
             title=f"{self.name}:events",
             description="; ".join(
-                f"{topic}: {consumption.description}" for topic, consumption in effects.items()
+                f"{topic}: {consumption.description}" for topic, consumption in self.effects.items()
             ),
         )(handle)
 
@@ -193,7 +187,7 @@ def create_runtime(
         registry=registry,
         max_attempts=settings.consumer_max_attempts,
     )
-    router = KafkaRouter(middlewares=[dead_letters.middleware()])
+    router = KafkaRouter()
     mongo = create_client(settings.mongodb_url, app_name=f"digitalwell-{name}")
     database = mongo[settings.mongodb_database]
     return Runtime(

@@ -47,6 +47,12 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(
         5, ge=1, description="tries of a failing handler before its event goes to the DLQ"
     )
+    consumer_batch_size: int = Field(
+        100, ge=1, description="most events applied in one transaction"
+    )
+    consumer_batch_wait_ms: int = Field(
+        50, ge=1, description="how long the consumer waits for a batch to fill"
+    )
     shutdown_grace_seconds: float = Field(
         10, ge=0, description="time to finish in-flight work on SIGTERM"
     )

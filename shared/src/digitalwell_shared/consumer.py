@@ -49,17 +49,41 @@ class Record(Protocol):
 
 
 Effect = Callable[[Any, Envelope, Session], Awaitable[None]]
+BatchEffect = Callable[[Sequence[tuple[Any, Envelope]], Session], Awaitable[None]]
 
 log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
 class Consumption:
-    """What a service does with one topic's events: the effect, run once per event."""
+    """What a service does with one topic's events, once per event.
+
+    ``effect`` takes one event at a time; ``batch_effect``, when given instead, takes all of
+    a batch's new events of the topic in their order, so it can write them in bulk.
+    """
 
     event_type: type[IntegrationEvent]
-    effect: Effect
     description: str
+    effect: Effect | None = None
+    batch_effect: BatchEffect | None = None
+
+    async def apply(self, items: Sequence[tuple[Any, Envelope]], session: Session) -> None:
+        """Run the effect on events of this topic, in order."""
+        if self.batch_effect is not None:
+            await self.batch_effect(items, session)
+            return
+        if self.effect is None:
+            raise TypeError(f"no effect for {self.event_type.__name__}")
+        for event, envelope in items:
+            with structlog.contextvars.bound_contextvars(**_event_context(event, envelope)):
+                await self.effect(event, envelope, session)
+
+
+def _event_context(event: IntegrationEvent, envelope: Envelope) -> dict[str, Any]:
+    context = {"event_id": envelope.id, "correlation_id": envelope.correlation_id}
+    if event.key_field == "application_id":
+        context["application_id"] = event.key()
+    return context
 
 
 @dataclass(frozen=True)
@@ -216,16 +240,18 @@ class BatchConsumer:
     async def _apply(self, items: Sequence[_Item]) -> None:
         async def apply_all(session: Session) -> None:
             fresh = await self._inbox.mark_new([item.envelope for item in items], session)
+            by_topic: dict[str, list[_Item]] = {}
             for item in items:
                 if item.envelope.id not in fresh:
                     log.info("event handled before; skipped", **_log_context(item.record))
                     continue
                 fresh.discard(item.envelope.id)  # the same event twice in one batch: once
-                context = _log_context(item.record, item.envelope)
-                if item.consumption.event_type.key_field == "application_id":
-                    context["application_id"] = item.envelope.subject
-                with structlog.contextvars.bound_contextvars(**context):
-                    await item.consumption.effect(item.event, item.envelope, session)
+                by_topic.setdefault(item.record.topic, []).append(item)
+            # Per topic, in order: what one topic's events mean never depends on another's.
+            for topic_items in by_topic.values():
+                await topic_items[0].consumption.apply(
+                    [(item.event, item.envelope) for item in topic_items], session
+                )
 
         await in_transaction(self._client, apply_all)
         self._on_committed()

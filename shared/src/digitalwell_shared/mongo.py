@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient
@@ -47,3 +48,9 @@ async def ping(database: Database) -> bool:
     except Exception:  # noqa: BLE001 - readiness reports any failure as not ready
         return False
     return True
+
+
+UNCLAIMED = datetime(1970, 1, 1, tzinfo=UTC)
+"""The lease time of a queue entry nobody holds: a time long past, rather than null, so "free
+to claim" is the single range condition ``{"claimed_until": {"$lt": now}}``, which an index
+answers, where an ``$or`` with null makes the embedded database scan the whole collection."""

@@ -22,7 +22,7 @@ from pymongo import ASCENDING
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.logging import get_logger
-from digitalwell_shared.mongo import Database, Document, Session
+from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Session
 
 COLLECTION = "outbox"
 PENDING = "pending"
@@ -64,7 +64,7 @@ class Outbox:
                     "status": PENDING,
                     "created_at": now,
                     "attempts": 0,
-                    "claimed_until": None,
+                    "claimed_until": UNCLAIMED,
                 }
                 for event, envelope in events
             ],
@@ -158,7 +158,7 @@ class OutboxRelay:
         now = datetime.now(UTC)
         claimable = {
             "status": PENDING,
-            "$or": [{"claimed_until": None}, {"claimed_until": {"$lt": now}}],
+            "claimed_until": {"$lt": now},
         }
         candidates = [
             entry["_id"]

@@ -40,6 +40,7 @@ from digitalwell_shared.settings import ServiceSettings
 log = get_logger(__name__)
 E = TypeVar("E", bound=IntegrationEvent)
 Effect = Callable[[E, Envelope, Session], Awaitable[None]]
+BatchEffect = Callable[[Sequence[tuple[E, Envelope]], Session], Awaitable[None]]
 CORRELATION_HEADER = "X-Correlation-ID"
 
 
@@ -82,7 +83,20 @@ class Runtime:
         """
 
         def register(effect: Effect[E]) -> Effect[E]:
-            self.effects[event_type.topic] = Consumption(event_type, effect, description)
+            self.effects[event_type.topic] = Consumption(event_type, description, effect=effect)
+            return effect
+
+        return register
+
+    def consume_batch(
+        self, event_type: type[E], *, description: str
+    ) -> Callable[[BatchEffect[E]], BatchEffect[E]]:
+        """Like ``consume``, for an effect that takes all of a batch's new events at once."""
+
+        def register(effect: BatchEffect[E]) -> BatchEffect[E]:
+            self.effects[event_type.topic] = Consumption(
+                event_type, description, batch_effect=effect
+            )
             return effect
 
         return register

@@ -19,7 +19,7 @@ from digitalwell_notify.domain import delivery_key, message_id, unsubscribe_url
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.links import UNSUBSCRIBE, link_token
-from digitalwell_shared.mongo import Document, Session, in_transaction
+from digitalwell_shared.mongo import UNCLAIMED, Document, Session, in_transaction
 from tests.support.mail import MailSinkClient, sent_to
 from tests.support.waiting import until_true
 
@@ -45,7 +45,7 @@ class Notify:
 
     async def store(self, email: Document) -> Document:
         async def enqueue(session: Session) -> None:
-            await self.emails.enqueue(email, session)
+            await self.emails.enqueue([email], session)
 
         await in_transaction(self.app.state.runtime.mongo, enqueue)
         return email
@@ -126,7 +126,7 @@ def email_document(
         "created_at": now,
         "updated_at": now,
         "next_attempt_at": now,
-        "claimed_until": None,
+        "claimed_until": UNCLAIMED,
         "attempts": attempts or [],
         **({"sent_at": now} if status == "sent" else {}),
     }

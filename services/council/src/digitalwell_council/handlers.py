@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from digitalwell_council import usecases
 from digitalwell_council.store import CaseStore
 from digitalwell_shared.contracts import ApplicationSubmitted, ApplicationWithdrawn
@@ -13,11 +15,11 @@ from digitalwell_shared.service import Runtime
 def register_handlers(runtime: Runtime, store: CaseStore) -> None:
     """Subscribe council's consumer group to the events it acts on."""
 
-    @runtime.consume(ApplicationSubmitted, description="Opens a case for every application.")
-    async def on_application_submitted(
-        event: ApplicationSubmitted, _envelope: Envelope, session: Session
+    @runtime.consume_batch(ApplicationSubmitted, description="Opens a case for every application.")
+    async def on_applications_submitted(
+        items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Session
     ) -> None:
-        await usecases.open_case(store, event, session)
+        await usecases.open_cases(store, items, session)
 
     @runtime.consume(
         ApplicationWithdrawn, description="Closes the case of a withdrawn application."

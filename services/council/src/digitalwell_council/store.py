@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 
 from digitalwell_council.domain import CaseStatus
 from digitalwell_shared.mongo import Database, Document, Session
@@ -22,15 +23,19 @@ class CaseStore:
         await self._cases.create_index("application_id", unique=True)
         await self._cases.create_index([("status", ASCENDING), ("opened_at", ASCENDING)])
 
-    async def insert_unless_exists(self, case: Document, session: Session) -> bool:
-        """Store a new case unless its application has one; True if it was stored."""
-        result = await self._cases.update_one(
-            {"application_id": case["application_id"]},
-            {"$setOnInsert": case},
-            upsert=True,
+    async def insert_unless_exist(self, cases: Sequence[Document], session: Session) -> int:
+        """Store new cases, except for applications that have one; return how many were new."""
+        result = await self._cases.bulk_write(
+            [
+                UpdateOne(
+                    {"application_id": case["application_id"]}, {"$setOnInsert": case}, upsert=True
+                )
+                for case in cases
+            ],
+            ordered=False,
             session=session,
         )
-        return result.upserted_id is not None
+        return result.upserted_count
 
     async def by_application(
         self, application_id: str, session: Session | None = None

@@ -2,34 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from digitalwell_council.domain import CaseStatus, IllegalMove, check_move
 from digitalwell_council.store import CaseStore
 from digitalwell_shared.contracts import ApplicationSubmitted, ApplicationWithdrawn
+from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.logging import get_logger
 from digitalwell_shared.mongo import Session
 
 log = get_logger(__name__)
 
 
-async def open_case(store: CaseStore, event: ApplicationSubmitted, session: Session) -> None:
-    """Open a new case holding the whole application, unless the application has one."""
+async def open_cases(
+    store: CaseStore, items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Session
+) -> None:
+    """Open a case holding the whole application for each application that has none."""
     now = datetime.now(UTC)
-    opened = await store.insert_unless_exists(
-        {
-            "_id": f"case-{event.application_id}",
-            "application_id": event.application_id,
-            "status": CaseStatus.NEW.value,
-            "opened_at": now,
-            "updated_at": now,
-            "submitted_at": event.submitted_at,
-            "application": event.model_dump(mode="json"),
-            "history": [{"status": CaseStatus.NEW.value, "at": now}],
-        },
+    opened = await store.insert_unless_exist(
+        [
+            {
+                "_id": f"case-{event.application_id}",
+                "application_id": event.application_id,
+                "status": CaseStatus.NEW.value,
+                "opened_at": now,
+                "updated_at": now,
+                "submitted_at": event.submitted_at,
+                "application": event.model_dump(mode="json"),
+                "history": [{"status": CaseStatus.NEW.value, "at": now}],
+            }
+            for event, _envelope in items
+        ],
         session,
     )
-    log.info("case opened" if opened else "case exists already")
+    log.info("cases opened", opened=opened, existed=len(items) - opened)
 
 
 async def withdraw_case(store: CaseStore, event: ApplicationWithdrawn, session: Session) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 
 from digitalwell_notify.domain import DeliveryStatus
-from digitalwell_shared.mongo import Database, Document, Session
+from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Session
 
 
 class ApplicantStore:
@@ -21,15 +21,25 @@ class ApplicantStore:
     def __init__(self, database: Database) -> None:
         self._applicants = database["applicants"]
 
-    async def remember(self, applicant: Document, session: Session) -> None:
-        """Keep what later letters about the application need (first submission wins)."""
-        await self._applicants.update_one(
-            {"_id": applicant["_id"]}, {"$setOnInsert": applicant}, upsert=True, session=session
+    async def remember(self, applicants: Sequence[Document], session: Session) -> None:
+        """Keep what later letters about the applications need (first submission wins)."""
+        await self._applicants.bulk_write(
+            [
+                UpdateOne({"_id": applicant["_id"]}, {"$setOnInsert": applicant}, upsert=True)
+                for applicant in applicants
+            ],
+            ordered=False,
+            session=session,
         )
 
-    async def get(self, application_id: str, session: Session | None = None) -> Document | None:
-        """The applicant of an application, if notify has seen it submitted."""
-        return await self._applicants.find_one({"_id": application_id}, session=session)
+    async def get(self, application_ids: Sequence[str], session: Session) -> dict[str, Document]:
+        """The applicants notify has seen submit these applications, by application id."""
+        return {
+            applicant["_id"]: applicant
+            async for applicant in self._applicants.find(
+                {"_id": {"$in": list(application_ids)}}, session=session
+            )
+        }
 
 
 class ParkedEventStore:
@@ -42,22 +52,25 @@ class ParkedEventStore:
     def __init__(self, database: Database) -> None:
         self._parked = database["parked_events"]
 
-    async def park(self, parked: Document, session: Session) -> None:
-        """Keep an event (its id is ``_id``) until ``parked["application_id"]`` is known."""
-        await self._parked.update_one(
-            {"_id": parked["_id"]}, {"$setOnInsert": parked}, upsert=True, session=session
+    async def park(self, events: Sequence[Document], session: Session) -> None:
+        """Keep events (their ids are ``_id``) until their ``application_id`` is known."""
+        await self._parked.bulk_write(
+            [UpdateOne({"_id": e["_id"]}, {"$setOnInsert": e}, upsert=True) for e in events],
+            ordered=False,
+            session=session,
         )
 
-    async def take(self, application_id: str, session: Session) -> list[Document]:
-        """Remove and return the events waiting for an application, oldest first."""
+    async def take(self, application_ids: Sequence[str], session: Session) -> list[Document]:
+        """Remove and return the events waiting for these applications, oldest first."""
+        query = {"application_id": {"$in": list(application_ids)}}
         waiting = [
             parked
-            async for parked in self._parked.find(
-                {"application_id": application_id}, session=session
-            ).sort("parked_at", ASCENDING)
+            async for parked in self._parked.find(query, session=session).sort(
+                "parked_at", ASCENDING
+            )
         ]
         if waiting:
-            await self._parked.delete_many({"application_id": application_id}, session=session)
+            await self._parked.delete_many(query, session=session)
         return waiting
 
 
@@ -83,12 +96,16 @@ class EmailStore:
         await self._emails.create_index([("application_id", ASCENDING), ("created_at", DESCENDING)])
         await self._emails.create_index([("recipient", ASCENDING), ("created_at", DESCENDING)])
 
-    async def enqueue(self, email: Document, session: Session) -> bool:
-        """Store an e-mail to send unless one with its key exists; True if it is new."""
-        result = await self._emails.update_one(
-            {"_id": email["_id"]}, {"$setOnInsert": email}, upsert=True, session=session
+    async def enqueue(self, emails: Sequence[Document], session: Session) -> int:
+        """Store e-mails to send, except those whose key exists; return how many were new."""
+        if not emails:
+            return 0
+        result = await self._emails.bulk_write(
+            [UpdateOne({"_id": e["_id"]}, {"$setOnInsert": e}, upsert=True) for e in emails],
+            ordered=False,
+            session=session,
         )
-        return result.upserted_id is not None
+        return result.upserted_count
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[Document]:
         """Take up to ``limit`` due e-mails, so no other sender takes them during ``lease``."""
@@ -98,9 +115,7 @@ class EmailStore:
         ).sort("next_attempt_at", ASCENDING)
         # Skipping claimed e-mails here keeps the query on the (status, next_attempt_at) index.
         free = [
-            email["_id"]
-            async for email in due.limit(limit * 2)
-            if email.get("claimed_until") is None or email["claimed_until"] < now
+            email["_id"] async for email in due.limit(limit * 2) if email["claimed_until"] < now
         ][:limit]
         if not free:
             return []
@@ -109,11 +124,13 @@ class EmailStore:
             {
                 "_id": {"$in": free},
                 "status": DeliveryStatus.PENDING.value,
-                "$or": [{"claimed_until": None}, {"claimed_until": {"$lt": now}}],
+                "claimed_until": {"$lt": now},
             },
             {"$set": {"claimed_until": now + lease, "claimed_by": claim}},
         )
-        return [email async for email in self._emails.find({"claimed_by": claim})]
+        return [
+            email async for email in self._emails.find({"_id": {"$in": free}, "claimed_by": claim})
+        ]
 
     async def record_attempts(self, outcomes: Sequence[AttemptRecord], session: Session) -> None:
         """Log one attempt per e-mail and each e-mail's new status; release the claims."""
@@ -122,7 +139,7 @@ class EmailStore:
             attempt = outcome.attempt
             fields: dict[str, Any] = {
                 "status": outcome.status.value,
-                "claimed_until": None,
+                "claimed_until": UNCLAIMED,
                 "claimed_by": None,
                 "updated_at": attempt["at"],
             }
@@ -172,7 +189,7 @@ class EmailStore:
                 "$set": {
                     "status": DeliveryStatus.PENDING.value,
                     "next_attempt_at": now,
-                    "claimed_until": None,
+                    "claimed_until": UNCLAIMED,
                     "resent_at": now,
                     "updated_at": now,
                 }
@@ -210,6 +227,22 @@ class PreferenceStore:
             session=session,
         )
         return found is not None
+
+    async def unsubscribed_among(
+        self, recipients: Collection[str], category: str, session: Session
+    ) -> set[str]:
+        """Those of ``recipients`` who have unsubscribed from ``category``."""
+        if not recipients:
+            return set()
+        found = self._preferences.find(
+            {
+                "_id": {"$in": [_address(recipient) for recipient in recipients]},
+                _preference_field(category): {"$exists": True},
+            },
+            projection={"_id": 1},
+            session=session,
+        )
+        return {preference["_id"] async for preference in found}
 
     async def unsubscribe(self, recipient: str, category: str) -> None:
         """Stop ``category`` for ``recipient``; again changes nothing, not even the time."""

@@ -44,7 +44,7 @@ from digitalwell_shared.contracts import (
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.links import accept_seat_url, cancel_booking_url, withdraw_application_url
 from digitalwell_shared.logging import get_logger, redact_text
-from digitalwell_shared.mongo import Document, Session
+from digitalwell_shared.mongo import UNCLAIMED, Document, Session
 
 BookingEvent = (
     ForumBooked
@@ -94,8 +94,25 @@ class LinkSettings:
     id_domain: str
 
 
+@dataclass(frozen=True)
+class EmailRequest:
+    """One e-mail an event calls for, before it is rendered."""
+
+    envelope: Envelope
+    template: str
+    recipient: Recipient
+    context: dict[str, Any]
+    application_id: str | None = None
+    booking_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
 class EmailComposer:
-    """Decides which e-mail an event calls for, renders it and stores it to be sent, once."""
+    """Decides which e-mails events call for, renders them and stores them to be sent, once.
+
+    Each method takes all of a batch's new events of one kind and writes in bulk: the
+    embedded database is the system's bottleneck, and it pays per operation.
+    """
 
     def __init__(
         self,
@@ -114,24 +131,53 @@ class EmailComposer:
         self._templates = templates
         self._links = links
 
-    async def application_submitted(
-        self, event: ApplicationSubmitted, envelope: Envelope, session: Session
+    async def applications_submitted(
+        self, items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Session
     ) -> None:
-        """Remember the applicant and send the receipt."""
-        recipient = Recipient(str(event.contact.email), event.contact.name, event.contact.language)
-        await self._applicants.remember(
-            {
-                "_id": event.application_id,
-                "recipient": recipient.address,
-                "recipient_name": recipient.name,
-                "language": recipient.language.value,
-                "title": event.title,
-                "organisation_name": event.organisation.name,
-            },
-            session,
-        )
-        links = self._links
+        """Remember the applicants and send their receipts, and any decision waiting for them."""
+        applicants = {event.application_id: _applicant(event) for event, _ in items}
+        await self._applicants.remember(list(applicants.values()), session)
+        requests = [self._receipt(event, envelope) for event, envelope in items]
+        for parked in await self._parked.take(list(applicants), session):
+            decision = GrantDecided.model_validate_json(parked["event"])
+            requests.append(
+                self._decision_letter(
+                    decision, Envelope(**parked["envelope"]), applicants[decision.application_id]
+                )
+            )
+        await self._queue(requests, session)
+
+    async def grants_decided(
+        self, items: Sequence[tuple[GrantDecided, Envelope]], session: Session
+    ) -> None:
+        """Send decision letters; park those whose application notify has not seen yet."""
+        known = await self._applicants.get([event.application_id for event, _ in items], session)
+        requests, waiting = [], []
+        for event, envelope in items:
+            applicant = known.get(event.application_id)
+            if applicant is None:
+                waiting.append(_parked(event, envelope))
+            else:
+                requests.append(self._decision_letter(event, envelope, applicant))
+        if waiting:
+            # Topics are not ordered against each other: after an outage notify may read a
+            # decision before its submission. It waits for it rather than failing.
+            await self._parked.park(waiting, session)
+            log.info("decisions parked until their applications are known", count=len(waiting))
+        await self._queue(requests, session)
+
+    async def booking_events(
+        self, items: Sequence[tuple[BookingEvent, Envelope]], session: Session
+    ) -> None:
+        """Write to attendees about their bookings: confirmed, waitlisted, offered, ended, soon."""
         await self._queue(
+            [self._booking_email(event, envelope) for event, envelope in items], session
+        )
+
+    def _receipt(self, event: ApplicationSubmitted, envelope: Envelope) -> EmailRequest:
+        recipient = Recipient(str(event.contact.email), event.contact.name, event.contact.language)
+        links = self._links
+        return EmailRequest(
             envelope,
             "application_received",
             recipient,
@@ -145,34 +191,12 @@ class EmailComposer:
                     links.intake_url, links.secret, event.application_id, recipient.language
                 ),
             },
-            session,
             application_id=event.application_id,
         )
-        for parked in await self._parked.take(event.application_id, session):
-            await self.grant_decided(
-                GrantDecided.model_validate_json(parked["event"]),
-                Envelope(**parked["envelope"]),
-                session,
-            )
 
-    async def grant_decided(
-        self, event: GrantDecided, envelope: Envelope, session: Session
-    ) -> None:
-        """Send the decision letter to the applicant."""
-        applicant = await self._applicants.get(event.application_id, session)
-        if applicant is None:
-            await self._parked.park(
-                {
-                    "_id": envelope.id,
-                    "application_id": event.application_id,
-                    "event": event.model_dump_json(),
-                    "envelope": asdict(envelope),
-                    "parked_at": datetime.now(UTC),
-                },
-                session,
-            )
-            log.info("decision parked until its application is known")
-            return
+    def _decision_letter(
+        self, event: GrantDecided, envelope: Envelope, applicant: Document
+    ) -> EmailRequest:
         granted = event.decision is Decision.GRANTED
         context: dict[str, Any] = {
             "title": applicant["title"],
@@ -183,99 +207,57 @@ class EmailComposer:
         }
         if granted:
             context["support_granted"] = list(event.support_granted)
-        await self._queue(
+        return EmailRequest(
             envelope,
             "decision_granted" if granted else "decision_rejected",
             Recipient(
                 applicant["recipient"], applicant["recipient_name"], Language(applicant["language"])
             ),
             context,
-            session,
             application_id=event.application_id,
         )
 
-    async def booked(self, event: ForumBooked, envelope: Envelope, session: Session) -> None:
-        """Confirm a seat, with the session in a calendar file."""
-        ics = booking_calendar(
-            event.booking_id, event.session, organiser_domain=self._links.id_domain
-        )
-        await self._booking_email(
-            "booking_confirmed",
-            event,
-            envelope,
-            session,
-            {"cancel_url": self._cancel_url(event)},
-            attachments=(
-                Attachment("digitalwell.ics", f"{ICS_CONTENT_TYPE}; method=PUBLISH", ics),
-            ),
-        )
-
-    async def waitlisted(
-        self, event: ForumBookingWaitlisted, envelope: Envelope, session: Session
-    ) -> None:
-        """Tell a person they wait for a seat, and where in the queue."""
-        await self._booking_email(
-            "booking_waitlisted",
-            event,
-            envelope,
-            session,
-            {"position": event.position, "cancel_url": self._cancel_url(event)},
-        )
-
-    async def seat_offered(
-        self, event: ForumSeatOffered, envelope: Envelope, session: Session
-    ) -> None:
-        """Offer a freed seat to the first person waiting, until the offer expires."""
+    def _booking_email(self, event: BookingEvent, envelope: Envelope) -> EmailRequest:
         links = self._links
-        await self._booking_email(
-            "seat_offered",
-            event,
-            envelope,
-            session,
-            {
-                "offer_expires_at": event.offer_expires_at,
-                "accept_url": accept_seat_url(
-                    links.forum_url, links.secret, event.booking_id, event.attendee.language
-                ),
-                "cancel_url": self._cancel_url(event),
-            },
-        )
-
-    async def booking_cancelled(
-        self, event: ForumBookingCancelled, envelope: Envelope, session: Session
-    ) -> None:
-        """Tell the attendee their booking ended, or that the session itself was cancelled."""
-        if event.reason is CancellationReason.SESSION_CANCELLED:
-            await self._booking_email(
-                "session_cancelled", event, envelope, session, {"reason": event.note}
-            )
-        else:
-            await self._booking_email("booking_cancelled", event, envelope, session, {})
-
-    async def reminder_due(
-        self, event: ForumReminderDue, envelope: Envelope, session: Session
-    ) -> None:
-        """Remind a confirmed attendee of tomorrow's session, unless they opted out."""
-        await self._booking_email(
-            "session_reminder", event, envelope, session, {"cancel_url": self._cancel_url(event)}
-        )
-
-    async def _booking_email(  # noqa: PLR0917 - the context and attachments vary per template
-        self,
-        template: str,
-        event: BookingEvent,
-        envelope: Envelope,
-        session: Session,
-        context: dict[str, Any],
-        attachments: tuple[Attachment, ...] = (),
-    ) -> None:
-        attendee = event.attendee
-        await self._queue(
+        language = event.attendee.language
+        cancel_url = cancel_booking_url(links.forum_url, links.secret, event.booking_id, language)
+        context: dict[str, Any] = {"session": event.session, "booking_id": event.booking_id}
+        attachments: tuple[Attachment, ...] = ()
+        match event:
+            case ForumBooked():
+                template = "booking_confirmed"
+                context["cancel_url"] = cancel_url
+                ics = booking_calendar(
+                    event.booking_id, event.session, organiser_domain=links.id_domain
+                )
+                attachments = (
+                    Attachment("digitalwell.ics", f"{ICS_CONTENT_TYPE}; method=PUBLISH", ics),
+                )
+            case ForumBookingWaitlisted():
+                template = "booking_waitlisted"
+                context |= {"position": event.position, "cancel_url": cancel_url}
+            case ForumSeatOffered():
+                template = "seat_offered"
+                context |= {
+                    "offer_expires_at": event.offer_expires_at,
+                    "accept_url": accept_seat_url(
+                        links.forum_url, links.secret, event.booking_id, language
+                    ),
+                    "cancel_url": cancel_url,
+                }
+            case ForumBookingCancelled(reason=CancellationReason.SESSION_CANCELLED):
+                template = "session_cancelled"
+                context["reason"] = event.note
+            case ForumBookingCancelled():
+                template = "booking_cancelled"
+            case ForumReminderDue():
+                template = "session_reminder"
+                context["cancel_url"] = cancel_url
+        return EmailRequest(
             envelope,
             template,
-            Recipient(str(attendee.email), attendee.name, attendee.language),
-            {"session": event.session, "booking_id": event.booking_id, **context},
-            session,
+            Recipient(str(event.attendee.email), event.attendee.name, language),
+            context,
             application_id=event.application_id,
             booking_id=event.booking_id,
             attachments=attachments,
@@ -284,71 +266,94 @@ class EmailComposer:
     def _status_url(self, application_id: str) -> str:
         return f"{self._links.intake_url.rstrip('/')}/applications/{application_id}"
 
-    def _cancel_url(self, event: BookingEvent) -> str:
-        links = self._links
-        return cancel_booking_url(
-            links.forum_url, links.secret, event.booking_id, event.attendee.language
-        )
+    async def _queue(self, requests: Sequence[EmailRequest], session: Session) -> None:
+        """Render and store the e-mails, except non-essential ones their recipients declined."""
+        optional = {
+            request.recipient.address.strip().lower()
+            for request in requests
+            if request.template in NON_ESSENTIAL
+        }
+        declined = await self._preferences.unsubscribed_among(optional, REMINDERS, session)
+        now = datetime.now(UTC)
+        emails = []
+        for request in requests:
+            address = request.recipient.address.strip().lower()
+            category = REMINDERS if request.template in NON_ESSENTIAL else None
+            if category and address in declined:
+                log.info("e-mail not queued: recipient unsubscribed", template=request.template)
+                continue
+            emails.append(self._render(request, address, category, now))
+        created = await self._emails.enqueue(emails, session)
+        log.info("e-mails queued", queued=created, already_queued=len(emails) - created)
 
-    async def _queue(
-        self,
-        envelope: Envelope,
-        template: str,
-        recipient: Recipient,
-        context: dict[str, Any],
-        session: Session,
-        *,
-        application_id: str | None = None,
-        booking_id: str | None = None,
-        attachments: tuple[Attachment, ...] = (),
-    ) -> None:
-        address = recipient.address.strip().lower()
-        category = REMINDERS if template in NON_ESSENTIAL else None
-        if category and await self._preferences.unsubscribed(address, category, session):
-            log.info("e-mail not queued: recipient unsubscribed", template=template)
-            return
-        key = delivery_key(envelope.id, address, template)
+    def _render(
+        self, request: EmailRequest, address: str, category: str | None, now: datetime
+    ) -> Document:
+        key = delivery_key(request.envelope.id, address, request.template)
         unsubscribe = (
             unsubscribe_url(self._links.notify_url, self._links.secret, key) if category else None
         )
         rendered = self._templates.render(
-            template,
-            recipient.language,
-            {**context, "recipient_name": recipient.name, "unsubscribe_url": unsubscribe},
-        )
-        now = datetime.now(UTC)
-        created = await self._emails.enqueue(
+            request.template,
+            request.recipient.language,
             {
-                "_id": key,
-                "message_id": message_id(key, self._links.id_domain),
-                "event_id": envelope.id,
-                "event_type": envelope.type,
-                "correlation_id": envelope.correlation_id,
-                "template": template,
-                "category": category,
+                **request.context,
+                "recipient_name": request.recipient.name,
                 "unsubscribe_url": unsubscribe,
-                "language": recipient.language.value,
-                "application_id": application_id,
-                "booking_id": booking_id,
-                "recipient": address,
-                "recipient_name": recipient.name,
-                "subject": rendered.subject,
-                "text": rendered.text,
-                "html": rendered.html,
-                "attachments": [
-                    {"filename": a.filename, "content_type": a.content_type, "data": a.data}
-                    for a in attachments
-                ],
-                "status": DeliveryStatus.PENDING.value,
-                "created_at": now,
-                "updated_at": now,
-                "next_attempt_at": now,
-                "claimed_until": None,
-                "attempts": [],
             },
-            session,
         )
-        log.info("e-mail queued" if created else "e-mail already queued", template=template)
+        envelope = request.envelope
+        return {
+            "_id": key,
+            "message_id": message_id(key, self._links.id_domain),
+            "event_id": envelope.id,
+            "event_type": envelope.type,
+            "correlation_id": envelope.correlation_id,
+            "template": request.template,
+            "category": category,
+            "unsubscribe_url": unsubscribe,
+            "language": request.recipient.language.value,
+            "application_id": request.application_id,
+            "booking_id": request.booking_id,
+            "recipient": address,
+            "recipient_name": request.recipient.name,
+            "subject": rendered.subject,
+            "text": rendered.text,
+            "html": rendered.html,
+            "attachments": [
+                {"filename": a.filename, "content_type": a.content_type, "data": a.data}
+                for a in request.attachments
+            ],
+            "status": DeliveryStatus.PENDING.value,
+            "created_at": now,
+            "updated_at": now,
+            "next_attempt_at": now,
+            "claimed_until": UNCLAIMED,
+            "attempts": [],
+        }
+
+
+def _applicant(event: ApplicationSubmitted) -> Document:
+    """What later letters about an application need to know of its applicant."""
+    return {
+        "_id": event.application_id,
+        "recipient": str(event.contact.email),
+        "recipient_name": event.contact.name,
+        "language": event.contact.language.value,
+        "title": event.title,
+        "organisation_name": event.organisation.name,
+    }
+
+
+def _parked(event: GrantDecided, envelope: Envelope) -> Document:
+    """A decision kept until its application is known, with its envelope to answer it later."""
+    return {
+        "_id": envelope.id,
+        "application_id": event.application_id,
+        "event": event.model_dump_json(),
+        "envelope": asdict(envelope),
+        "parked_at": datetime.now(UTC),
+    }
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
+from digitalwell_shared.contracts import IntegrationEvent
+from digitalwell_shared.envelope import Envelope
+
 Record = ConsumerRecord  # aiokafka's records, with bytes keys and values
 
 
@@ -63,3 +66,18 @@ async def publish_raw(
         )
     finally:
         await producer.stop()
+
+
+async def publish_event(
+    bootstrap_servers: str, event: IntegrationEvent, envelope: Envelope | None = None
+) -> Envelope:
+    """Publish an event as its publisher would (key, CloudEvents headers); return its envelope."""
+    envelope = envelope or Envelope.for_event(event, source="/test")
+    await publish_raw(
+        bootstrap_servers,
+        event.topic,
+        event.model_dump_json().encode(),
+        key=event.key(),
+        headers=envelope.to_headers(),
+    )
+    return envelope

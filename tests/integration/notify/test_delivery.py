@@ -33,9 +33,8 @@ from digitalwell_shared.contracts import (
     Language,
     dead_letter_topic,
 )
-from digitalwell_shared.envelope import Envelope
 from tests.support.events import application_submitted
-from tests.support.kafka import collect, headers_of, publish_raw
+from tests.support.kafka import collect, headers_of, publish_event
 from tests.support.mail import MailSinkClient, sent_to
 from tests.support.smtp import refusing_smtp_server
 from tests.support.waiting import until_true
@@ -58,18 +57,6 @@ async def running_notify(
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         yield settings
-
-
-async def publish(bootstrap: str, event: IntegrationEvent) -> Envelope:
-    envelope = Envelope.for_event(event, source="/test")
-    await publish_raw(
-        bootstrap,
-        event.topic,
-        event.model_dump_json().encode(),
-        key=event.key(),
-        headers=envelope.to_headers(),
-    )
-    return envelope
 
 
 def booking(event_type: type[IntegrationEvent], email: str, **fields: Any) -> Any:
@@ -134,7 +121,7 @@ async def test_every_event_becomes_its_email(
     ):
         addresses = [_address() for _ in cases]
         for (make, _), address in zip(cases, addresses, strict=True):
-            await publish(kafka_bootstrap_servers, make(address))
+            await publish_event(kafka_bootstrap_servers, make(address))
         found = [await _template_of(mail_sink, address) for address in addresses]
 
     assert [template for _, template in found] == [template for _, template in cases]
@@ -172,8 +159,8 @@ async def test_a_decision_letter_reaches_the_applicant_even_when_read_before_the
         smtp_port=mail_sink.smtp_port,
     ):
         # Topics are not ordered against each other: the decision may well be read first.
-        await publish(kafka_bootstrap_servers, decided)
-        await publish(kafka_bootstrap_servers, submitted)
+        await publish_event(kafka_bootstrap_servers, decided)
+        await publish_event(kafka_bootstrap_servers, submitted)
         address = str(submitted.contact.email)
         await until_true(lambda: _count_at(mail_sink, address, 2), seconds=60)
         messages = await mail_sink.search(f"to:{address}")
@@ -202,7 +189,9 @@ async def test_an_smtp_outage_delays_every_email_and_loses_none(
         kafka_bootstrap_servers, mongodb_url, smtp_host="127.0.0.1", smtp_port=port
     ) as settings:
         for address in addresses:
-            await publish(kafka_bootstrap_servers, booking(ForumBooked, address, booked_at=now))
+            await publish_event(
+                kafka_bootstrap_servers, booking(ForumBooked, address, booked_at=now)
+            )
         database = AsyncMongoClient(mongodb_url)[settings.mongodb_database]
         await until_true(lambda: _all_tried(database, len(addresses)), seconds=60)
 
@@ -233,7 +222,7 @@ async def test_a_permanent_refusal_is_marked_failed_at_once_and_announced(
             kafka_bootstrap_servers, mongodb_url, smtp_host="127.0.0.1", smtp_port=port
         ) as settings,
     ):
-        envelope = await publish(
+        envelope = await publish_event(
             kafka_bootstrap_servers, booking(ForumBooked, address, booked_at=datetime.now(UTC))
         )
         database = AsyncMongoClient(mongodb_url)[settings.mongodb_database]
@@ -270,7 +259,7 @@ async def test_a_sent_email_is_announced(
         smtp_port=mail_sink.smtp_port,
     ):
         event = booking(ForumBooked, address, booked_at=datetime.now(UTC))
-        envelope = await publish(kafka_bootstrap_servers, event)
+        envelope = await publish_event(kafka_bootstrap_servers, event)
         announced = await collect(
             kafka_bootstrap_servers,
             EmailSent.topic,
@@ -303,8 +292,10 @@ async def test_an_event_without_a_template_goes_to_the_dead_letter_topic_and_the
         smtp_port=mail_sink.smtp_port,
         templates_dir=templates,
     ):
-        envelope = await publish(kafka_bootstrap_servers, orphan)
-        await publish(kafka_bootstrap_servers, booking(ForumBooked, fine_address, booked_at=now))
+        envelope = await publish_event(kafka_bootstrap_servers, orphan)
+        await publish_event(
+            kafka_bootstrap_servers, booking(ForumBooked, fine_address, booked_at=now)
+        )
         await mail_sink.wait_for_message(sent_to(fine_address), query=f"to:{fine_address}")
         dead = await collect(
             kafka_bootstrap_servers,

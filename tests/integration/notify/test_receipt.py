@@ -11,10 +11,10 @@ import pytest
 from digitalwell_notify.app import create_app
 from digitalwell_notify.domain import delivery_key, message_id
 from digitalwell_notify.settings import Settings
-from digitalwell_shared.contracts import ApplicationSubmitted, Language
+from digitalwell_shared.contracts import Language
 from digitalwell_shared.envelope import Envelope
 from tests.support.events import application_submitted
-from tests.support.kafka import publish_raw
+from tests.support.kafka import publish_event
 from tests.support.mail import MailSinkClient, sent_to
 
 
@@ -35,23 +35,13 @@ async def notify(
         yield settings
 
 
-async def _publish(bootstrap: str, event: ApplicationSubmitted, envelope: Envelope) -> None:
-    await publish_raw(
-        bootstrap,
-        event.topic,
-        event.model_dump_json().encode(),
-        key=event.key(),
-        headers=envelope.to_headers(),
-    )
-
-
 async def test_a_redelivered_application_gives_one_receipt_with_a_derived_message_id(
     notify: Settings, kafka_bootstrap_servers: str, mail_sink: MailSinkClient
 ) -> None:
     event = application_submitted(language=Language.SV)
     envelope = Envelope.for_event(event, source="/digitalwell/intake")
     for _ in range(3):
-        await _publish(kafka_bootstrap_servers, event, envelope)
+        await publish_event(kafka_bootstrap_servers, event, envelope)
 
     address = str(event.contact.email)
     receipt = await mail_sink.wait_for_message(sent_to(address), query=f"to:{address}", timeout=60)
@@ -70,7 +60,7 @@ async def test_the_receipt_is_written_in_the_applicants_language(
     notify: Settings, kafka_bootstrap_servers: str, mail_sink: MailSinkClient
 ) -> None:
     event = application_submitted(language=Language.EN)
-    await _publish(kafka_bootstrap_servers, event, Envelope.for_event(event, source="/test"))
+    await publish_event(kafka_bootstrap_servers, event)
 
     address = str(event.contact.email)
     receipt = await mail_sink.wait_for_message(sent_to(address), query=f"to:{address}", timeout=60)

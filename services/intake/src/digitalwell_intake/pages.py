@@ -26,18 +26,9 @@ from digitalwell_intake.usecases import EventCommitter, SubmissionPolicy
 from digitalwell_intake.views import Links, applicant_language, status_view
 from digitalwell_shared.contracts import Language, Stage, SupportKind
 from digitalwell_shared.mongo import Document
+from digitalwell_shared.pages import SECURITY_HEADERS
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Inline CSS only, nothing from elsewhere, forms post here; no referrer, because the
-# withdrawal page's address holds its token.
-_PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-        "base-uri 'none'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
 # Anything else in lang shows the page in Swedish; a bad token shows the bad-link page.
 LanguageParameter = Annotated[str | None, Query(description="sv or en")]
 TokenParameter = Annotated[str, Query(description="the application's withdrawal token")]
@@ -316,7 +307,7 @@ class _Pages:
             },
             status_code=status_code,
         )
-        response.headers.update(_PAGE_HEADERS)
+        response.headers.update(SECURITY_HEADERS)
         return response
 
 

@@ -23,19 +23,11 @@ from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.mongo import Document
+from digitalwell_shared.pages import SECURITY_HEADERS
 
 TEMPLATES = FilePath(__file__).parent / "templates" / "pages"
-# Inline CSS only, nothing from elsewhere, forms post here. No referrer and no caching: the
-# unsubscribe page's address holds its token, and the staff pages hold people's addresses.
-_PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-        "base-uri 'none'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
+# No caching either: the staff pages hold people's addresses.
+_PAGE_HEADERS = SECURITY_HEADERS | {"Cache-Control": "no-store"}
 _ID_MAX = 64
 _FILTER_MAX = 320  # the longest e-mail address
 

@@ -4,6 +4,7 @@ the applicant gets a receipt, and the status URL answers."""
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from collections.abc import AsyncIterator
 
@@ -77,6 +78,10 @@ async def test_a_submitted_application_opens_a_case_and_sends_a_receipt(stack: S
         await until_true(case_opened, seconds=60)
         receipt = await mail.wait_for_message(sent_to(email), query=f"to:{email}", timeout=60)
         status = await http.get(status_url)
+        # notify signs the withdrawal link; intake must accept it (one LINK_SECRET for both).
+        withdraw_url = re.search(r"https?://\S+/withdraw\?\S+", receipt["Text"])
+        assert withdraw_url is not None, receipt["Text"]
+        withdraw_page = await http.get(withdraw_url.group(0))
 
     (case,) = (await _cases(cases_url, application_id))["cases"]
     assert case["status"] == "new"
@@ -84,6 +89,8 @@ async def test_a_submitted_application_opens_a_case_and_sends_a_receipt(stack: S
     assert receipt["Subject"].startswith("Vi har tagit emot din ansökan")
     assert status.status_code == 200
     assert status.json()["status"] == "submitted"
+    assert withdraw_page.status_code == 200, withdraw_page.text
+    assert application_id in withdraw_url.group(0)
 
 
 async def _cases(url: str, application_id: str) -> dict[str, list[dict[str, object]]]:

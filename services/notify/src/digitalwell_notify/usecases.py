@@ -406,7 +406,14 @@ class Deliverer:
         return len(batch)
 
     async def _deliver(self, email: Document) -> _Outcome:
-        context = {"email_id": email["_id"], "template": email["template"]}
+        # The e-mail's cause, so one application can be followed from submit to delivery.
+        context = {
+            "email_id": email["_id"],
+            "template": email["template"],
+            "event_id": email["event_id"],
+            "correlation_id": email["correlation_id"],
+            "application_id": email.get("application_id"),
+        }
         category = email.get("category")
         if category and await self._preferences.unsubscribed(email["recipient"], category):
             # Queued before the recipient unsubscribed: honour the later wish.

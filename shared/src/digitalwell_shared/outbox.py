@@ -72,13 +72,6 @@ class Outbox:
             session=session,
         )
 
-    async def backlog(self) -> tuple[int, float]:
-        """How many entries wait, and the age in seconds of the oldest."""
-        waiting = await self._entries.count_documents({"status": PENDING})
-        oldest = await self._entries.find_one({"status": PENDING}, sort=[("_id", ASCENDING)])
-        age = (datetime.now(UTC) - oldest["created_at"]).total_seconds() if oldest else 0.0
-        return waiting, age
-
 
 class OutboxRelay:
     """Publishes pending outbox entries; woken by ``wake()`` or after ``poll_seconds``."""

@@ -30,10 +30,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime = create_runtime(NAME, settings, publishes=[EmailSent, EmailFailed])
     emails = EmailStore(runtime.database)
     preferences = PreferenceStore(runtime.database)
+    parked = ParkedEventStore(runtime.database)
     composer = EmailComposer(
         emails,
         applicants=ApplicantStore(runtime.database),
-        parked=ParkedEventStore(runtime.database),
+        parked=parked,
         preferences=preferences,
         templates=EmailTemplates(
             contact_email=settings.contact_email, directory=settings.templates_dir
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         concurrency=settings.send_concurrency,
     )
     worker = DeliveryWorker(deliverer.deliver_due)
-    runtime.startup_hooks += [emails.ensure_indexes, worker.start]
+    runtime.startup_hooks += [emails.ensure_indexes, parked.ensure_indexes, worker.start]
     runtime.shutdown_hooks.append(worker.stop)
     runtime.after_effect.append(worker.wake)
     register_handlers(runtime, composer)

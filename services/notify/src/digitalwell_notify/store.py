@@ -52,6 +52,10 @@ class ParkedEventStore:
     def __init__(self, database: Database) -> None:
         self._parked = database["parked_events"]
 
+    async def ensure_indexes(self) -> None:
+        """Submissions look for the decisions waiting for them."""
+        await self._parked.create_index("application_id")
+
     async def park(self, events: Sequence[Document], session: Session) -> None:
         """Keep events (their ids are ``_id``) until their ``application_id`` is known."""
         await self._parked.bulk_write(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -14,6 +13,7 @@ import pytest
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from tests.support.intake import application_body
 from tests.support.mail import MailSinkClient, sent_to
 from tests.support.waiting import until_true
 
@@ -36,34 +36,15 @@ async def stack() -> AsyncIterator[Stack]:
         print(output.getvalue()[-20000:])  # noqa: T201
 
 
-def _application(email: str) -> dict[str, object]:
-    return {
-        "organisation": {"name": "Omsorgsteknik AB", "org_number": "556036-0793"},
-        "contact": {
-            "name": "Åsa Öberg",
-            "email": email,
-            "phone": "070-123 45 67",
-            "language": "sv",
-        },
-        "title": f"Läkemedelsdosett {uuid.uuid4().hex[:6]}",
-        "summary": "En uppkopplad dosett som påminner och larmar anhöriga.",
-        "need": "Äldre som bor hemma glömmer sina läkemedel.",
-        "target_groups": ["äldre i ordinärt boende"],
-        "stage": "prototype",
-        "business_model": "Abonnemang per brukare och månad.",
-        "public_sector_partners": ["Region Värmland"],
-        "support_requested": ["innovation_forum", "coaching"],
-        "consent": True,
-    }
-
-
 async def test_a_submitted_application_opens_a_case_and_sends_a_receipt(stack: Stack) -> None:
-    email = f"asa.{uuid.uuid4().hex[:8]}@example.org"
+    body = application_body()  # a unique address, organisation number and title
+    email = body["contact"]["email"]
     mail = MailSinkClient("127.0.0.1", stack.ports.smtp, stack.mail_ui_url)
 
     async with httpx.AsyncClient(timeout=30, trust_env=False) as http:
         submitted = await http.post(
-            f"{stack.service_url('intake')}/api/v1/applications", json=_application(email)
+            f"{stack.service_url('intake')}/api/v1/applications",
+            json=body,
         )
         assert submitted.status_code == 201, submitted.text
         application_id = submitted.json()["id"]

@@ -36,6 +36,7 @@ from digitalwell_shared.logging import configure_logging, get_logger
 from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction, ping
 from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.settings import ServiceSettings
+from digitalwell_shared.staff import StaffAuth, StaffPageRefusal, page_refusal_handler
 
 log = get_logger(__name__)
 E = TypeVar("E", bound=IntegrationEvent)
@@ -63,6 +64,7 @@ class Runtime:
     relay: OutboxRelay
     registry: CollectorRegistry
     dead_letters: DeadLetterPolicy
+    staff: StaffAuth
     effects: dict[str, Consumption] = field(default_factory=dict)
     startup_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     shutdown_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -215,6 +217,7 @@ def create_runtime(
         relay=OutboxRelay(database, publish, poll_seconds=settings.outbox_poll_seconds),
         registry=registry,
         dead_letters=dead_letters,
+        staff=StaffAuth(settings),
     )
 
 
@@ -261,9 +264,11 @@ def create_http_app(
 
     app = FastAPI(title=title, description=description, lifespan=lifespan)
     app.add_middleware(_CorrelationMiddleware)
+    app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
     app.state.runtime = runtime
     for router in routers:
         app.include_router(router)
+    app.include_router(runtime.staff.sign_out_router())
     app.include_router(_operations_router(runtime, title=title, description=description))
     if not any(getattr(route, "path", None) == "/" for route in app.routes):
         app.add_api_route(

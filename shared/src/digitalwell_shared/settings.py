@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogFormat = Literal["auto", "json", "console"]
 DEV_LINK_SECRET = "dev-only-link-secret-not-for-production"  # noqa: S105 - refused in production
+DEV_STAFF_SESSION_SECRET = "dev-only-staff-session-secret-not-for-production"  # noqa: S105
 MIN_SECRET_LENGTH = 32
 
 
@@ -65,18 +66,54 @@ class ServiceSettings(BaseSettings):
         ),
     )
 
+    staff_session_secret: SecretStr = Field(
+        SecretStr(DEV_STAFF_SESSION_SECRET),
+        description=(
+            "key that signs staff sign-in sessions and tokens; "
+            "the same random value of 32+ characters in every service"
+        ),
+    )
+    staff_session_minutes: int = Field(
+        480, ge=5, le=1440, description="how long a staff sign-in lasts before signing in again"
+    )
+    staff_sign_in_url: str = Field(
+        "http://127.0.0.1:8000/staff/sign-in",
+        description="intake's staff sign-in page, where every service sends people to sign in",
+    )
+    staff_oidc_issuer: str = Field(
+        "",
+        description=(
+            "issuer URL of the region's OpenID Connect provider whose access tokens the staff "
+            "APIs accept as well; empty accepts only DigitalWell's own tokens"
+        ),
+    )
+    staff_oidc_jwks_url: str = Field(
+        "", description="the provider's signing keys; empty means <issuer>/.well-known/jwks.json"
+    )
+    staff_oidc_audience: str = Field(
+        "", description="the audience the provider's tokens must name; empty skips the check"
+    )
+    staff_oidc_roles_claim: str = Field(
+        "roles",
+        description="claim (dotted path, e.g. realm_access.roles) that lists DigitalWell roles",
+    )
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults_in_production(self) -> Self:
         if self.environment != "production":
             return self
-        secret = self.link_secret.get_secret_value()
-        if secret == DEV_LINK_SECRET or len(secret) < MIN_SECRET_LENGTH:
-            # Anyone who knows the dev secret could withdraw any application.
-            prefix = str(self.model_config.get("env_prefix", ""))
-            raise ValueError(
-                f"{prefix}LINK_SECRET must be set to a random value of at least "
-                f"{MIN_SECRET_LENGTH} characters in production"
-            )
+        prefix = str(self.model_config.get("env_prefix", ""))
+        # Anyone who knows a dev secret could withdraw any application, or sign in as anyone.
+        for name, secret, dev_value in (
+            ("LINK_SECRET", self.link_secret, DEV_LINK_SECRET),
+            ("STAFF_SESSION_SECRET", self.staff_session_secret, DEV_STAFF_SESSION_SECRET),
+        ):
+            value = secret.get_secret_value()
+            if value == dev_value or len(value) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"{prefix}{name} must be set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters in production"
+                )
         return self
 
     @property

@@ -47,7 +47,7 @@ def test_production_refuses_a_short_secret() -> None:
 
 def test_production_needs_a_public_base_url() -> None:
     with pytest.raises(ValidationError, match="INTAKE_PUBLIC_BASE_URL"):
-        Settings(environment="production", link_secret=STRONG)
+        Settings(environment="production", link_secret=STRONG, staff_session_secret=STRONG)
 
 
 def test_production_with_a_secret_and_an_address_starts() -> None:
@@ -55,6 +55,14 @@ def test_production_with_a_secret_and_an_address_starts() -> None:
         environment="production",
         public_base_url="https://ansok.example.se/",
         link_secret=STRONG,
+        staff_session_secret=STRONG,
     )
 
     assert settings.base_url == "https://ansok.example.se"
+
+
+def test_production_refuses_the_dev_staff_session_secret() -> None:
+    with pytest.raises(ValidationError, match="INTAKE_STAFF_SESSION_SECRET"):
+        Settings(
+            environment="production", public_base_url="https://ansok.example.se", link_secret=STRONG
+        )

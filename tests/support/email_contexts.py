@@ -49,8 +49,10 @@ def _cancel_url(booking_id: str) -> str:
 _APPLICATION = {
     "title": "Läkemedelsdosett med påminnelser",
     "application_id": APPLICATION_ID,
+    "case_number": "DW-2026-0042",
     "status_url": STATUS_URL,
 }
+_DECIDERS = {"decided_by": "Karin Ek", "assessed_by": ["Anders Berg", "Sara Lind"]}
 
 CONTEXTS: dict[str, dict[str, Any]] = {
     "application_received": {
@@ -61,6 +63,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     },
     "decision_granted": {
         **_APPLICATION,
+        **_DECIDERS,
         "decided_at": datetime(2026, 12, 15, 14, 0, tzinfo=UTC),
         "support_granted": [
             SupportGranted(kind=SupportKind.COACHING, note="Tio timmar coachning under våren."),
@@ -77,6 +80,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     },
     "decision_rejected": {
         **_APPLICATION,
+        **_DECIDERS,
         "decided_at": datetime(2026, 12, 15, 14, 0, tzinfo=UTC),
         "motivation": (
             "Rådet bedömer att tjänsten ännu inte är tillräckligt utvecklad för att prövas i "

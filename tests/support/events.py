@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from digitalwell_shared.contracts import ApplicationSubmitted, Language
+from digitalwell_shared.contracts import ApplicationSubmitted, GrantDecided, Language
 
 
 def application_submitted(
@@ -15,6 +15,7 @@ def application_submitted(
     return ApplicationSubmitted.model_validate(
         {
             "application_id": application_id or f"app_{uuid.uuid4().hex}",
+            "case_number": f"DW-2026-{uuid.uuid4().int % 10000:04d}",
             "submitted_at": datetime.now(UTC),
             "organisation": {"name": "Omsorgsteknik AB", "org_number": "556036-0793"},
             "contact": {
@@ -31,5 +32,30 @@ def application_submitted(
             "business_model": "Abonnemang per brukare och månad, betalt av kommunen.",
             "public_sector_partners": ["Region Värmland"],
             "support_requested": ["innovation_forum", "test_environment"],
+        }
+    )
+
+
+def grant_decided(
+    application_id: str,
+    *,
+    decision: str = "granted",
+    kinds: tuple[str, ...] = ("innovation_forum",),
+    motivation: str = "A clear need and a sound business model.",
+    decided_at: datetime | None = None,
+) -> GrantDecided:
+    """A GrantDecided as council publishes it; a rejection grants nothing."""
+    return GrantDecided.model_validate(
+        {
+            "application_id": application_id,
+            "case_number": "DW-2026-0042",
+            "decision": decision,
+            "support_granted": [{"kind": kind, "note": f"Note on {kind}."} for kind in kinds]
+            if decision == "granted"
+            else [],
+            "motivation": motivation,
+            "decided_at": decided_at or datetime.now(UTC),
+            "decided_by": "Karin Ek",
+            "assessed_by": ["Anders Berg", "Sara Lind"],
         }
     )

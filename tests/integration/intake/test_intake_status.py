@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.envelope import Envelope
+from tests.support.events import grant_decided
 from tests.support.intake import RunningIntake, application_body
 from tests.support.kafka import publish_raw
 from tests.support.waiting import until_true
@@ -28,16 +28,11 @@ async def _submit(intake: RunningIntake, **changes: Any) -> dict[str, Any]:
 
 
 def _decision(application_id: str, decision: str = "granted") -> GrantDecided:
-    return GrantDecided.model_validate(
-        {
-            "application_id": application_id,
-            "decision": decision,
-            "support_granted": [{"kind": "coaching", "note": "tio timmar"}]
-            if decision == "granted"
-            else [],
-            "motivation": "Ekonomiskt hållbar och passar kommunernas system.",
-            "decided_at": datetime.now(UTC),
-        }
+    return grant_decided(
+        application_id,
+        decision=decision,
+        kinds=("coaching",),
+        motivation="Ekonomiskt hållbar och passar kommunernas system.",
     )
 
 

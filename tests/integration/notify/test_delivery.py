@@ -28,12 +28,11 @@ from digitalwell_shared.contracts import (
     ForumBookingWaitlisted,
     ForumReminderDue,
     ForumSeatOffered,
-    GrantDecided,
     IntegrationEvent,
     Language,
     dead_letter_topic,
 )
-from tests.support.events import application_submitted
+from tests.support.events import application_submitted, grant_decided
 from tests.support.kafka import collect, headers_of, publish_event
 from tests.support.mail import MailSinkClient, sent_to
 from tests.support.smtp import refusing_smtp_server
@@ -143,15 +142,7 @@ async def test_a_decision_letter_reaches_the_applicant_even_when_read_before_the
     kafka_bootstrap_servers: str, mongodb_url: str, mail_sink: MailSinkClient
 ) -> None:
     submitted = application_submitted(language=Language.EN)
-    decided = GrantDecided.model_validate(
-        {
-            "application_id": submitted.application_id,
-            "decision": "granted",
-            "support_granted": [{"kind": "innovation_forum", "note": "A workshop in Karlstad."}],
-            "motivation": "A clear need and a sound business model.",
-            "decided_at": datetime.now(UTC),
-        }
-    )
+    decided = grant_decided(submitted.application_id)
     async with running_notify(
         kafka_bootstrap_servers,
         mongodb_url,

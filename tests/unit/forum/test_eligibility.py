@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from digitalwell_forum.domain import grants_innovation_forum
 from digitalwell_shared.contracts import GrantDecided
+from tests.support.events import grant_decided
 
 
 def _decision(decision: str, kinds: list[str]) -> GrantDecided:
-    return GrantDecided.model_validate(
-        {
-            "application_id": "app_1",
-            "decision": decision,
-            "support_granted": [{"kind": kind, "note": ""} for kind in kinds],
-            "motivation": "Skäl.",
-            "decided_at": datetime(2026, 12, 1, tzinfo=UTC),
-        }
-    )
+    return grant_decided("app_1", decision=decision, kinds=tuple(kinds))
 
 
 def test_a_grant_of_innovation_forum_makes_the_application_eligible() -> None:

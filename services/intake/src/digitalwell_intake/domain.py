@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 
@@ -136,6 +137,24 @@ def request_fingerprint(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+CASE_NUMBER_PREFIX = "DW"
+PROGRAMME_TIME_ZONE = ZoneInfo("Europe/Stockholm")
+
+
+def case_series(received_at: datetime) -> str:
+    """The registration series a document received at ``received_at`` belongs to: one a year.
+
+    The year is the programme's local one, so an application sent at 00:30 on New Year's Day
+    in Sweden is registered in the new year.
+    """
+    return f"{CASE_NUMBER_PREFIX}-{received_at.astimezone(PROGRAMME_TIME_ZONE).year}"
+
+
+def case_number(series: str, sequence: int) -> str:
+    """The registration number, e.g. ``DW-2026-0042``: four digits, more when a year needs them."""
+    return f"{series}-{sequence:04d}"
+
+
 # --- Status and timeline ----------------------------------------------------------------------
 
 
@@ -165,6 +184,7 @@ class TimelineEntry:
     decision: Decision | None = None
     support_granted: Sequence[SupportGranted] = field(default_factory=tuple)
     motivation: str = ""
+    decided_by: str = ""
     reason: str = ""
 
 

@@ -209,12 +209,16 @@ class TimelineItem(BaseModel):
         None, description="set when kind is decided"
     )
     motivation: str | None = Field(None, description="the council's reasons, when decided")
+    decided_by: str | None = Field(None, description="the council chair who decided")
 
 
 class ApplicationStatusView(BaseModel):
     """An application's status and timeline; no personal data."""
 
     id: str
+    case_number: str | None = Field(
+        None, description="the registration number in the programme's series, e.g. DW-2026-0042"
+    )
     status: ApplicationStatus
     title: str
     organisation_name: str

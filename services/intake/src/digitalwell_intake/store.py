@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from digitalwell_intake.domain import ApplicationStatus, TimelineEntry, TimelineKind
@@ -37,6 +38,7 @@ class ApplicationStore:
     def __init__(self, database: Database) -> None:
         self._applications = database["applications"]
         self._claims = database["claims"]
+        self._case_series = database["case_series"]
 
     async def ensure_indexes(self) -> None:
         """Indexes the queries need; safe to call on every start."""
@@ -78,6 +80,22 @@ class ApplicationStore:
             expires_at=found["expires_at"],
         )
 
+    async def next_in_series(self, series: str, session: Session) -> int:
+        """The next number of a registration series, in the submission's transaction.
+
+        Numbers are taken in the transaction that stores the application, so a submission that
+        fails or turns out to be a duplicate leaves no gap in the register.
+        """
+        counter = await self._case_series.find_one_and_update(
+            {"_id": series},
+            {"$inc": {"last": 1}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+            session=session,
+        )
+        assert counter is not None  # noqa: S101 - an upsert returning the document after
+        return int(counter["last"])
+
     async def insert(self, application: Document, session: Session) -> None:
         """Store a new application; its first timeline entry is in ``application``."""
         await self._applications.insert_one(application, session=session)
@@ -117,6 +135,7 @@ def timeline_document(entry: TimelineEntry) -> Document:
         document["decision"] = entry.decision.value if entry.decision else None
         document["support_granted"] = [s.model_dump(mode="json") for s in entry.support_granted]
         document["motivation"] = entry.motivation
+        document["decided_by"] = entry.decided_by
     if entry.kind is TimelineKind.WITHDRAWN:
         document["reason"] = entry.reason
     return document
@@ -137,5 +156,6 @@ def _entry(document: dict[str, Any]) -> TimelineEntry:
             SupportGranted.model_validate(s) for s in document.get("support_granted", [])
         ),
         motivation=document.get("motivation", ""),
+        decided_by=document.get("decided_by", ""),
         reason=document.get("reason", ""),
     )

@@ -14,6 +14,8 @@ from digitalwell_intake.domain import (
     IllegalMove,
     TimelineEntry,
     TimelineKind,
+    case_number,
+    case_series,
     duplicate_key,
     idempotency_claim_key,
     new_application_id,
@@ -161,18 +163,21 @@ def _new_application(
     async def write(session: Session) -> Events:
         for claim in claims:
             await store.claim(claim, now, session)
-        await store.insert(_application_document(application_id, request, now), session)
-        event = _submitted_event(application_id, request, now)
+        series = case_series(now)
+        number = case_number(series, await store.next_in_series(series, session))
+        await store.insert(_application_document(application_id, number, request, now), session)
+        event = _submitted_event(application_id, number, request, now)
         return [(event, committer.envelope_for(event))]
 
     return write
 
 
 def _application_document(
-    application_id: str, request: ApplicationRequest, now: datetime
+    application_id: str, number: str, request: ApplicationRequest, now: datetime
 ) -> Document:
     return {
         "_id": application_id,
+        "case_number": number,
         "status": ApplicationStatus.SUBMITTED.value,
         "submitted_at": now,
         "updated_at": now,
@@ -184,10 +189,11 @@ def _application_document(
 
 
 def _submitted_event(
-    application_id: str, request: ApplicationRequest, now: datetime
+    application_id: str, number: str, request: ApplicationRequest, now: datetime
 ) -> ApplicationSubmitted:
     return ApplicationSubmitted(
         application_id=application_id,
+        case_number=number,
         submitted_at=now,
         organisation=Organisation(
             name=request.organisation.name, org_number=request.organisation.org_number
@@ -222,6 +228,7 @@ async def record_decision(store: ApplicationStore, event: GrantDecided, session:
         decision=event.decision,
         support_granted=tuple(event.support_granted),
         motivation=event.motivation,
+        decided_by=event.decided_by,
     )
     current = ApplicationStatus(application["status"])
     try:

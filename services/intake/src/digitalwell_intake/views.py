@@ -49,6 +49,7 @@ def status_view(application: Document, links: Links) -> ApplicationStatusView:
     """The application's status and timeline, as anyone with its id may see them."""
     return ApplicationStatusView(
         id=application["_id"],
+        case_number=application.get("case_number"),
         status=application["status"],
         title=application["application"]["title"],
         organisation_name=application["application"]["organisation"]["name"],
@@ -67,6 +68,7 @@ def status_view(application: Document, links: Links) -> ApplicationStatusView:
                 if entry.decision is not None
                 else None,
                 motivation=entry.motivation if entry.decision is not None else None,
+                decided_by=(entry.decided_by or None) if entry.decision is not None else None,
             )
             for entry in public_timeline(timeline_entries(application))
         ],

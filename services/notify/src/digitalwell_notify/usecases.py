@@ -185,6 +185,7 @@ class EmailComposer:
                 "title": event.title,
                 "organisation_name": event.organisation.name,
                 "application_id": event.application_id,
+                "case_number": event.case_number,
                 "submitted_at": event.submitted_at,
                 "status_url": self._status_url(event.application_id),
                 "withdraw_url": withdraw_application_url(
@@ -201,7 +202,10 @@ class EmailComposer:
         context: dict[str, Any] = {
             "title": applicant["title"],
             "application_id": event.application_id,
+            "case_number": event.case_number,
             "decided_at": event.decided_at,
+            "decided_by": event.decided_by,
+            "assessed_by": list(event.assessed_by),
             "motivation": event.motivation,
             "status_url": self._status_url(event.application_id),
         }

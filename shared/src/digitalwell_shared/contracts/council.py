@@ -34,9 +34,15 @@ class GrantDecided(IntegrationEvent):
     ce_type: ClassVar[str] = f"{CE_TYPE_PREFIX}.council.GrantDecided.v1"
 
     application_id: str = Field(description="the decided application")
+    case_number: str = Field(description="the application's registration number, e.g. DW-2026-0042")
     decision: Decision
     support_granted: list[SupportGranted] = Field(
         default_factory=list, description="empty when rejected"
     )
     motivation: str = Field(description="the reasons, written to the applicant")
     decided_at: AwareDatetime = Field(description="when the chair recorded the decision")
+    decided_by: str = Field(description="name of the council chair who took the decision")
+    assessed_by: list[str] = Field(
+        default_factory=list,
+        description="names of the council members who assessed the case (none with a conflict)",
+    )

@@ -27,6 +27,9 @@ class ApplicationSubmitted(IntegrationEvent):
     ce_type: ClassVar[str] = f"{CE_TYPE_PREFIX}.intake.ApplicationSubmitted.v1"
 
     application_id: str = Field(description="the application's id, assigned by intake")
+    case_number: str = Field(
+        description="the registration number in the programme's series, e.g. DW-2026-0042"
+    )
     submitted_at: AwareDatetime = Field(description="when intake accepted the application")
     organisation: Organisation
     contact: Contact

@@ -168,9 +168,13 @@ class StaffAuth:
         """The person behind a staff API request's bearer token, holding one of ``needed``.
 
         401 without a valid token, 403 naming the roles when the person holds none of them
-        (an empty ``needed`` lets any signed-in person through).
+        (an empty ``needed`` lets any signed-in person through). A GET may instead carry the
+        session cookie, so a staff page can link to the JSON it shows; a cookie never
+        authorises a change, which would need a CSRF token.
         """
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if not token and request.method in {"GET", "HEAD"}:
+            scheme, token = "bearer", request.cookies.get(SESSION_COOKIE, "")
         if scheme.lower() != "bearer" or not token:
             raise HTTPException(
                 http.HTTP_401_UNAUTHORIZED,

@@ -108,7 +108,7 @@ class StaffAuth:
 
     def verify(self, token: str) -> StaffMember:
         """The person a token names; NotSignedIn when it is forged, expired or malformed."""
-        if self._oidc is not None and _issuer_of(token) == self._oidc.issuer:
+        if self._oidc is not None and (_issuer_of(token) or "").rstrip("/") == self._oidc.issuer:
             return self._oidc.verify(token)
         try:
             claims = jwt.decode(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from digitalwell_shared.settings import ServiceSettings
@@ -39,6 +39,16 @@ class Settings(ServiceSettings):
     staff_lock_minutes: float = Field(
         15, gt=0, description="how long a locked staff account stays locked"
     )
+    staff_oidc_client_id: str = Field(
+        "",
+        description=(
+            "intake's client id at the region's OpenID Connect provider; with "
+            "INTAKE_STAFF_OIDC_ISSUER it replaces password sign-in for staff"
+        ),
+    )
+    staff_oidc_client_secret: SecretStr = Field(
+        SecretStr(""), description="intake's client secret at the provider (empty: public client)"
+    )
     council_url: str = Field(
         "http://127.0.0.1:8001", description="council's pages, linked from the staff start page"
     )
@@ -48,6 +58,11 @@ class Settings(ServiceSettings):
     notify_url: str = Field(
         "http://127.0.0.1:8003", description="notify's pages, linked from the staff start page"
     )
+
+    @property
+    def region_sign_in(self) -> bool:
+        """True when staff sign in at the region's provider instead of with a password."""
+        return bool(self.staff_oidc_issuer and self.staff_oidc_client_id)
 
     @model_validator(mode="after")
     def _refuse_development_shortcuts_in_production(self) -> Self:

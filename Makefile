@@ -18,7 +18,7 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml devstack/pyproject.toml
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml devstack/pyproject.toml ops/pyproject.toml
 	$(UV) sync --frozen --all-packages
 	@touch $@
 
@@ -38,7 +38,7 @@ lint: install  ## ruff
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install  ## mypy --strict
-	$(VENV)/bin/mypy shared/src services/intake/src services/council/src services/forum/src services/notify/src devstack/src
+	$(VENV)/bin/mypy shared/src services/intake/src services/council/src services/forum/src services/notify/src devstack/src ops/src
 
 fmt: install  ## format and fix what ruff can
 	$(VENV)/bin/ruff format .

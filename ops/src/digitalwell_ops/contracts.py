@@ -114,10 +114,6 @@ def _headers_schema(event: type[IntegrationEvent], publisher: str) -> Schema:
                 "type": "string",
                 "description": "id of the event or request that caused this one",
             },
-            "traceparent": {
-                "type": "string",
-                "description": "W3C trace context, when the publisher traces (OpenTelemetry)",
-            },
         },
     }
 

@@ -42,7 +42,7 @@ def _public_url(service: Service) -> str:
 
 def _compose_values(service: Service) -> dict[str, str]:
     """The settings whose value on compose differs from the development default."""
-    intake, forum = _public_url(named("intake")), _public_url(named("forum"))
+    intake = _public_url(named("intake"))
     values = {
         "environment": "development",
         "kafka_bootstrap_servers": KAFKA_BOOTSTRAP,
@@ -53,13 +53,10 @@ def _compose_values(service: Service) -> dict[str, str]:
         "staff_sign_in_url": f"{intake}/staff/sign-in",
     }
     values |= {name: f"${{{variable}:-{{default}}}}" for name, variable in SHARED_SECRETS.items()}
+    # A setting named after another service (notify's intake_url, ...) is where people reach it.
+    values |= {f"{other.name}_url": _public_url(other) for other in SERVICES}
     if service.name == "notify":
-        values |= {
-            "smtp_host": "mailpit",
-            "smtp_port": "1025",
-            "intake_url": intake,
-            "forum_url": forum,
-        }
+        values |= {"smtp_host": "mailpit", "smtp_port": "1025"}
     return values
 
 

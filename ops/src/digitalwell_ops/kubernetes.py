@@ -37,7 +37,7 @@ def public_url(service: Service) -> str:
 
 def _cluster_values(service: Service) -> dict[str, str]:
     """The settings whose value in the cluster differs from the development default."""
-    intake, forum = named("intake"), named("forum")
+    intake = named("intake")
     values = {
         "environment": "production",
         "kafka_bootstrap_servers": KAFKA_BOOTSTRAP,
@@ -47,14 +47,10 @@ def _cluster_values(service: Service) -> dict[str, str]:
         "log_format": "json",
         "staff_sign_in_url": f"{public_url(intake)}/staff/sign-in",
     }
+    # A setting named after another service (notify's intake_url, ...) is where people reach it.
+    values |= {f"{other.name}_url": public_url(other) for other in SERVICES}
     if service.name == "notify":
-        values |= {
-            "smtp_host": "smtp.example.org",
-            "smtp_port": "587",
-            "smtp_security": "starttls",
-            "intake_url": public_url(intake),
-            "forum_url": public_url(forum),
-        }
+        values |= {"smtp_host": "smtp.example.org", "smtp_port": "587", "smtp_security": "starttls"}
     return values
 
 

@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: help install run test lint typecheck unit integration e2e bench fmt clean
+.PHONY: help install run test lint typecheck unit integration e2e bench fmt generate contracts clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -43,6 +43,11 @@ typecheck: install  ## mypy --strict
 fmt: install  ## format and fix what ruff can
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+generate: install  ## write contracts/, docker-compose.yml, deploy/base and the README's settings table from the code
+	$(VENV)/bin/digitalwell generate
+
+contracts: generate  ## the same: the contracts are generated with everything else
 
 bench: install  ## submit applications against the running system and print figures
 	$(VENV)/bin/python benchmarks/submit_to_receipt.py

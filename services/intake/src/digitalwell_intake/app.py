@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from argon2 import PasswordHasher
 from fastapi import FastAPI
@@ -42,6 +43,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime.startup_hooks.append(accounts.store.ensure_indexes)
     if settings.seed_demo_staff:
         runtime.startup_hooks.append(accounts.seed_demo_staff)
+    if settings.bootstrap_admin_email:
+        runtime.startup_hooks.append(
+            partial(
+                accounts.bootstrap_administrator,
+                settings.bootstrap_admin_email,
+                settings.bootstrap_admin_password.get_secret_value(),
+            )
+        )
     register_handlers(runtime, store)
     links = Links(settings.base_url, settings.link_secret.get_secret_value())
     policy = SubmissionPolicy(

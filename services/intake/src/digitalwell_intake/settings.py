@@ -7,6 +7,7 @@ from typing import Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from digitalwell_intake.accounts import DEMO_PASSWORD, MIN_PASSWORD_LENGTH
 from digitalwell_shared.settings import ServiceSettings
 
 
@@ -32,6 +33,16 @@ class Settings(ServiceSettings):
             "create the demo staff accounts (chair@example.org and others, password "
             "digitalwell-dev) at start; refused in production"
         ),
+    )
+    bootstrap_admin_email: str = Field(
+        "",
+        description=(
+            "at start, create an administrator with this address unless it has an account: "
+            "the first account of a new installation"
+        ),
+    )
+    bootstrap_admin_password: SecretStr = Field(
+        SecretStr(""), description="the bootstrap administrator's password (12+ characters)"
     )
     staff_max_failed_sign_ins: int = Field(
         5, ge=1, description="failed sign-ins in a row that lock a staff account"
@@ -63,6 +74,20 @@ class Settings(ServiceSettings):
     def region_sign_in(self) -> bool:
         """True when staff sign in at the region's provider instead of with a password."""
         return bool(self.staff_oidc_issuer and self.staff_oidc_client_id)
+
+    @model_validator(mode="after")
+    def _bootstrap_administrator_needs_a_usable_password(self) -> Self:
+        if not self.bootstrap_admin_email:
+            return self
+        password = self.bootstrap_admin_password.get_secret_value()
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(
+                f"INTAKE_BOOTSTRAP_ADMIN_PASSWORD must have at least {MIN_PASSWORD_LENGTH} "
+                "characters when INTAKE_BOOTSTRAP_ADMIN_EMAIL is set"
+            )
+        if self.environment == "production" and password == DEMO_PASSWORD:
+            raise ValueError("INTAKE_BOOTSTRAP_ADMIN_PASSWORD must not be the demo password")
+        return self
 
     @model_validator(mode="after")
     def _refuse_development_shortcuts_in_production(self) -> Self:

@@ -32,7 +32,8 @@ _HEADER = """\
 # Mailpit, the topics, and the four services built from ./Dockerfile:
 #   docker compose up --build
 # Pages: intake http://localhost:8000, council :8001, forum :8002, notify :8003, mail :8025.
-# Set DIGITALWELL_LINK_SECRET and DIGITALWELL_STAFF_SESSION_SECRET (e.g. in .env) beyond a laptop.
+# Set DIGITALWELL_LINK_SECRET and DIGITALWELL_STAFF_SESSION_SECRET (e.g. in .env) beyond a laptop,
+# DIGITALWELL_SEED_DEMO_STAFF=false, and DIGITALWELL_ADMIN_EMAIL/_PASSWORD for a first administrator.
 """
 
 
@@ -55,6 +56,14 @@ def _compose_values(service: Service) -> dict[str, str]:
     values |= {name: f"${{{variable}:-{{default}}}}" for name, variable in SHARED_SECRETS.items()}
     # A setting named after another service (notify's intake_url, ...) is where people reach it.
     values |= {f"{other.name}_url": _public_url(other) for other in SERVICES}
+    if service.name == "intake":
+        # Staff can sign in right after `docker compose up`: the demo accounts unless turned
+        # off, and a first administrator of one's own when the two variables are given.
+        values |= {
+            "seed_demo_staff": "${DIGITALWELL_SEED_DEMO_STAFF:-true}",
+            "bootstrap_admin_email": "${DIGITALWELL_ADMIN_EMAIL:-}",
+            "bootstrap_admin_password": "${DIGITALWELL_ADMIN_PASSWORD:-}",
+        }
     if service.name == "notify":
         values |= {"smtp_host": "mailpit", "smtp_port": "1025"}
     return values

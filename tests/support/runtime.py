@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.service import Runtime, create_http_app, create_runtime
 from digitalwell_shared.settings import ServiceSettings
+from digitalwell_shared.tracing import Tracing
 
 
 def make_runtime(
@@ -17,6 +18,7 @@ def make_runtime(
     *,
     publishes: tuple[type[IntegrationEvent], ...] = (),
     max_attempts: int = 2,
+    tracing: Tracing | None = None,
 ) -> Runtime:
     """A runtime with its own consumer group and database, so tests never collide."""
     name = f"test-{uuid.uuid4().hex[:12]}"
@@ -29,7 +31,7 @@ def make_runtime(
         consumer_max_attempts=max_attempts,
         shutdown_grace_seconds=5,
     )
-    return create_runtime(name, settings, publishes=publishes)
+    return create_runtime(name, settings, publishes=publishes, tracing=tracing)
 
 
 @asynccontextmanager

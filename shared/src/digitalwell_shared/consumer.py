@@ -36,6 +36,7 @@ from digitalwell_shared.logging import get_logger
 from digitalwell_shared.metrics import ConsumerMetrics
 from digitalwell_shared.mongo import Client, Session, in_transaction
 from digitalwell_shared.outbox import Publish
+from digitalwell_shared.tracing import Tracing, event_span
 
 _MAX_ERROR_LENGTH = 1000
 
@@ -78,7 +79,10 @@ class Consumption:
         if self.effect is None:
             raise TypeError(f"no effect for {self.event_type.__name__}")
         for event, envelope in items:
-            with structlog.contextvars.bound_contextvars(**_event_context(event, envelope)):
+            with (
+                structlog.contextvars.bound_contextvars(**_event_context(event, envelope)),
+                event_span(envelope.id),
+            ):
                 await self.effect(event, envelope, session)
 
 
@@ -183,6 +187,7 @@ class BatchConsumer:
         dead_letters: DeadLetterPolicy,
         on_committed: Callable[[], None],
         metrics: ConsumerMetrics | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
         self._client = client
         self._inbox = inbox
@@ -190,6 +195,7 @@ class BatchConsumer:
         self._dead_letters = dead_letters
         self._on_committed = on_committed
         self._metrics = metrics
+        self._tracing = tracing or Tracing()
 
     async def handle(self, records: Sequence[Record]) -> None:
         """Check, apply and dead-letter as needed; return once every record left a trace."""
@@ -258,7 +264,7 @@ class BatchConsumer:
                 by_topic.setdefault(item.record.topic, []).append(item)
             # Per topic, in order: what one topic's events mean never depends on another's.
             for topic, topic_items in by_topic.items():
-                with self._timed(topic):
+                with self._timed(topic), self._traced(topic, topic_items):
                     await topic_items[0].consumption.apply(
                         [(item.event, item.envelope) for item in topic_items], session
                     )
@@ -272,3 +278,27 @@ class BatchConsumer:
 
     def _timed(self, topic: str) -> AbstractContextManager[None]:
         return self._metrics.timed(topic) if self._metrics is not None else nullcontext()
+
+    def _traced(self, topic: str, items: Sequence[_Item]) -> AbstractContextManager[None]:
+        if not self._tracing.enabled:
+            return nullcontext()
+        return self._tracing.applying(
+            topic,
+            [
+                (item.envelope.id, _record_headers(item.record), self._span_attributes(item))
+                for item in items
+            ],
+        )
+
+    def _span_attributes(self, item: _Item) -> dict[str, str | int]:
+        """OpenTelemetry's messaging attributes of one event being applied."""
+        return {
+            "messaging.system": "kafka",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": item.record.topic,
+            "messaging.destination.partition.id": str(item.record.partition),
+            "messaging.kafka.offset": item.record.offset,
+            "messaging.consumer.group.name": self._dead_letters.consumer_group,
+            "messaging.message.id": item.envelope.id,
+            "messaging.message.conversation_id": item.envelope.correlation_id,
+        }

@@ -23,6 +23,7 @@ from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.logging import get_logger
 from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Session
+from digitalwell_shared.tracing import Tracing
 
 COLLECTION = "outbox"
 PENDING = "pending"
@@ -37,8 +38,9 @@ log = get_logger(__name__)
 class Outbox:
     """Adds events to a service's outbox inside the caller's transaction."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, tracing: Tracing | None = None) -> None:
         self._entries = database[COLLECTION]
+        self._tracing = tracing or Tracing()
 
     async def ensure_indexes(self) -> None:
         """Indexes the relay's queries need; safe to call on every start."""
@@ -59,7 +61,7 @@ class Outbox:
                     "event_id": envelope.id,
                     "topic": event.topic,
                     "key": event.key(),
-                    "headers": envelope.to_headers(),
+                    "headers": self._headers(envelope),
                     "body": event.model_dump_json(),
                     "status": PENDING,
                     "created_at": now,
@@ -71,6 +73,12 @@ class Outbox:
             ordered=True,
             session=session,
         )
+
+    def _headers(self, envelope: Envelope) -> dict[str, str]:
+        # The trace context is taken now: the relay publishes later, outside this request.
+        headers = envelope.to_headers()
+        self._tracing.inject(headers, causation_id=envelope.causation_id)
+        return headers
 
 
 class OutboxRelay:

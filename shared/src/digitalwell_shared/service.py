@@ -24,8 +24,10 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage, KafkaRouter
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI, get_asyncapi_html
+from faststream.types import BrokerMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
@@ -39,6 +41,7 @@ from digitalwell_shared.mongo import Client, Database, Session, create_client, i
 from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.staff import StaffAuth, StaffPageRefusal, page_refusal_handler
+from digitalwell_shared.tracing import Tracing
 
 log = get_logger(__name__)
 E = TypeVar("E", bound=IntegrationEvent)
@@ -68,6 +71,7 @@ class Runtime:
     registry: CollectorRegistry
     dead_letters: DeadLetterPolicy
     staff: StaffAuth
+    tracing: Tracing
     effects: dict[str, Consumption] = field(default_factory=dict)
     startup_hooks: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
     shutdown_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -130,6 +134,7 @@ class Runtime:
             dead_letters=self.dead_letters,
             on_committed=committed,
             metrics=ConsumerMetrics(self.registry),
+            tracing=self.tracing,
         )
 
         async def handle(message: KafkaMessage) -> None:
@@ -177,15 +182,30 @@ class Runtime:
 
 
 def create_runtime(
-    name: str, settings: ServiceSettings, *, publishes: Sequence[type[IntegrationEvent]] = ()
+    name: str,
+    settings: ServiceSettings,
+    *,
+    publishes: Sequence[type[IntegrationEvent]] = (),
+    tracing: Tracing | None = None,
 ) -> Runtime:
-    """Build a service's broker, router, database client, outbox and relay; no I/O happens."""
+    """Build a service's broker, router, database client, outbox and relay; no I/O happens.
+
+    Tracing is what ``settings.otel_enabled`` asks for, unless ``tracing`` is given (a test's
+    tracer that keeps its spans in memory, say).
+    """
+    if tracing is None:
+        tracing = Tracing.export_to_otlp(name) if settings.otel_enabled else Tracing()
     registry = CollectorRegistry()
+    middlewares: list[BrokerMiddleware[Any, Any]] = [
+        KafkaPrometheusMiddleware(registry=registry, app_name=name)
+    ]
+    if tracing.enabled:
+        middlewares.append(KafkaTelemetryMiddleware(tracer_provider=tracing.provider))
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=f"digitalwell-{name}",
         graceful_timeout=settings.shutdown_grace_seconds,
-        middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=name)],
+        middlewares=middlewares,
         logger=logging.getLogger("digitalwell.broker"),
         # Per-message "Received"/"Processed" lines only at DEBUG: our handlers log what matters.
         log_level=logging.DEBUG,
@@ -202,10 +222,11 @@ def create_runtime(
 
     async def publish(topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:
         target = publishers.get(topic)
-        if target is None:  # dead-letter topics are not part of the documented contract
-            await broker.publish(body, topic, key=key.encode(), headers=headers)
-        else:
-            await target.publish(body, key=key.encode(), headers=headers)
+        with tracing.publishing(headers):  # in the trace the event was written in
+            if target is None:  # dead-letter topics are not part of the documented contract
+                await broker.publish(body, topic, key=key.encode(), headers=headers)
+            else:
+                await target.publish(body, key=key.encode(), headers=headers)
 
     dead_letters = DeadLetterPolicy(
         consumer_group=name,
@@ -224,11 +245,12 @@ def create_runtime(
         router=router,
         mongo=mongo,
         database=database,
-        outbox=Outbox(database),
+        outbox=Outbox(database, tracing),
         relay=OutboxRelay(database, publish, poll_seconds=settings.outbox_poll_seconds),
         registry=registry,
         dead_letters=dead_letters,
         staff=StaffAuth(settings),
+        tracing=tracing,
         scrape_hooks=[outbox_metrics.refresh],
     )
 
@@ -272,10 +294,12 @@ def create_http_app(
             for hook in runtime.shutdown_hooks:
                 await hook()
             await runtime.mongo.close()
+            runtime.tracing.flush()
             log.info("service stopped")
 
     app = FastAPI(title=title, description=description, lifespan=lifespan)
     app.add_middleware(_CorrelationMiddleware)
+    runtime.tracing.instrument(app)
     app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
     app.state.runtime = runtime
     app.state.staff = runtime.staff

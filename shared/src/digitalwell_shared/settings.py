@@ -57,6 +57,13 @@ class ServiceSettings(BaseSettings):
     shutdown_grace_seconds: float = Field(
         10, ge=0, description="time to finish in-flight work on SIGTERM"
     )
+    otel_enabled: bool = Field(
+        default=False,
+        description=(
+            "send OpenTelemetry traces to the OTLP/HTTP collector named by the SDK's own "
+            "OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4318)"
+        ),
+    )
 
     link_secret: SecretStr = Field(
         SecretStr(DEV_LINK_SECRET),

@@ -114,6 +114,18 @@ def _headers_schema(event: type[IntegrationEvent], publisher: str) -> Schema:
                 "type": "string",
                 "description": "id of the event or request that caused this one",
             },
+            "traceparent": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+                "description": (
+                    "W3C Trace Context of the span the event was published in; only while "
+                    "the publisher's tracing is on"
+                ),
+            },
+            "tracestate": {
+                "type": "string",
+                "description": "W3C Trace Context vendor data that goes with traceparent",
+            },
         },
     }
 

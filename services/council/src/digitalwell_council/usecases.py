@@ -135,8 +135,18 @@ async def withdraw_case(store: CaseStore, event: ApplicationWithdrawn, session: 
         log.warning("withdrawal ignored", reason=str(refused))
         return
     await store.withdraw(case["_id"], event.withdrawn_at, session)
+    # The trail is in the order council recorded things; the applicant's own time is a detail.
     await store.append_audit(
-        [_audit(case["_id"], "withdrawn", event.withdrawn_at, _APPLICANT, reason=event.reason)],
+        [
+            _audit(
+                case["_id"],
+                "withdrawn",
+                datetime.now(UTC),
+                _APPLICANT,
+                reason=event.reason,
+                withdrawn_at=event.withdrawn_at,
+            )
+        ],
         session,
     )
     log.info("case withdrawn")

@@ -20,7 +20,9 @@ from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.links import UNSUBSCRIBE, link_token
 from digitalwell_shared.mongo import UNCLAIMED, Document, Session, in_transaction
+from digitalwell_shared.staff import SESSION_COOKIE, Role, StaffAuth
 from tests.support.mail import MailSinkClient, sent_to
+from tests.support.staff import staff_token
 from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.integration
@@ -38,6 +40,7 @@ class Notify:
     http: httpx.AsyncClient
     emails: EmailStore
     preferences: PreferenceStore
+    csrf_token: str = ""
 
     @property
     def secret(self) -> str:
@@ -61,7 +64,6 @@ def notify_settings(
         "smtp_host": mail_sink.smtp_host,
         "smtp_port": mail_sink.smtp_port,
         "public_base_url": BASE_URL,
-        "staff_pages_enabled": True,
     }
     return Settings(**(values | overrides))
 
@@ -75,11 +77,20 @@ async def notify(
     settings = notify_settings(kafka_bootstrap_servers, mongodb_url, mail_sink)
     app = create_app(settings)
     database = app.state.runtime.database
+    token = staff_token(settings, Role.INTAKE_OFFICER)
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app),
+            base_url=BASE_URL,
+            # Signed in both ways: a bearer token for the API, the session cookie for the pages.
+            headers={"Authorization": f"Bearer {token}"},
+            cookies={SESSION_COOKIE: token},
+        ) as http,
     ):
-        yield Notify(app, settings, http, EmailStore(database), PreferenceStore(database))
+        notify = Notify(app, settings, http, EmailStore(database), PreferenceStore(database))
+        notify.csrf_token = StaffAuth(settings).csrf_token(StaffAuth(settings).verify(token))
+        yield notify
 
 
 def address() -> str:
@@ -302,7 +313,12 @@ async def test_the_staff_page_marks_failed_emails_and_resends_with_a_form(
     )
     resend = await notify.http.post(
         f"/staff/emails/{failed['_id']}/resend",
-        data={"application_id": application_id, "status": "", "limit": "100"},
+        data={
+            "application_id": application_id,
+            "status": "",
+            "limit": "100",
+            "csrf_token": notify.csrf_token,
+        },
     )
     await mail_sink.wait_for_message(sent_to(recipient), query=f"to:{recipient.lower()}")
     after = await notify.http.get(resend.headers["location"])
@@ -323,26 +339,46 @@ async def test_the_staff_page_marks_failed_emails_and_resends_with_a_form(
     assert "queued again" in after.text
 
 
-async def test_staff_routes_do_not_exist_unless_enabled(
+async def test_staff_routes_answer_401_without_sign_in_and_403_to_other_roles(
     kafka_bootstrap_servers: str, mongodb_url: str, mail_sink: MailSinkClient
 ) -> None:
-    settings = notify_settings(
-        kafka_bootstrap_servers, mongodb_url, mail_sink, staff_pages_enabled=False
-    )
+    settings = notify_settings(kafka_bootstrap_servers, mongodb_url, mail_sink)
     app = create_app(settings)
+    member = staff_token(settings, Role.COUNCIL_MEMBER)
+    routes = [
+        ("GET", "/api/v1/emails"),
+        ("GET", "/api/v1/emails/some-id"),
+        ("POST", "/api/v1/emails/some-id/resend"),
+        ("GET", "/staff/emails"),
+        ("POST", "/staff/emails/some-id/resend"),
+    ]
     # No lifespan: none of these requests reaches the database, the broker or the worker.
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=BASE_URL) as http:
-        answers = [
-            await http.get("/api/v1/emails"),
-            await http.get("/api/v1/emails/some-id"),
-            await http.post("/api/v1/emails/some-id/resend"),
-            await http.get("/staff/emails"),
-            await http.post("/staff/emails/some-id/resend"),
-        ]
+        anonymous = [(await http.request(method, path)).status_code for method, path in routes]
+        http.cookies.set(SESSION_COOKIE, member)
+        http.headers["Authorization"] = f"Bearer {member}"
+        wrong_role = [(await http.request(method, path)).status_code for method, path in routes]
         unsubscribe = await http.get("/unsubscribe/some-id", params={"token": "bad"})
 
-    assert [answer.status_code for answer in answers] == [404] * 5
-    assert unsubscribe.status_code == 403  # recipients' routes stay
+    assert anonymous == [401] * 5
+    assert wrong_role == [403] * 5
+    assert unsubscribe.status_code == 403  # recipients' routes need no sign-in, only their token
+
+
+async def test_a_resend_form_without_the_csrf_token_is_refused(notify: Notify) -> None:
+    failed = await notify.store(
+        email_document(
+            notify,
+            recipient=address(),
+            status="failed",
+            attempts=[failed_attempt(datetime.now(UTC))],
+        )
+    )
+
+    response = await notify.http.post(f"/staff/emails/{failed['_id']}/resend", data={})
+
+    assert response.status_code == 403
+    assert (await notify.emails.get(failed["_id"]) or {}).get("status") == "failed"
 
 
 # -- Unsubscribe -----------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """council's JSON API for staff: the queue, a case, scores, conflicts, the decision and reports."""
 
-# No `from __future__ import annotations`: FastAPI must see the guards that each route
-# factory builds for its runtime, which a string annotation could not name.
+from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from digitalwell_council.reporting import PROGRAMME_TIME_ZONE, Period, ReportRow
 from digitalwell_council.store import CaseStore
 from digitalwell_council.usecases import EventCommitter, member_key
 from digitalwell_council.views import case_summary, read_case
-from digitalwell_shared.staff import Role, StaffAuth, StaffMember
+from digitalwell_shared.staff import Role, StaffMember, staff_api
 
 CASE_ID_MAX = 100
 CaseId = Annotated[str, Path(max_length=CASE_ID_MAX, description="the case's id")]
@@ -35,6 +34,11 @@ CaseId = Annotated[str, Path(max_length=CASE_ID_MAX, description="the case's id"
 COUNCIL = (Role.COUNCIL_MEMBER, Role.COUNCIL_CHAIR)
 REPORT_READERS = (*COUNCIL, Role.ADMINISTRATOR)
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+CouncilStaff = Annotated[StaffMember, Depends(staff_api(*COUNCIL))]
+CouncilMember = Annotated[StaffMember, Depends(staff_api(Role.COUNCIL_MEMBER))]
+CouncilChair = Annotated[StaffMember, Depends(staff_api(Role.COUNCIL_CHAIR))]
+ReportReader = Annotated[StaffMember, Depends(staff_api(*REPORT_READERS))]
 
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no valid bearer token"},
@@ -76,13 +80,13 @@ def csv_response(rows: list[ReportRow], period: Period) -> Response:
 
 
 def create_router(
-    committer: EventCommitter, store: CaseStore, staff: StaffAuth, members: tuple[str, ...]
+    committer: EventCommitter, store: CaseStore, members: tuple[str, ...]
 ) -> APIRouter:
     """The staff API under /api/v1, every route behind a bearer token."""
     cases = _Cases(committer, store, members)
     router = APIRouter(prefix="/api/v1")
-    router.include_router(_case_routes(cases, staff), tags=["cases"])
-    router.include_router(_report_routes(store, staff), tags=["reports"])
+    router.include_router(_case_routes(cases), tags=["cases"])
+    router.include_router(_report_routes(store), tags=["reports"])
     return router
 
 
@@ -114,15 +118,12 @@ class _Cases:
         return await self.detail(case_id, viewer)
 
 
-def _case_routes(cases: _Cases, staff: StaffAuth) -> APIRouter:
+def _case_routes(cases: _Cases) -> APIRouter:
     router = APIRouter()
-    council = Annotated[StaffMember, Depends(staff.api(*COUNCIL))]
-    member = Annotated[StaffMember, Depends(staff.api(Role.COUNCIL_MEMBER))]
-    chair = Annotated[StaffMember, Depends(staff.api(Role.COUNCIL_CHAIR))]
 
     @router.get("/cases", summary="The queue of cases", responses=_REFUSALS)
     async def list_cases(
-        _viewer: council,
+        _viewer: CouncilStaff,
         status: CaseStatus | None = None,
         application_id: Annotated[str | None, Query(max_length=CASE_ID_MAX)] = None,
         sort: Annotated[str, Query(pattern="^(oldest|newest)$")] = "oldest",
@@ -142,7 +143,7 @@ def _case_routes(cases: _Cases, staff: StaffAuth) -> APIRouter:
         summary="One case: the application, scores (unless you declared a conflict), audit trail",
         responses=_REFUSALS,
     )
-    async def get_case(case_id: CaseId, viewer: council) -> CaseDetail:
+    async def get_case(case_id: CaseId, viewer: CouncilStaff) -> CaseDetail:
         return await cases.detail(case_id, viewer)
 
     @router.post(
@@ -154,7 +155,9 @@ def _case_routes(cases: _Cases, staff: StaffAuth) -> APIRouter:
             422: {"description": "a score outside 1-5, an unknown criterion, a blank comment"},
         },
     )
-    async def score_case(case_id: CaseId, scoring: ScoringRequest, scorer: member) -> CaseDetail:
+    async def score_case(
+        case_id: CaseId, scoring: ScoringRequest, scorer: CouncilMember
+    ) -> CaseDetail:
         scores = [(score.criterion, score.score, score.comment) for score in scoring.scores]
         return await cases.act(
             case_id,
@@ -169,7 +172,7 @@ def _case_routes(cases: _Cases, staff: StaffAuth) -> APIRouter:
         responses={**_REFUSALS, 409: {"description": "already declared, or the case is closed"}},
     )
     async def declare_conflict(
-        case_id: CaseId, declarer: council, declaration: ConflictRequest | None = None
+        case_id: CaseId, declarer: CouncilStaff, declaration: ConflictRequest | None = None
     ) -> CaseDetail:
         reason = declaration.reason.strip() if declaration is not None else ""
         return await cases.act(
@@ -188,7 +191,9 @@ def _case_routes(cases: _Cases, staff: StaffAuth) -> APIRouter:
             422: {"description": "a missing motivation, an unknown or misplaced kind of support"},
         },
     )
-    async def decide_case(case_id: CaseId, decision: DecisionRequest, decider: chair) -> CaseDetail:
+    async def decide_case(
+        case_id: CaseId, decision: DecisionRequest, decider: CouncilChair
+    ) -> CaseDetail:
         return await cases.act(
             case_id,
             decider,
@@ -208,12 +213,11 @@ def _case_routes(cases: _Cases, staff: StaffAuth) -> APIRouter:
     return router
 
 
-def _report_routes(store: CaseStore, staff: StaffAuth) -> APIRouter:
+def _report_routes(store: CaseStore) -> APIRouter:
     router = APIRouter()
-    reader = Annotated[StaffMember, Depends(staff.api(*REPORT_READERS))]
 
     @router.get("/reports", summary="The programme's figures per month or year")
-    async def get_report(_reader: reader, period: Period = Period.MONTH) -> Report:
+    async def get_report(_reader: ReportReader, period: Period = Period.MONTH) -> Report:
         rows = await usecases.report(store, period)
         return Report(period=period, time_zone=str(PROGRAMME_TIME_ZONE), rows=report_rows(rows))
 
@@ -223,7 +227,7 @@ def _report_routes(store: CaseStore, staff: StaffAuth) -> APIRouter:
         response_class=Response,
         responses={200: {"content": {"text/csv": {}}}},
     )
-    async def get_report_csv(_reader: reader, period: Period = Period.MONTH) -> Response:
+    async def get_report_csv(_reader: ReportReader, period: Period = Period.MONTH) -> Response:
         return csv_response(await usecases.report(store, period), period)
 
     return router

@@ -36,7 +36,7 @@ from digitalwell_council.usecases import EventCommitter, member_key
 from digitalwell_council.views import case_summary, read_case
 from digitalwell_shared.contracts import SupportKind
 from digitalwell_shared.pages import SECURITY_HEADERS
-from digitalwell_shared.staff import Role, StaffAuth, StaffMember
+from digitalwell_shared.staff import Role, StaffMember, staff_page
 
 TEMPLATES = FilePath(__file__).parent / "templates"
 # No caching: the pages hold applicants' details and the council's scores.
@@ -81,14 +81,14 @@ class _Forms:
 
 
 def create_page_router(
-    committer: EventCommitter, store: CaseStore, staff: StaffAuth, members: tuple[str, ...]
+    committer: EventCommitter, store: CaseStore, members: tuple[str, ...]
 ) -> APIRouter:
     """The staff pages, each behind the session cookie (and CSRF token on every form)."""
     pages = _Pages(committer, store, members)
-    council_page = staff.page(*COUNCIL)
-    member_page = staff.page(Role.COUNCIL_MEMBER)
-    chair_page = staff.page(Role.COUNCIL_CHAIR)
-    report_page = staff.page(*REPORT_READERS)
+    council_page = staff_page(*COUNCIL)
+    member_page = staff_page(Role.COUNCIL_MEMBER)
+    chair_page = staff_page(Role.COUNCIL_CHAIR)
+    report_page = staff_page(*REPORT_READERS)
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     router.add_api_route("/", _to_the_queue, methods=["GET"])
     router.add_api_route(

@@ -9,7 +9,7 @@ from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi import status as http
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -24,12 +24,15 @@ from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS
+from digitalwell_shared.staff import Role, staff_api, staff_page
 
 TEMPLATES = FilePath(__file__).parent / "templates" / "pages"
 # No caching either: the staff pages hold people's addresses.
 _PAGE_HEADERS = SECURITY_HEADERS | {"Cache-Control": "no-store"}
 _ID_MAX = 64
 _FILTER_MAX = 320  # the longest e-mail address
+# The log holds people's addresses: those who answer people's questions about e-mails see it.
+DELIVERY_LOG_ROLES = (Role.ADMINISTRATOR, Role.INTAKE_OFFICER, Role.FORUM_COORDINATOR)
 
 Token = Annotated[str, Query(description="the unsubscribe token from the e-mail's link")]
 EmailId = Annotated[str, Path(max_length=_ID_MAX)]
@@ -111,7 +114,7 @@ def create_router(
     *,
     wake: Callable[[], None] | None = None,
 ) -> APIRouter:
-    """The unsubscribe pages, and the staff routes when ``settings.staff_pages_enabled``.
+    """The unsubscribe pages, and the delivery log and resend for signed-in staff.
 
     ``wake`` is called after a resend, so the delivery worker need not wait for its next look.
     """
@@ -121,9 +124,8 @@ def create_router(
     router.include_router(
         _unsubscribe_routes(templates, emails, preferences, settings.link_secret.get_secret_value())
     )
-    if settings.staff_pages_enabled:
-        router.include_router(_staff_api(emails, wake or _nothing))
-        router.include_router(_staff_pages(templates, emails, wake or _nothing))
+    router.include_router(_staff_api(emails, wake or _nothing))
+    router.include_router(_staff_pages(templates, emails, wake or _nothing))
     return router
 
 
@@ -291,7 +293,12 @@ def _not_failed(email_id: str, current: DeliveryStatus) -> HTTPException:
 
 
 def _staff_api(emails: EmailStore, wake: Callable[[], None]) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["delivery log"])
+    router = APIRouter(
+        prefix="/api/v1",
+        tags=["delivery log"],
+        dependencies=[Depends(staff_api(*DELIVERY_LOG_ROLES))],
+        responses={401: {"description": "not signed in"}, 403: {"description": "not your role"}},
+    )
 
     @router.get("/emails", summary="The delivery log, newest first")
     async def list_emails(filters: Annotated[LogFilters, Query()]) -> EmailList:
@@ -342,7 +349,11 @@ _NOTICES = {
 def _staff_pages(
     templates: Jinja2Templates, emails: EmailStore, wake: Callable[[], None]
 ) -> APIRouter:
-    router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+    router = APIRouter(
+        include_in_schema=False,
+        default_response_class=HTMLResponse,
+        dependencies=[Depends(staff_page(*DELIVERY_LOG_ROLES))],
+    )
 
     @router.get("/staff/emails")
     async def delivery_log_page(

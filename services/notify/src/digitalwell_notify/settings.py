@@ -68,10 +68,3 @@ class Settings(ServiceSettings):
     forum_url: str = Field(
         "http://127.0.0.1:8002", description="public URL of forum, for booking links"
     )
-    staff_pages_enabled: bool = Field(
-        default=False,
-        description=(
-            "serve the delivery log and resend to staff; off until staff sign-in exists, "
-            "because the log holds recipients' addresses"
-        ),
-    )

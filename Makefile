@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: help install run test lint typecheck unit integration e2e bench fmt clean
+.PHONY: help install run test lint typecheck unit integration e2e bench fmt generate contracts clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -18,7 +18,7 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml devstack/pyproject.toml
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml devstack/pyproject.toml ops/pyproject.toml
 	$(UV) sync --frozen --all-packages
 	@touch $@
 
@@ -38,11 +38,16 @@ lint: install  ## ruff
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install  ## mypy --strict
-	$(VENV)/bin/mypy shared/src services/intake/src services/council/src services/forum/src services/notify/src devstack/src
+	$(VENV)/bin/mypy shared/src services/intake/src services/council/src services/forum/src services/notify/src devstack/src ops/src
 
 fmt: install  ## format and fix what ruff can
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+generate: install  ## write contracts/, docker-compose.yml, deploy/base and the README's settings table from the code
+	$(VENV)/bin/digitalwell generate
+
+contracts: generate  ## the same: the contracts are generated with everything else
 
 bench: install  ## submit applications against the running system and print figures
 	$(VENV)/bin/python benchmarks/submit_to_receipt.py

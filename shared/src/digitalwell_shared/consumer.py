@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import Counter as CountOf
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -31,6 +33,7 @@ from digitalwell_shared.contracts import IntegrationEvent, dead_letter_topic
 from digitalwell_shared.envelope import Envelope, EnvelopeError
 from digitalwell_shared.inbox import Inbox
 from digitalwell_shared.logging import get_logger
+from digitalwell_shared.metrics import ConsumerMetrics
 from digitalwell_shared.mongo import Client, Session, in_transaction
 from digitalwell_shared.outbox import Publish
 
@@ -179,12 +182,14 @@ class BatchConsumer:
         effects: Mapping[str, Consumption],
         dead_letters: DeadLetterPolicy,
         on_committed: Callable[[], None],
+        metrics: ConsumerMetrics | None = None,
     ) -> None:
         self._client = client
         self._inbox = inbox
         self._effects = dict(effects)
         self._dead_letters = dead_letters
         self._on_committed = on_committed
+        self._metrics = metrics
 
     async def handle(self, records: Sequence[Record]) -> None:
         """Check, apply and dead-letter as needed; return once every record left a trace."""
@@ -238,20 +243,32 @@ class BatchConsumer:
                 return
 
     async def _apply(self, items: Sequence[_Item]) -> None:
+        outcomes: CountOf[tuple[str, str]] = CountOf()  # counted once the transaction committed
+
         async def apply_all(session: Session) -> None:
+            outcomes.clear()  # a retried transaction starts over
             fresh = await self._inbox.mark_new([item.envelope for item in items], session)
             by_topic: dict[str, list[_Item]] = {}
             for item in items:
                 if item.envelope.id not in fresh:
                     log.info("event handled before; skipped", **_log_context(item.record))
+                    outcomes[item.record.topic, "duplicate"] += 1
                     continue
                 fresh.discard(item.envelope.id)  # the same event twice in one batch: once
                 by_topic.setdefault(item.record.topic, []).append(item)
             # Per topic, in order: what one topic's events mean never depends on another's.
-            for topic_items in by_topic.values():
-                await topic_items[0].consumption.apply(
-                    [(item.event, item.envelope) for item in topic_items], session
-                )
+            for topic, topic_items in by_topic.items():
+                with self._timed(topic):
+                    await topic_items[0].consumption.apply(
+                        [(item.event, item.envelope) for item in topic_items], session
+                    )
+                outcomes[topic, "applied"] += len(topic_items)
 
         await in_transaction(self._client, apply_all)
+        if self._metrics is not None:
+            for (topic, outcome), count in outcomes.items():
+                self._metrics.consumed.labels(topic, outcome).inc(count)
         self._on_committed()
+
+    def _timed(self, topic: str) -> AbstractContextManager[None]:
+        return self._metrics.timed(topic) if self._metrics is not None else nullcontext()

@@ -7,6 +7,7 @@ and on shutdown lets in-flight work finish before it closes anything.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import socket
@@ -33,6 +34,7 @@ from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.inbox import Inbox
 from digitalwell_shared.logging import configure_logging, get_logger
+from digitalwell_shared.metrics import ConsumerMetrics, LagMetrics, OutboxMetrics
 from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction, ping
 from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.settings import ServiceSettings
@@ -43,6 +45,7 @@ E = TypeVar("E", bound=IntegrationEvent)
 Effect = Callable[[E, Envelope, Session], Awaitable[None]]
 BatchEffect = Callable[[Sequence[tuple[E, Envelope]], Session], Awaitable[None]]
 CORRELATION_HEADER = "X-Correlation-ID"
+_SCRAPE_QUERY_SECONDS = 5.0
 
 
 async def _leave_undecoded(_message: Any) -> dict[str, Any]:
@@ -70,6 +73,8 @@ class Runtime:
     shutdown_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Called after an event's effect committed, e.g. to wake a worker that acts on it.
     after_effect: list[Callable[[], None]] = field(default_factory=list)
+    # Called before /metrics answers, to set gauges that need a query (outbox backlog, lag).
+    scrape_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
     def source(self) -> str:
@@ -124,12 +129,13 @@ class Runtime:
             effects=self.effects,
             dead_letters=self.dead_letters,
             on_committed=committed,
+            metrics=ConsumerMetrics(self.registry),
         )
 
         async def handle(message: KafkaMessage) -> None:
             await consumer.handle(message.raw_message)  # a batch subscriber: a tuple of records
 
-        self.router.subscriber(
+        subscriber = self.router.subscriber(
             *self.effects,
             group_id=self.name,
             batch=True,
@@ -145,7 +151,11 @@ class Runtime:
             description="; ".join(
                 f"{topic}: {consumption.description}" for topic, consumption in self.effects.items()
             ),
-        )(handle)
+        )
+        subscriber(handle)
+        lag = LagMetrics(self.name, self.registry)
+        # aiokafka's consumer, there while the broker runs: its assignment is this replica's.
+        self.scrape_hooks.append(lambda: lag.refresh(getattr(subscriber, "consumer", None)))
 
     def envelope_for(self, event: IntegrationEvent, *, cause: Envelope | None = None) -> Envelope:
         """An envelope that continues the current request's or the causing event's correlation."""
@@ -206,6 +216,7 @@ def create_runtime(
     router = KafkaRouter()
     mongo = create_client(settings.mongodb_url, app_name=f"digitalwell-{name}")
     database = mongo[settings.mongodb_database]
+    outbox_metrics = OutboxMetrics(database, registry)
     return Runtime(
         name=name,
         settings=settings,
@@ -218,6 +229,7 @@ def create_runtime(
         registry=registry,
         dead_letters=dead_letters,
         staff=StaffAuth(settings),
+        scrape_hooks=[outbox_metrics.refresh],
     )
 
 
@@ -327,6 +339,11 @@ def _operations_router(runtime: Runtime, *, title: str, description: str) -> API
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:
+        for refresh in runtime.scrape_hooks:
+            try:
+                await asyncio.wait_for(refresh(), _SCRAPE_QUERY_SECONDS)
+            except Exception:  # the other metrics still answer; this gauge stays as it was
+                log.warning("a metric could not be refreshed", exc_info=True)
         return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
 
     @router.get("/asyncapi.json", summary="The service's AsyncAPI 3 document")

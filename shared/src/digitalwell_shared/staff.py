@@ -330,6 +330,19 @@ def _member(claims: dict[str, Any], *, roles: Iterable[str]) -> StaffMember:
     )
 
 
+def _roles_in_claims(claims: dict[str, Any], path: str) -> list[str]:
+    """The role names at a dotted ``path`` of a provider's claims, e.g. ``realm_access.roles``."""
+    found: Any = claims
+    for part in path.split("."):
+        found = found.get(part, {}) if isinstance(found, dict) else {}
+    return [role for role in found if isinstance(role, str)] if isinstance(found, list) else []
+
+
+def member_from_provider(claims: dict[str, Any], roles_path: str) -> StaffMember:
+    """The person a provider's verified claims describe, with the DigitalWell roles they list."""
+    return _member(claims, roles=_roles_in_claims(claims, roles_path))
+
+
 def _issuer_of(token: str) -> str | None:
     try:
         issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
@@ -362,7 +375,4 @@ class _OidcVerifier:
             )
         except jwt.PyJWTError as refused:
             raise NotSignedIn(str(refused)) from refused
-        roles: Any = claims
-        for part in self._roles_claim.split("."):  # e.g. realm_access.roles in Keycloak
-            roles = roles.get(part, {}) if isinstance(roles, dict) else {}
-        return _member(claims, roles=roles if isinstance(roles, list) else [])
+        return member_from_provider(claims, self._roles_claim)

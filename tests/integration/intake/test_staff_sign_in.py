@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from digitalwell_council.settings import Settings as CouncilSettings
 from digitalwell_intake.accounts import DEMO_PASSWORD
@@ -186,3 +187,24 @@ async def test_sign_in_does_not_send_people_to_another_site(intake: RunningIntak
     form = await intake.client.get("/staff/sign-in", params={"next": "https://evil.example/x"})
 
     assert 'name="next" value=""' in form.text
+
+
+async def test_a_new_installation_gets_its_first_administrator_from_settings(
+    kafka_bootstrap_servers: str, mongodb_url: str
+) -> None:
+    service_settings = settings(kafka_bootstrap_servers, mongodb_url).model_copy(
+        update={
+            "bootstrap_admin_email": "it@region.example",
+            "bootstrap_admin_password": SecretStr("first-admin-password"),
+        }
+    )
+    async with running_intake(service_settings) as intake:
+        token = await _token(intake.client, "it@region.example", "first-admin-password")
+        me = await intake.client.get("/api/v1/auth/me", headers=_bearer(token))
+        # A second start with the same settings neither fails nor makes a second account.
+        accounts = await intake.count("staff_accounts")
+
+    async with running_intake(service_settings) as again:
+        assert await again.count("staff_accounts") == accounts == 1
+
+    assert me.json()["roles"] == ["administrator"]

@@ -66,3 +66,36 @@ def test_production_refuses_the_dev_staff_session_secret() -> None:
         Settings(
             environment="production", public_base_url="https://ansok.example.se", link_secret=STRONG
         )
+
+
+def test_production_refuses_seeding_the_demo_staff() -> None:
+    with pytest.raises(ValidationError, match="INTAKE_SEED_DEMO_STAFF"):
+        Settings(
+            environment="production",
+            public_base_url="https://ansok.example.se",
+            link_secret=STRONG,
+            staff_session_secret=STRONG,
+            seed_demo_staff=True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("password", "environment", "message"),
+    [
+        ("", "development", "at least 12"),
+        ("too-short", "development", "at least 12"),
+        ("digitalwell-dev", "production", "demo password"),
+    ],
+)
+def test_a_bootstrap_administrator_needs_a_usable_password(
+    password: str, environment: str, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Settings(
+            environment=environment,
+            public_base_url="https://ansok.example.se",
+            link_secret=STRONG,
+            staff_session_secret=STRONG,
+            bootstrap_admin_email="it@region.example",
+            bootstrap_admin_password=password,
+        )

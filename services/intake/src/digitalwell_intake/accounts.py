@@ -155,6 +155,16 @@ class Accounts:
             log.info("demo staff accounts created", created=created)
         return created
 
+    async def bootstrap_administrator(self, email: str, password: str) -> bool:
+        """Create the first administrator unless the address has an account; True if created."""
+        if await self.store.by_email(email) is not None:
+            return False
+        try:
+            await self.create(email, "Administrator", [Role.ADMINISTRATOR], password)
+        except AccountExists:  # another intake process created it a moment ago
+            return False
+        return True
+
     async def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return await asyncio.to_thread(self.hasher.verify, password_hash, password)

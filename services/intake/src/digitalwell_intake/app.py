@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from argon2 import PasswordHasher
 from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
 
 from digitalwell_intake.accounts import Accounts, LockPolicy
 from digitalwell_intake.api import create_api_router
 from digitalwell_intake.handlers import register_handlers
 from digitalwell_intake.pages import create_page_router
+from digitalwell_intake.region_sign_in import RegionSignIn
 from digitalwell_intake.settings import Settings
 from digitalwell_intake.staff_routes import create_staff_api, create_staff_pages
 from digitalwell_intake.store import ApplicationStore, StaffAccountStore
@@ -40,20 +43,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime.startup_hooks.append(accounts.store.ensure_indexes)
     if settings.seed_demo_staff:
         runtime.startup_hooks.append(accounts.seed_demo_staff)
+    if settings.bootstrap_admin_email:
+        runtime.startup_hooks.append(
+            partial(
+                accounts.bootstrap_administrator,
+                settings.bootstrap_admin_email,
+                settings.bootstrap_admin_password.get_secret_value(),
+            )
+        )
     register_handlers(runtime, store)
     links = Links(settings.base_url, settings.link_secret.get_secret_value())
     policy = SubmissionPolicy(
         duplicate_window=timedelta(seconds=settings.duplicate_window_seconds),
         idempotency_key_lifetime=timedelta(seconds=settings.idempotency_key_seconds),
     )
-    return create_http_app(
+    region = RegionSignIn(settings) if settings.region_sign_in else None
+    app = create_http_app(
         runtime,
         title="DigitalWell intake",
         description="Applications for support: the form, the applicant's status and timeline.",
         routers=[
             create_api_router(runtime, store, links, policy),
             create_page_router(runtime, store, links, policy),
-            create_staff_api(runtime.staff, accounts, store),
-            create_staff_pages(settings, runtime.staff, accounts, store),
+            create_staff_api(runtime.staff, accounts, store, password_sign_in=region is None),
+            create_staff_pages(settings, runtime.staff, accounts, store, region),
         ],
     )
+    if region is not None:
+        # Authlib keeps the flow's state, nonce and PKCE verifier here between the redirect and
+        # the callback: a short-lived signed cookie, sent on the provider's top-level redirect.
+        app.add_middleware(
+            SessionMiddleware,
+            secret_key=settings.staff_session_secret.get_secret_value(),
+            session_cookie="digitalwell_sign_in_flow",
+            max_age=600,
+            same_site="lax",
+            https_only=settings.base_url.startswith("https://"),
+        )
+    return app

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from digitalwell_intake.accounts import DEMO_PASSWORD, MIN_PASSWORD_LENGTH
 from digitalwell_shared.settings import ServiceSettings
 
 
@@ -33,11 +34,31 @@ class Settings(ServiceSettings):
             "digitalwell-dev) at start; refused in production"
         ),
     )
+    bootstrap_admin_email: str = Field(
+        "",
+        description=(
+            "at start, create an administrator with this address unless it has an account: "
+            "the first account of a new installation"
+        ),
+    )
+    bootstrap_admin_password: SecretStr = Field(
+        SecretStr(""), description="the bootstrap administrator's password (12+ characters)"
+    )
     staff_max_failed_sign_ins: int = Field(
         5, ge=1, description="failed sign-ins in a row that lock a staff account"
     )
     staff_lock_minutes: float = Field(
         15, gt=0, description="how long a locked staff account stays locked"
+    )
+    staff_oidc_client_id: str = Field(
+        "",
+        description=(
+            "intake's client id at the region's OpenID Connect provider; with "
+            "INTAKE_STAFF_OIDC_ISSUER it replaces password sign-in for staff"
+        ),
+    )
+    staff_oidc_client_secret: SecretStr = Field(
+        SecretStr(""), description="intake's client secret at the provider (empty: public client)"
     )
     council_url: str = Field(
         "http://127.0.0.1:8001", description="council's pages, linked from the staff start page"
@@ -48,6 +69,25 @@ class Settings(ServiceSettings):
     notify_url: str = Field(
         "http://127.0.0.1:8003", description="notify's pages, linked from the staff start page"
     )
+
+    @property
+    def region_sign_in(self) -> bool:
+        """True when staff sign in at the region's provider instead of with a password."""
+        return bool(self.staff_oidc_issuer and self.staff_oidc_client_id)
+
+    @model_validator(mode="after")
+    def _bootstrap_administrator_needs_a_usable_password(self) -> Self:
+        if not self.bootstrap_admin_email:
+            return self
+        password = self.bootstrap_admin_password.get_secret_value()
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(
+                f"INTAKE_BOOTSTRAP_ADMIN_PASSWORD must have at least {MIN_PASSWORD_LENGTH} "
+                "characters when INTAKE_BOOTSTRAP_ADMIN_EMAIL is set"
+            )
+        if self.environment == "production" and password == DEMO_PASSWORD:
+            raise ValueError("INTAKE_BOOTSTRAP_ADMIN_PASSWORD must not be the demo password")
+        return self
 
     @model_validator(mode="after")
     def _refuse_development_shortcuts_in_production(self) -> Self:

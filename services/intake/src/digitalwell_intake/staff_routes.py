@@ -24,6 +24,7 @@ from digitalwell_intake.accounts import (
     SignInRefused,
 )
 from digitalwell_intake.domain import ApplicationStatus
+from digitalwell_intake.region_sign_in import RegionSignIn, RegionSignInFailed
 from digitalwell_intake.settings import Settings
 from digitalwell_intake.store import ApplicationStore
 from digitalwell_shared.mongo import Document
@@ -139,33 +140,12 @@ def _issue(staff: StaffAuth, account: Document) -> SessionToken:
     )
 
 
-def create_staff_api(staff: StaffAuth, accounts: Accounts, store: ApplicationStore) -> APIRouter:
+def create_staff_api(
+    staff: StaffAuth, accounts: Accounts, store: ApplicationStore, *, password_sign_in: bool
+) -> APIRouter:
     """Sign-in for API clients, who am I, accounts (administrators), the register (officers)."""
     router = APIRouter(prefix="/api/v1", tags=["staff"])
-
-    @router.post(
-        "/auth/token",
-        summary="Exchange a staff e-mail address and password for a bearer token",
-        responses={
-            401: {"description": "wrong e-mail address or password"},
-            429: {"description": "the account is locked after repeated failures"},
-        },
-    )
-    async def token(credentials: SignInRequest) -> TokenResponse:
-        try:
-            account = await accounts.sign_in(str(credentials.email), credentials.password)
-        except AccountLocked as locked:
-            retry_after = max(1, int((locked.until - datetime.now(UTC)).total_seconds()))
-            raise HTTPException(
-                http.HTTP_429_TOO_MANY_REQUESTS,
-                str(locked),
-                headers={"Retry-After": str(retry_after)},
-            ) from locked
-        except SignInRefused as refused:
-            raise HTTPException(http.HTTP_401_UNAUTHORIZED, str(refused)) from refused
-        session = _issue(staff, account)
-        expires_in = int((session.expires_at - datetime.now(UTC)).total_seconds())
-        return TokenResponse(access_token=session.token, expires_in=expires_in)
+    router.include_router(_token_api(staff, accounts, password_sign_in=password_sign_in))
 
     @router.get("/auth/me", summary="Who the bearer token belongs to")
     async def me(member: AnyStaff) -> StaffMemberView:
@@ -208,13 +188,56 @@ def create_staff_api(staff: StaffAuth, accounts: Accounts, store: ApplicationSto
     return router
 
 
+def _token_api(staff: StaffAuth, accounts: Accounts, *, password_sign_in: bool) -> APIRouter:
+    router = APIRouter()
+
+    @router.post(
+        "/auth/token",
+        summary="Exchange a staff e-mail address and password for a bearer token",
+        responses={
+            401: {"description": "wrong e-mail address or password"},
+            429: {"description": "the account is locked after repeated failures"},
+        },
+    )
+    async def token(credentials: SignInRequest) -> TokenResponse:
+        if not password_sign_in:
+            raise HTTPException(
+                http.HTTP_403_FORBIDDEN,
+                "password sign-in is off: staff sign in at the region's OpenID Connect provider, "
+                "and API clients send its access token",
+            )
+        try:
+            account = await accounts.sign_in(str(credentials.email), credentials.password)
+        except AccountLocked as locked:
+            retry_after = max(1, int((locked.until - datetime.now(UTC)).total_seconds()))
+            raise HTTPException(
+                http.HTTP_429_TOO_MANY_REQUESTS,
+                str(locked),
+                headers={"Retry-After": str(retry_after)},
+            ) from locked
+        except SignInRefused as refused:
+            raise HTTPException(http.HTTP_401_UNAUTHORIZED, str(refused)) from refused
+        session = _issue(staff, account)
+        expires_in = int((session.expires_at - datetime.now(UTC)).total_seconds())
+        return TokenResponse(access_token=session.token, expires_in=expires_in)
+
+    return router
+
+
 def create_staff_pages(
-    settings: Settings, staff: StaffAuth, accounts: Accounts, store: ApplicationStore
+    settings: Settings,
+    staff: StaffAuth,
+    accounts: Accounts,
+    store: ApplicationStore,
+    region: RegionSignIn | None,
 ) -> APIRouter:
-    """The sign-in page, the staff start page and the register page."""
+    """The sign-in page (or the region's sign-in), the staff start page and the register page."""
     templates = Jinja2Templates(directory=TEMPLATES)
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
-    router.include_router(_sign_in_pages(settings, staff, accounts, templates))
+    if region is None:
+        router.include_router(_sign_in_pages(settings, staff, accounts, templates))
+    else:
+        router.include_router(_region_sign_in_pages(settings, staff, region, templates))
     router.include_router(_signed_in_pages(settings, store, templates))
     return router
 
@@ -341,6 +364,39 @@ def _sign_in_pages(
         response = RedirectResponse(next_url or "/staff", status_code=http.HTTP_303_SEE_OTHER)
         staff.set_session_cookie(response, _issue(staff, account))
         response.delete_cookie(_SIGN_IN_NONCE, path="/staff/sign-in")
+        return response
+
+    return router
+
+
+def _region_sign_in_pages(
+    settings: Settings, staff: StaffAuth, region: RegionSignIn, templates: Jinja2Templates
+) -> APIRouter:
+    router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    @router.get("/staff/sign-in")
+    async def sign_in_page(request: Request, next: str = "") -> Response:  # noqa: A002 - the usual name
+        return await region.redirect(request, _safe_next(next, settings))
+
+    @router.get("/staff/oidc/callback")
+    async def callback(request: Request) -> Response:
+        try:
+            member, next_url = await region.complete(request)
+        except RegionSignInFailed as failed:
+            return _render(
+                templates,
+                request,
+                "staff/sign_in_failed.html",
+                {"reason": str(failed)},
+                http.HTTP_401_UNAUTHORIZED,
+            )
+        session = staff.issue(
+            staff_id=f"oidc:{member.id}", email=member.email, name=member.name, roles=member.roles
+        )
+        response = RedirectResponse(
+            _safe_next(next_url, settings) or "/staff", status_code=http.HTTP_303_SEE_OTHER
+        )
+        staff.set_session_cookie(response, session)
         return response
 
     return router

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from digitalwell_notify.api import create_router
 from digitalwell_notify.domain import RetryPolicy
 from digitalwell_notify.handlers import register_handlers
+from digitalwell_notify.metrics import counted
 from digitalwell_notify.render import EmailTemplates
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.smtp import SmtpTransport
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     deliverer = Deliverer(
         emails,
         preferences,
-        SmtpTransport(settings).send,
+        counted(SmtpTransport(settings).send, runtime.registry),
         RetryPolicy(
             base_seconds=settings.retry_base_seconds,
             max_interval_seconds=settings.retry_max_interval_seconds,

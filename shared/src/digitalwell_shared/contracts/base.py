@@ -14,7 +14,8 @@ class IntegrationEvent(BaseModel):
 
     Subclasses set ``topic`` (one topic per event type and major version),
     ``ce_type`` and ``key_field`` (the field whose value is the Kafka key, so
-    events about one application stay in order).
+    events about one application stay in order). ``partitions`` is the topic's
+    partition count, the most consumers of one group that can share its work.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -22,6 +23,7 @@ class IntegrationEvent(BaseModel):
     topic: ClassVar[str]
     ce_type: ClassVar[str]
     key_field: ClassVar[str] = "application_id"
+    partitions: ClassVar[int] = 3
 
     def key(self) -> str:
         """The Kafka message key of this event."""

@@ -1,0 +1,1 @@
+"""DigitalWell operations: the `digitalwell` command and the generators of deploy files."""

@@ -1,0 +1,141 @@
+"""deploy/ rendered by kubectl kustomize and checked offline against the Kubernetes schemas."""
+
+import shutil
+import subprocess
+from urllib.parse import urlparse
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from digitalwell_ops.environment import settings_of
+from digitalwell_ops.system import SERVICES, service
+from tests.support.repository import ROOT
+
+OVERLAYS = ["dev", "prod"]
+KUBERNETES_VERSION = "1.31"
+KNOWN_SETTINGS = {setting.env for each in SERVICES for setting in settings_of(each)}
+
+pytestmark = pytest.mark.skipif(shutil.which("kubectl") is None, reason="needs kubectl")
+
+
+def _render(overlay: str) -> list[dict]:
+    rendered = subprocess.run(
+        ["kubectl", "kustomize", str(ROOT / "deploy" / "overlays" / overlay)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [document for document in yaml.safe_load_all(rendered) if document]
+
+
+@pytest.fixture(scope="module", params=OVERLAYS)
+def objects(request) -> list[dict]:
+    return _render(request.param)
+
+
+def _of_kind(objects: list[dict], kind: str) -> dict[str, dict]:
+    return {item["metadata"]["name"]: item for item in objects if item["kind"] == kind}
+
+
+def test_every_object_is_valid_against_the_kubernetes_schemas(objects) -> None:
+    for item in objects:
+        kubernetes_validate.validate(item, KUBERNETES_VERSION, strict=True)
+
+
+def test_each_service_has_its_deployment_service_autoscaler_budget_and_network_policy(
+    objects,
+) -> None:
+    for kind in (
+        "Deployment",
+        "Service",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "NetworkPolicy",
+    ):
+        assert {each.name for each in SERVICES} <= set(_of_kind(objects, kind)), kind
+    assert len(_of_kind(objects, "Ingress")) == 1
+
+
+def test_every_variable_in_config_maps_and_secrets_is_a_known_setting(objects) -> None:
+    for item in objects:
+        if item["kind"] in {"ConfigMap", "Secret"}:
+            keys = set(item.get("data", {})) | set(item.get("stringData", {}))
+            assert keys - KNOWN_SETTINGS == set(), item["metadata"]["name"]
+
+
+def test_deployments_take_their_settings_from_their_own_config_map_and_secret(objects) -> None:
+    config_maps = _of_kind(objects, "ConfigMap")
+    for name, deployment in _of_kind(objects, "Deployment").items():
+        prefix = service(name).env_prefix
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        config_map, secret = (
+            source.get("configMapRef") or source["secretRef"] for source in container["envFrom"]
+        )
+        assert secret["name"] == f"{name}-secrets"
+        assert all(key.startswith(prefix) for key in config_maps[config_map["name"]]["data"])
+        assert "env" not in container  # settings only through the ConfigMap and the Secret
+
+
+def test_pods_are_hardened_and_probed(objects) -> None:
+    for deployment in _of_kind(objects, "Deployment").values():
+        pod = deployment["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert pod["automountServiceAccountToken"] is False
+        security = container["securityContext"]
+        assert security["readOnlyRootFilesystem"] is True
+        assert security["allowPrivilegeEscalation"] is False
+        assert security["capabilities"]["drop"] == ["ALL"]
+        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert set(container["resources"]) == {"requests", "limits"}
+
+
+def test_the_port_a_service_listens_on_is_the_port_its_pod_exposes(objects) -> None:
+    config_maps = _of_kind(objects, "ConfigMap")
+    for name, deployment in _of_kind(objects, "Deployment").items():
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        config = next(c for n, c in config_maps.items() if n.startswith(f"{name}-config"))["data"]
+        port = int(config[f"{service(name).env_prefix}HTTP_PORT"])
+        assert container["ports"] == [{"name": "http", "containerPort": port}]
+
+
+def test_the_ingress_serves_every_service_under_one_host_and_their_urls_use_it(objects) -> None:
+    (ingress,) = _of_kind(objects, "Ingress").values()
+    (rule,) = ingress["spec"]["rules"]
+    backends = {path["backend"]["service"]["name"] for path in rule["http"]["paths"]}
+    assert backends == {each.name for each in SERVICES}
+    for config_map in _of_kind(objects, "ConfigMap").values():
+        for key, value in config_map["data"].items():
+            if key.endswith("_URL") and "_OIDC_" not in key and value:
+                assert urlparse(value).hostname == rule["host"], key
+
+
+def test_only_notify_may_reach_smtp_and_every_service_reaches_kafka_mongodb_and_dns(
+    objects,
+) -> None:
+    policies = _of_kind(objects, "NetworkPolicy")
+    assert policies["default-deny"]["spec"] == {
+        "podSelector": {},
+        "policyTypes": ["Ingress", "Egress"],
+    }
+    for each in SERVICES:
+        ports = {
+            port["port"] for rule in policies[each.name]["spec"]["egress"] for port in rule["ports"]
+        }
+        assert {53, 9092, 27017} <= ports
+        assert (587 in ports) == (each.name == "notify")
+
+
+def test_production_leaves_the_secrets_to_the_cluster_and_refuses_dev_settings() -> None:
+    objects = _render("prod")
+    assert _of_kind(objects, "Secret") == {}
+    for config_map in _of_kind(objects, "ConfigMap").values():
+        environment = [
+            value for key, value in config_map["data"].items() if key.endswith("_ENVIRONMENT")
+        ]
+        assert environment == ["production"]
+    (ingress,) = _of_kind(objects, "Ingress").values()
+    assert ingress["spec"]["tls"][0]["hosts"] == [ingress["spec"]["rules"][0]["host"]]

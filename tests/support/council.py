@@ -25,6 +25,8 @@ BASE_URL = "http://council.test"
 TOPICS = (ApplicationSubmitted.topic, ApplicationWithdrawn.topic, GrantDecided.topic)
 # The first event after a consumer group forms waits for the group to join (Tansu: 5-15 s).
 CONSUME_SECONDS = 90.0
+# The demo accounts the devstack seeds at intake, as COUNCIL_MEMBERS would list them.
+DEMO_COUNCIL = "chair@example.org, member1@example.org, member2@example.org"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.support.council import RunningCouncil, ensure_topics, running_council, settings
+from tests.support.council import (
+    DEMO_COUNCIL,
+    RunningCouncil,
+    ensure_topics,
+    running_council,
+    settings,
+)
 
 
 @pytest.fixture(scope="session")
@@ -23,5 +29,6 @@ async def council(council_kafka: str, mongodb_url: str) -> AsyncIterator[Running
     Per module, not per test: each start waits for the consumer group to form (5-15 s on
     Tansu). Tests tell their data apart by unique application ids and staff addresses.
     """
-    async with running_council(settings(council_kafka, mongodb_url), council_kafka) as running:
+    service_settings = settings(council_kafka, mongodb_url, members=DEMO_COUNCIL)
+    async with running_council(service_settings, council_kafka) as running:
         yield running

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Self
-
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import NoDecode, SettingsConfigDict
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
 
 from digitalwell_shared.settings import ServiceSettings
-
-# The accounts `make run` seeds at intake; fine on a developer's machine, never in production.
-DEMO_COUNCIL = ("chair@example.org", "member1@example.org", "member2@example.org")
 
 
 class Settings(ServiceSettings):
@@ -20,33 +15,17 @@ class Settings(ServiceSettings):
 
     mongodb_database: str = "digitalwell_council"
     http_port: int = 8001
-    members: Annotated[tuple[str, ...], NoDecode] = Field(
-        DEMO_COUNCIL,
+    members: str = Field(
+        "",
         description=(
-            "comma-separated e-mail addresses of the council's members: the case page lists "
-            "those who have not scored yet (anyone else who scores is added as they do)"
+            "comma-separated e-mail addresses of the council's members, so a case lists who has "
+            "not scored it yet; anyone who scores or declares a conflict is added as they do"
         ),
     )
 
-    @field_validator("members", mode="before")
-    @classmethod
-    def _split_addresses(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
-        return value
-
-    @field_validator("members")
-    @classmethod
-    def _normalise_addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(address.lower() for address in value))
-
-    @model_validator(mode="after")
-    def _refuse_the_demo_council_in_production(self) -> Self:
-        if self.environment == "production" and any(
-            address in DEMO_COUNCIL for address in self.members
-        ):
-            raise ValueError(
-                "COUNCIL_MEMBERS must list the council's own e-mail addresses in production, "
-                "not the demo accounts"
-            )
-        return self
+    @property
+    def member_addresses(self) -> tuple[str, ...]:
+        """The council's addresses from ``members``, lower case, each once."""
+        return tuple(
+            dict.fromkeys(part.strip().lower() for part in self.members.split(",") if part.strip())
+        )

@@ -195,6 +195,8 @@ class Stack:
         if spec.name == "intake":
             # Development only: the demo accounts share a published password.
             settings["SEED_DEMO_STAFF"] = "true"
+        if spec.name == "council":  # the demo council, so a case lists who has not scored yet
+            settings["MEMBERS"] = "chair@example.org,member1@example.org,member2@example.org"
         if spec.sends_mail:
             settings |= {"SMTP_HOST": self.host, "SMTP_PORT": str(self.ports.smtp)}
         return {

@@ -10,14 +10,24 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from digitalwell_council.settings import Settings as CouncilSettings
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from digitalwell_shared.staff import Role, StaffAuth
 from tests.support.intake import application_body
 from tests.support.mail import MailSinkClient, sent_to
 from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.e2e
+
+
+def _council_member() -> dict[str, str]:
+    """council's case API is for staff: a token signed with the stack's (development) secret."""
+    session = StaffAuth(CouncilSettings()).issue(
+        staff_id="e2e", email="member1@example.org", name="Member One", roles=[Role.COUNCIL_MEMBER]
+    )
+    return {"Authorization": f"Bearer {session.token}"}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +63,9 @@ async def test_a_submitted_application_opens_a_case_and_sends_a_receipt(stack: S
         cases_url = f"{stack.service_url('council')}/api/v1/cases"
 
         async def case_opened() -> bool:
-            found = await http.get(cases_url, params={"application_id": application_id})
+            found = await http.get(
+                cases_url, params={"application_id": application_id}, headers=_council_member()
+            )
             return len(found.json()["cases"]) == 1
 
         await until_true(case_opened, seconds=60)
@@ -76,7 +88,9 @@ async def test_a_submitted_application_opens_a_case_and_sends_a_receipt(stack: S
 
 async def _cases(url: str, application_id: str) -> dict[str, list[dict[str, object]]]:
     async with httpx.AsyncClient(timeout=30, trust_env=False) as http:
-        response = await http.get(url, params={"application_id": application_id})
+        response = await http.get(
+            url, params={"application_id": application_id}, headers=_council_member()
+        )
     result: dict[str, list[dict[str, object]]] = response.json()
     return result
 

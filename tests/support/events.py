@@ -42,15 +42,21 @@ def grant_decided(
     decision: str = "granted",
     kinds: tuple[str, ...] = ("innovation_forum",),
     motivation: str = "A clear need and a sound business model.",
+    note: str = "",
     decided_at: datetime | None = None,
 ) -> GrantDecided:
-    """A GrantDecided as council publishes it; a rejection grants nothing."""
+    """A GrantDecided as council publishes it; a rejection grants nothing.
+
+    Each kind granted gets ``note``, or "Note on <kind>." without one.
+    """
     return GrantDecided.model_validate(
         {
             "application_id": application_id,
             "case_number": "DW-2026-0042",
             "decision": decision,
-            "support_granted": [{"kind": kind, "note": f"Note on {kind}."} for kind in kinds]
+            "support_granted": [
+                {"kind": kind, "note": note or f"Note on {kind}."} for kind in kinds
+            ]
             if decision == "granted"
             else [],
             "motivation": motivation,

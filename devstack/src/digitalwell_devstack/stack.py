@@ -189,11 +189,14 @@ class Stack:
             # The child writes to a pipe, so it cannot see the terminal: tell it.
             "LOG_FORMAT": "console" if self.console.is_terminal else "json",
             **{f"{s.name.upper()}_URL": self.service_url(s.name) for s in self.services},
-            "STAFF_SIGN_IN_URL": f"{self.service_url('intake')}/staff/sign-in",
         }
+        if any(s.name == "intake" for s in self.services):  # a test's stack may leave it out
+            settings["STAFF_SIGN_IN_URL"] = f"{self.service_url('intake')}/staff/sign-in"
         if spec.name == "intake":
             # Development only: the demo accounts share a published password.
             settings["SEED_DEMO_STAFF"] = "true"
+        if spec.name == "council":  # the demo council, so a case lists who has not scored yet
+            settings["MEMBERS"] = "chair@example.org,member1@example.org,member2@example.org"
         if spec.sends_mail:
             settings |= {"SMTP_HOST": self.host, "SMTP_PORT": str(self.ports.smtp)}
         return {

@@ -32,8 +32,8 @@ _HEADER = """\
 # Mailpit, the topics, and the four services built from ./Dockerfile:
 #   docker compose up --build
 # Pages: intake http://localhost:8000, council :8001, forum :8002, notify :8003, mail :8025.
-# Set DIGITALWELL_LINK_SECRET and DIGITALWELL_STAFF_SESSION_SECRET (e.g. in .env) beyond a laptop,
-# DIGITALWELL_SEED_DEMO_STAFF=false, and DIGITALWELL_ADMIN_EMAIL/_PASSWORD for a first administrator.
+# Beyond a laptop set (e.g. in .env) DIGITALWELL_LINK_SECRET, DIGITALWELL_STAFF_SESSION_SECRET,
+# DIGITALWELL_SEED_DEMO_STAFF=false and DIGITALWELL_ADMIN_EMAIL/_PASSWORD (a first administrator).
 """
 
 

@@ -32,6 +32,7 @@ def _decision(application_id: str, decision: str = "granted") -> GrantDecided:
         application_id,
         decision=decision,
         kinds=("coaching",),
+        note="tio timmar",
         motivation="Ekonomiskt hållbar och passar kommunernas system.",
     )
 

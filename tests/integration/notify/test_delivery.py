@@ -162,7 +162,7 @@ async def test_a_decision_letter_reaches_the_applicant_even_when_read_before_the
         letter = await mail_sink.message(by_template["decision_granted"]["ID"])
 
     assert set(by_template) == {"application_received", "decision_granted"}
-    assert "A workshop in Karlstad." in letter["Text"]
+    assert "Note on innovation_forum." in letter["Text"]
     assert submitted.application_id in letter["Text"]
 
 

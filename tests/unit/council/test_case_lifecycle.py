@@ -23,13 +23,15 @@ def test_an_open_case_may_move_on(current: CaseStatus, target: CaseStatus) -> No
 @pytest.mark.parametrize(
     ("current", "target"),
     [
+        (CaseStatus.NEW, CaseStatus.DECIDED),
         (CaseStatus.DECIDED, CaseStatus.DECIDED),
         (CaseStatus.DECIDED, CaseStatus.WITHDRAWN),
         (CaseStatus.WITHDRAWN, CaseStatus.DECIDED),
+        (CaseStatus.WITHDRAWN, CaseStatus.UNDER_ASSESSMENT),
         (CaseStatus.UNDER_ASSESSMENT, CaseStatus.NEW),
     ],
 )
-def test_a_closed_case_or_a_step_back_is_refused_with_both_states_named(
+def test_a_closed_case_a_skipped_assessment_or_a_step_back_is_refused_naming_both_states(
     current: CaseStatus, target: CaseStatus
 ) -> None:
     with pytest.raises(IllegalMove, match=f"{current.value} cannot become {target.value}"):

@@ -1,4 +1,4 @@
-"""create_app: council's broker, database, handlers and HTTP routes, wired without I/O."""
+"""create_app: council's broker, database, handlers, API and pages, wired without I/O."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from digitalwell_council.api import create_router
 from digitalwell_council.handlers import register_handlers
+from digitalwell_council.pages import create_page_router
 from digitalwell_council.settings import Settings
 from digitalwell_council.store import CaseStore
 from digitalwell_shared.contracts import GrantDecided
@@ -24,6 +25,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_http_app(
         runtime,
         title="DigitalWell council",
-        description="The Innovation Council's cases: one per application, assessed and decided.",
-        routers=[create_router(store)],
+        description=(
+            "The Innovation Council's cases: one per application, scored by the council's "
+            "members on the programme's rubric and decided by its chair."
+        ),
+        routers=[
+            create_router(runtime, store, settings.member_addresses),
+            create_page_router(runtime, store, settings.member_addresses),
+        ],
     )

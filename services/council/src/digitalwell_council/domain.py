@@ -1,8 +1,20 @@
-"""Pure rules of a council case: its states and the moves between them."""
+"""Pure rules of a council case: its states, the rubric, conflicts of interest and the decision."""
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
+
+from digitalwell_shared.contracts import Decision, SupportKind
+
+SCORE_MIN = 1
+SCORE_MAX = 5
+COMMENT_MAX = 2000
+MOTIVATION_MAX = 5000
+NOTE_MAX = 1000
+CONFLICT_REASON_MAX = 1000
 
 
 class CaseStatus(StrEnum):
@@ -14,14 +26,64 @@ class CaseStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class IllegalMove(Exception):  # noqa: N818 - reads as the domain says it
-    """A case cannot make this move from its current status."""
+OPEN_STATUSES = frozenset({CaseStatus.NEW, CaseStatus.UNDER_ASSESSMENT})
+
+
+class Criterion(StrEnum):
+    """What the Innovation Council scores each application on."""
+
+    NEED = "need"
+    VIABILITY = "viability"
+    PUBLIC_SECTOR_FIT = "public_sector_fit"
+    INNOVATION = "innovation"
+    FEASIBILITY = "feasibility"
+
+    @property
+    def label(self) -> str:
+        """The criterion's name as the rubric reads."""
+        return _CRITERION_TEXT[self][0]
+
+    @property
+    def question(self) -> str:
+        """What a member asks of the application when scoring this criterion."""
+        return _CRITERION_TEXT[self][1]
+
+
+_CRITERION_TEXT = {
+    Criterion.NEED: (
+        "Need",
+        "The need and who benefits, with the user's own abilities in focus.",
+    ),
+    Criterion.VIABILITY: (
+        "Financial viability",
+        "Can it become a financially viable product or service? Is the business model sound?",
+    ),
+    Criterion.PUBLIC_SECTOR_FIT: (
+        "Public-sector fit",
+        "Does it fit the public sector's needs and systems?",
+    ),
+    Criterion.INNOVATION: ("Innovation", "How new is it, compared with what exists?"),
+    Criterion.FEASIBILITY: (
+        "Feasibility and team",
+        "Can the team carry it out, with the time, skills and means they have?",
+    ),
+}
+
+
+class CaseRefusal(Exception):  # noqa: N818 - each subclass reads as the rule says it
+    """A move on a case that its rules forbid; the message says why."""
+
+
+class IllegalMove(CaseRefusal):
+    """A case cannot make this move from its current status (HTTP 409)."""
+
+
+class ConflictOfInterest(CaseRefusal):
+    """The person declared a conflict of interest on the case (HTTP 403)."""
 
 
 _ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
-    CaseStatus.NEW: frozenset(
-        {CaseStatus.UNDER_ASSESSMENT, CaseStatus.DECIDED, CaseStatus.WITHDRAWN}
-    ),
+    CaseStatus.NEW: frozenset({CaseStatus.UNDER_ASSESSMENT, CaseStatus.WITHDRAWN}),
     CaseStatus.UNDER_ASSESSMENT: frozenset({CaseStatus.DECIDED, CaseStatus.WITHDRAWN}),
     CaseStatus.DECIDED: frozenset(),
     CaseStatus.WITHDRAWN: frozenset(),
@@ -32,3 +94,123 @@ def check_move(current: CaseStatus, target: CaseStatus) -> None:
     """Raise IllegalMove, naming both states, unless ``current`` may become ``target``."""
     if target not in _ALLOWED[current]:
         raise IllegalMove(f"a case that is {current.value} cannot become {target.value}")
+
+
+def _check_open(status: CaseStatus, doing: str) -> None:
+    if status not in OPEN_STATUSES:
+        raise IllegalMove(f"the case is {status.value}: it can no longer be {doing}")
+
+
+def status_after_scoring(
+    status: CaseStatus, member: str, conflicted: Collection[str]
+) -> CaseStatus:
+    """The case's status once ``member`` has scored it; refuses a closed or conflicted case.
+
+    The first score moves a new case to under assessment.
+    """
+    if member in conflicted:
+        raise ConflictOfInterest(
+            "you declared a conflict of interest on this case, so you cannot score it"
+        )
+    _check_open(status, "scored")
+    return CaseStatus.UNDER_ASSESSMENT
+
+
+def check_conflict_declaration(
+    status: CaseStatus, member: str, conflicted: Collection[str]
+) -> None:
+    """A member declares a conflict once, while the case is still open."""
+    if member in conflicted:
+        raise IllegalMove("you have already declared a conflict of interest on this case")
+    _check_open(status, "assessed")
+
+
+@dataclass(frozen=True, slots=True)
+class Assessor:
+    """A council member who has scored the case."""
+
+    key: str
+    name: str
+
+
+def assessors(scored: Iterable[Assessor], conflicted: Collection[str]) -> list[str]:
+    """Names of the members whose assessment counts: those without a declared conflict."""
+    return sorted(
+        {assessor.name for assessor in scored if assessor.key not in conflicted}, key=str.casefold
+    )
+
+
+def check_decision(
+    status: CaseStatus, chair: str, conflicted: Collection[str], assessed_by: Sequence[str]
+) -> None:
+    """The chair may decide an open, assessed case on which they declared no conflict."""
+    if chair in conflicted:
+        raise ConflictOfInterest(
+            "you declared a conflict of interest on this case, so you take no part in its decision"
+        )
+    if status is CaseStatus.DECIDED:
+        raise IllegalMove("the case is already decided: a decision is taken once")
+    _check_open(status, "decided")
+    if not assessed_by:
+        raise IllegalMove(
+            "the case has no assessment yet: at least one council member without a conflict "
+            "of interest must score it before it is decided"
+        )
+    check_move(status, CaseStatus.DECIDED)
+
+
+def check_support_granted(decision: Decision, kinds: Sequence[SupportKind]) -> None:
+    """Granted means some support, each kind once; rejected means none."""
+    if decision is Decision.GRANTED and not kinds:
+        raise ValueError("name at least one kind of support when the decision is granted")
+    if decision is Decision.REJECTED and kinds:
+        raise ValueError("grant no support when the decision is rejected")
+    repeated = sorted({kind.value for kind in kinds if list(kinds).count(kind) > 1})
+    if repeated:
+        raise ValueError(f"name each kind of support once (repeated: {', '.join(repeated)})")
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionSummary:
+    """The scores the members gave on one criterion: how many, their mean and range."""
+
+    criterion: Criterion
+    count: int
+    mean: float | None
+    low: int | None
+    high: int | None
+
+
+def summarise(criterion: Criterion, scores: Sequence[int]) -> CriterionSummary:
+    """Mean (one decimal) and spread as the lowest and highest score; empty when none."""
+    if not scores:
+        return CriterionSummary(criterion, 0, None, None, None)
+    return CriterionSummary(
+        criterion, len(scores), round(statistics.fmean(scores), 1), min(scores), max(scores)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A council member who has not scored every criterion of the case."""
+
+    key: str
+    name: str
+    missing: tuple[Criterion, ...]
+
+
+def pending_members(
+    council: Mapping[str, str],
+    scored: Mapping[str, Collection[Criterion]],
+    conflicted: Collection[str],
+) -> list[Pending]:
+    """Members of ``council`` (key → name) still to score a criterion; conflicted ones excused."""
+    pending = []
+    for key, name in council.items():
+        if key in conflicted:
+            continue
+        done = scored.get(key, ())
+        missing = tuple(criterion for criterion in Criterion if criterion not in done)
+        if missing:
+            pending.append(Pending(key, name, missing))
+    return sorted(pending, key=lambda member: member.name.casefold())

@@ -1,7 +1,8 @@
-"""council's settings: the shared ones under the COUNCIL_ prefix."""
+"""council's settings: the shared ones under the COUNCIL_ prefix, plus who sits on the council."""
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from digitalwell_shared.settings import ServiceSettings
@@ -14,3 +15,17 @@ class Settings(ServiceSettings):
 
     mongodb_database: str = "digitalwell_council"
     http_port: int = 8001
+    members: str = Field(
+        "",
+        description=(
+            "comma-separated e-mail addresses of the council's members, so a case lists who has "
+            "not scored it yet; anyone who scores or declares a conflict is added as they do"
+        ),
+    )
+
+    @property
+    def member_addresses(self) -> tuple[str, ...]:
+        """The council's addresses from ``members``, lower case, each once."""
+        return tuple(
+            dict.fromkeys(part.strip().lower() for part in self.members.split(",") if part.strip())
+        )

@@ -1,0 +1,425 @@
+"""council's pages for staff: the queue, a case with its forms, and the programme's reports."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import status as http
+from fastapi.datastructures import FormData
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from digitalwell_council import usecases
+from digitalwell_council.api import (
+    CASE_ID_MAX,
+    COUNCIL,
+    REPORT_READERS,
+    csv_response,
+    report_rows,
+)
+from digitalwell_council.domain import (
+    CaseRefusal,
+    CaseStatus,
+    ConflictOfInterest,
+    Criterion,
+)
+from digitalwell_council.models import CaseDetail, ConflictRequest, DecisionRequest, ScoreIn
+from digitalwell_council.reporting import PROGRAMME_TIME_ZONE, Period
+from digitalwell_council.store import CaseStore
+from digitalwell_council.usecases import EventCommitter, member_key
+from digitalwell_council.views import case_summary, read_case
+from digitalwell_shared.contracts import SupportKind
+from digitalwell_shared.pages import SECURITY_HEADERS
+from digitalwell_shared.staff import Role, StaffMember, staff_page
+
+TEMPLATES = FilePath(__file__).parent / "templates"
+# No caching: the pages hold applicants' details and the council's scores.
+_PAGE_HEADERS = SECURITY_HEADERS | {"Cache-Control": "no-store"}
+CaseId = Annotated[str, Path(max_length=CASE_ID_MAX)]
+
+SUPPORT_LABELS = {
+    SupportKind.INNOVATION_FORUM: "Innovation Forum workshop",
+    SupportKind.COACHING: "Coaching",
+    SupportKind.TEST_ENVIRONMENT: "Test environment",
+    SupportKind.EXPERT_ADVICE: "Expert advice",
+    SupportKind.FINANCING_ADVICE: "Financing advice",
+}
+STATUS_LABELS = {
+    CaseStatus.NEW: "New",
+    CaseStatus.UNDER_ASSESSMENT: "Under assessment",
+    CaseStatus.DECIDED: "Decided",
+    CaseStatus.WITHDRAWN: "Withdrawn",
+}
+ACTION_LABELS = {
+    "opened": "Case opened",
+    "scored": "Scored",
+    "conflict_declared": "Declared a conflict of interest",
+    "decided": "Decided",
+    "withdrawn": "Withdrawn by the applicant",
+}
+_NOTICES = {
+    "scored": "Your scores are saved.",
+    "conflict": "Your conflict of interest is recorded. You no longer see this case's scores.",
+    "decided": "The decision is recorded and the decision letter is on its way to the applicant.",
+}
+
+
+@dataclass
+class _Forms:
+    """What a person typed and what was wrong with it, to show the case page again."""
+
+    scores: dict[str, str] = field(default_factory=dict)
+    decision: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    problem: str = ""
+
+
+def create_page_router(
+    committer: EventCommitter, store: CaseStore, members: tuple[str, ...]
+) -> APIRouter:
+    """The staff pages, each behind the session cookie (and CSRF token on every form)."""
+    pages = _Pages(committer, store, members)
+    council_page = staff_page(*COUNCIL)
+    member_page = staff_page(Role.COUNCIL_MEMBER)
+    chair_page = staff_page(Role.COUNCIL_CHAIR)
+    report_page = staff_page(*REPORT_READERS)
+    router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+    router.add_api_route("/", _to_the_queue, methods=["GET"])
+    router.add_api_route(
+        "/staff/cases", pages.queue, methods=["GET"], dependencies=[Depends(council_page)]
+    )
+    router.add_api_route(
+        "/staff/cases/{case_id}", pages.case, methods=["GET"], dependencies=[Depends(council_page)]
+    )
+    router.add_api_route(
+        "/staff/cases/{case_id}/scores",
+        pages.score,
+        methods=["POST"],
+        dependencies=[Depends(member_page)],
+    )
+    router.add_api_route(
+        "/staff/cases/{case_id}/conflicts",
+        pages.declare_conflict,
+        methods=["POST"],
+        dependencies=[Depends(council_page)],
+    )
+    router.add_api_route(
+        "/staff/cases/{case_id}/decision",
+        pages.decide,
+        methods=["POST"],
+        dependencies=[Depends(chair_page)],
+    )
+    router.add_api_route(
+        "/staff/reports", pages.reports, methods=["GET"], dependencies=[Depends(report_page)]
+    )
+    router.add_api_route(
+        "/staff/reports.csv",
+        pages.reports_csv,
+        methods=["GET"],
+        response_class=Response,
+        dependencies=[Depends(report_page)],
+    )
+    return router
+
+
+async def _to_the_queue() -> Response:
+    return RedirectResponse("/staff/cases", status_code=http.HTTP_303_SEE_OTHER)
+
+
+def _local_time(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.astimezone(PROGRAMME_TIME_ZONE):%Y-%m-%d %H:%M}"
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _first_message(invalid: ValidationError) -> str:
+    return str(invalid.errors()[0]["msg"]).removeprefix("Value error, ")
+
+
+class _Pages:
+    """The page handlers and what they share: templates, the store and the use cases' parts."""
+
+    def __init__(
+        self, committer: EventCommitter, store: CaseStore, members: tuple[str, ...]
+    ) -> None:
+        self._committer = committer
+        self._store = store
+        self._members = members
+        self._templates = Jinja2Templates(directory=TEMPLATES)
+        self._templates.env.filters["local"] = _local_time
+        self._templates.env.globals |= {
+            "criteria": list(Criterion),
+            "support_kinds": list(SupportKind),
+            "support_labels": SUPPORT_LABELS,
+            "status_labels": STATUS_LABELS,
+            "action_labels": ACTION_LABELS,
+        }
+
+    def _render(
+        self,
+        request: Request,
+        name: str,
+        context: dict[str, Any],
+        status_code: int = http.HTTP_200_OK,
+    ) -> HTMLResponse:
+        staff: StaffMember = request.state.staff
+        context = {
+            "staff": staff,
+            "is_chair": Role.COUNCIL_CHAIR in staff.roles,
+            "is_member": Role.COUNCIL_MEMBER in staff.roles,
+            "csrf_token": request.state.csrf_token,
+            **context,
+        }
+        response = self._templates.TemplateResponse(request, name, context, status_code=status_code)
+        response.headers.update(_PAGE_HEADERS)
+        return response
+
+    async def queue(
+        self,
+        request: Request,
+        status: Annotated[str, Query(max_length=30)] = "",
+        sort: Annotated[str, Query(max_length=10)] = "oldest",
+    ) -> Response:
+        """The cases, filtered by status and sorted by age, with how many have scored each."""
+        chosen = CaseStatus(status) if status in set(CaseStatus) else None
+        oldest_first = sort != "newest"
+        cases = await self._store.queue(
+            status=chosen, application_id=None, oldest_first=oldest_first, limit=500
+        )
+        now = datetime.now(UTC)
+        return self._render(
+            request,
+            "queue.html",
+            {
+                "section": "cases",
+                "cases": [case_summary(case, now) for case in cases],
+                "status": chosen.value if chosen else "",
+                "sort": "oldest" if oldest_first else "newest",
+                "statuses": list(CaseStatus),
+            },
+        )
+
+    async def case(
+        self,
+        request: Request,
+        case_id: CaseId,
+        notice: Annotated[str, Query(max_length=20)] = "",
+    ) -> Response:
+        """The whole case, its scores and audit trail, and the forms the person may use."""
+        return await self._case_page(request, case_id, _Forms(), notice=_NOTICES.get(notice, ""))
+
+    async def _case_page(
+        self,
+        request: Request,
+        case_id: str,
+        forms: _Forms,
+        *,
+        notice: str = "",
+        status_code: int = http.HTTP_200_OK,
+    ) -> Response:
+        staff: StaffMember = request.state.staff
+        case = await read_case(
+            self._store, case_id, viewer=member_key(staff), configured_members=self._members
+        )
+        if case is None:
+            return self._render(
+                request,
+                "not_found.html",
+                {"section": "cases", "case_id": case_id},
+                http.HTTP_404_NOT_FOUND,
+            )
+        return self._render(
+            request,
+            "case.html",
+            {
+                "section": "cases",
+                "case": case,
+                "mine": _my_scores(case, staff),
+                "forms": forms,
+                "notice": notice,
+                "open": case.status in {CaseStatus.NEW, CaseStatus.UNDER_ASSESSMENT},
+            },
+            status_code,
+        )
+
+    async def score(self, request: Request, case_id: CaseId) -> Response:
+        """Save the member's scores, or show the form again with what was wrong."""
+        posted = await request.form()
+        forms = _Forms(scores={name: _text(posted, name) for name in posted})
+        scores: list[tuple[Criterion, int, str]] = []
+        for criterion in Criterion:
+            score = _text(posted, f"score_{criterion.value}")
+            comment = _text(posted, f"comment_{criterion.value}")
+            if not score and not comment.strip():
+                continue  # not scored this time: an earlier score on it stays
+            if not score:
+                forms.errors[f"score_{criterion.value}"] = "Choose a score from 1 to 5"
+                continue
+            try:
+                given = ScoreIn(criterion=criterion, score=score, comment=comment)  # type: ignore[arg-type]
+            except ValidationError as invalid:
+                error = invalid.errors()[0]
+                field_name = "score" if error["loc"][0] == "score" else "comment"
+                forms.errors[f"{field_name}_{criterion.value}"] = _first_message(invalid)
+                continue
+            scores.append((given.criterion, given.score, given.comment))
+        if not scores and not forms.errors:
+            forms.problem = "Give a score and a comment on at least one criterion."
+        if forms.errors or forms.problem:
+            return await self._case_page(
+                request, case_id, forms, status_code=http.HTTP_422_UNPROCESSABLE_CONTENT
+            )
+        return await self._act(
+            request,
+            case_id,
+            forms,
+            "scored",
+            usecases.score_case(self._committer, self._store, case_id, request.state.staff, scores),
+        )
+
+    async def declare_conflict(self, request: Request, case_id: CaseId) -> Response:
+        """Record the person's conflict of interest on the case."""
+        posted = await request.form()
+        forms = _Forms()
+        try:
+            declaration = ConflictRequest(reason=_text(posted, "reason"))
+        except ValidationError as invalid:
+            forms.errors["reason"] = _first_message(invalid)
+            return await self._case_page(
+                request, case_id, forms, status_code=http.HTTP_422_UNPROCESSABLE_CONTENT
+            )
+        return await self._act(
+            request,
+            case_id,
+            forms,
+            "conflict",
+            usecases.declare_conflict(
+                self._committer,
+                self._store,
+                case_id,
+                request.state.staff,
+                declaration.reason.strip(),
+            ),
+        )
+
+    async def decide(self, request: Request, case_id: CaseId) -> Response:
+        """Record the chair's decision, or show the form again with what was wrong."""
+        posted = await request.form()
+        kinds = [kind for kind in SupportKind if kind.value in posted.getlist("support")]
+        forms = _Forms(
+            decision={
+                "decision": _text(posted, "decision"),
+                "support": [kind.value for kind in kinds],
+                "motivation": _text(posted, "motivation"),
+                **{
+                    f"note_{kind.value}": _text(posted, f"note_{kind.value}")
+                    for kind in SupportKind
+                },
+            }
+        )
+        try:
+            decision = DecisionRequest.model_validate(
+                {
+                    "decision": forms.decision["decision"],
+                    "support_granted": [
+                        {"kind": kind, "note": forms.decision[f"note_{kind.value}"]}
+                        for kind in kinds
+                    ],
+                    "motivation": forms.decision["motivation"],
+                }
+            )
+        except ValidationError as invalid:
+            forms.errors = _decision_errors(invalid, kinds)
+            return await self._case_page(
+                request, case_id, forms, status_code=http.HTTP_422_UNPROCESSABLE_CONTENT
+            )
+        return await self._act(
+            request,
+            case_id,
+            forms,
+            "decided",
+            usecases.decide_case(
+                self._committer,
+                self._store,
+                case_id,
+                chair=request.state.staff,
+                decision=decision.decision,
+                support_granted=[
+                    (support.kind, support.note) for support in decision.support_granted
+                ],
+                motivation=decision.motivation,
+            ),
+        )
+
+    async def _act(
+        self, request: Request, case_id: str, forms: _Forms, notice: str, action: Awaitable[object]
+    ) -> Response:
+        """Run a use case; on success back to the case page, else the page with the reason."""
+        try:
+            await action
+        except usecases.CaseNotFound:
+            return await self._case_page(request, case_id, forms)  # renders the 404 page
+        except CaseRefusal as refused:
+            forms.problem = str(refused)[:1].upper() + str(refused)[1:] + "."
+            code = (
+                http.HTTP_403_FORBIDDEN
+                if isinstance(refused, ConflictOfInterest)
+                else http.HTTP_409_CONFLICT
+            )
+            return await self._case_page(request, case_id, forms, status_code=code)
+        return RedirectResponse(
+            f"/staff/cases/{case_id}?notice={notice}", status_code=http.HTTP_303_SEE_OTHER
+        )
+
+    async def reports(
+        self, request: Request, period: Annotated[str, Query(max_length=10)] = "month"
+    ) -> Response:
+        """The programme's figures per month or year, with a link to the CSV."""
+        chosen = Period.YEAR if period == Period.YEAR.value else Period.MONTH
+        rows = report_rows(await usecases.report(self._store, chosen))
+        return self._render(
+            request,
+            "reports.html",
+            {"section": "reports", "rows": list(reversed(rows)), "period": chosen.value},
+        )
+
+    async def reports_csv(self, period: Annotated[str, Query(max_length=10)] = "month") -> Response:
+        """The same figures as a CSV download."""
+        chosen = Period.YEAR if period == Period.YEAR.value else Period.MONTH
+        return csv_response(await usecases.report(self._store, chosen), chosen)
+
+
+def _my_scores(case: CaseDetail, staff: StaffMember) -> dict[str, Any]:
+    """The person's own latest scores, to fill in the scoring form."""
+    if case.assessment is None:
+        return {}
+    key = member_key(staff)
+    for scores in case.assessment.members:
+        if (scores.member.email.lower() or "") == key:
+            return {score.criterion.value: score for score in scores.scores}
+    return {}
+
+
+def _decision_errors(invalid: ValidationError, kinds: list[SupportKind]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in invalid.errors():
+        loc = error["loc"]
+        message = str(error["msg"])
+        if loc == ("decision",):
+            errors.setdefault("decision", "Choose granted or rejected")
+        elif loc == ("motivation",):
+            errors.setdefault("motivation", message)
+        elif len(loc) == 3 and loc[0] == "support_granted" and loc[2] == "note":  # noqa: PLR2004
+            errors.setdefault(f"note_{kinds[int(loc[1])].value}", message)
+        else:
+            errors.setdefault("support", message)
+    return errors

@@ -1,0 +1,114 @@
+"""End to end: an application is submitted at intake, two council members score it, the chair
+decides, the applicant gets the decision letter with the case number, and intake shows it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from digitalwell_devstack.console import Console
+from digitalwell_devstack.ports import free_port
+from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from tests.support.council import all_scores
+from tests.support.intake import application_body
+from tests.support.mail import MailSinkClient, sent_to
+from tests.support.waiting import until_true
+
+pytestmark = pytest.mark.e2e
+
+DEMO_PASSWORD = "digitalwell-dev"  # the devstack's seeded demo accounts
+
+
+@pytest.fixture(scope="module")
+async def stack() -> AsyncIterator[Stack]:
+    output = io.StringIO()
+    services = [
+        ServiceSpec(spec.name, spec.module, free_port("127.0.0.1"), spec.sends_mail)
+        for spec in DEFAULT_SERVICES
+    ]
+    system = Stack(ports=StackPorts.free(), services=services, console=Console(output))
+    try:
+        async with system:
+            yield system
+    finally:
+        # Shown by pytest only when a test fails: the services' own account of what happened.
+        print(output.getvalue()[-20000:])  # noqa: T201
+
+
+async def _sign_in(http: httpx.AsyncClient, intake: str, email: str) -> dict[str, str]:
+    """Sign in at intake as a demo account; the bearer token works at every service."""
+    response = await http.post(
+        f"{intake}/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def test_two_members_score_the_chair_decides_and_the_applicant_is_told(
+    stack: Stack,
+) -> None:
+    body = application_body()
+    email = body["contact"]["email"]
+    intake = stack.service_url("intake")
+    council = stack.service_url("council")
+    mail = MailSinkClient("127.0.0.1", stack.ports.smtp, stack.mail_ui_url)
+    decision: dict[str, Any] = {
+        "decision": "granted",
+        "support_granted": [{"kind": "innovation_forum", "note": "En workshop med regionen."}],
+        "motivation": "Tydligt behov och en affärsmodell som kommunerna kan betala.",
+    }
+
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as http:
+        submitted = await http.post(f"{intake}/api/v1/applications", json=body)
+        assert submitted.status_code == 201, submitted.text
+        application_id = submitted.json()["id"]
+        status_url = submitted.json()["status_url"]
+        member1 = await _sign_in(http, intake, "member1@example.org")
+        member2 = await _sign_in(http, intake, "member2@example.org")
+        chair = await _sign_in(http, intake, "chair@example.org")
+
+        async def case_opened() -> bool:
+            found = await http.get(
+                f"{council}/api/v1/cases",
+                params={"application_id": application_id},
+                headers=member1,
+            )
+            return len(found.json()["cases"]) == 1
+
+        await until_true(case_opened, seconds=60)
+        listed = await http.get(
+            f"{council}/api/v1/cases", params={"application_id": application_id}, headers=chair
+        )
+        (case,) = listed.json()["cases"]
+        case_url = f"{council}/api/v1/cases/{case['id']}"
+        for member in (member1, member2):
+            scored = await http.post(f"{case_url}/scores", json=all_scores(4), headers=member)
+            assert scored.status_code == 200, scored.text
+        decided = await http.post(f"{case_url}/decision", json=decision, headers=chair)
+        assert decided.status_code == 201, decided.text
+
+        letter = await mail.wait_for_message(
+            lambda summary: sent_to(email)(summary) and summary["Subject"].startswith("Beslut"),
+            query=f"to:{email}",
+            timeout=60,
+        )
+
+        async def intake_shows_the_decision() -> bool:
+            return (await http.get(status_url)).json()["status"] == "granted"
+
+        await until_true(intake_shows_the_decision, seconds=60)
+        status = (await http.get(status_url)).json()
+
+    assert case["case_number"].startswith("DW-")
+    assert decided.json()["decision"]["assessed_by"] == sorted(
+        decided.json()["decision"]["assessed_by"], key=str.casefold
+    )
+    assert len(decided.json()["decision"]["assessed_by"]) == 2
+    assert case["case_number"] in letter["Text"]
+    assert decision["motivation"] in letter["Text"]
+    assert status["timeline"][-1]["kind"] == "decided"
+    assert status["timeline"][-1]["motivation"] == decision["motivation"]

@@ -294,7 +294,6 @@ def create_http_app(
             for hook in runtime.shutdown_hooks:
                 await hook()
             await runtime.mongo.close()
-            runtime.tracing.flush()
             log.info("service stopped")
 
     app = FastAPI(title=title, description=description, lifespan=lifespan)

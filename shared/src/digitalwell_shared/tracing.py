@@ -50,6 +50,7 @@ class Tracing:
         )
 
         resource = Resource.create({SERVICE_NAME: f"digitalwell-{service}"})
+        # The provider sends what is still buffered when the process exits (shutdown_on_exit).
         provider = TracerProvider(resource=resource)
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         return cls(provider)
@@ -133,11 +134,6 @@ class Tracing:
             _applying.reset(token)
             for span in spans.values():
                 span.end()
-
-    def flush(self) -> None:
-        """Send the spans still buffered; called when the service stops."""
-        if self.provider is not None:
-            self.provider.force_flush()
 
 
 def event_span(event_id: str) -> AbstractContextManager[object]:

@@ -9,6 +9,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import StatusCode, Tracer
 
+from digitalwell_shared.service import create_runtime
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.tracing import Tracing, event_span
 
@@ -29,11 +30,26 @@ def _span_id(traceparent: str) -> int:
     return int(traceparent.split("-")[2], 16)
 
 
-def test_tracing_is_off_unless_the_setting_turns_it_on() -> None:
-    settings = ServiceSettings(mongodb_database="test", http_port=0)
+def _middlewares(settings: ServiceSettings) -> tuple[Tracing, list[str]]:
+    runtime = create_runtime("intake", settings)
+    return runtime.tracing, [type(middleware).__name__ for middleware in runtime.broker.middlewares]
 
-    assert settings.otel_enabled is False
-    assert Tracing().enabled is False
+
+def test_tracing_is_off_unless_the_setting_turns_it_on() -> None:
+    tracing, middlewares = _middlewares(ServiceSettings(mongodb_database="test", http_port=0))
+
+    assert tracing.enabled is False
+    assert "KafkaTelemetryMiddleware" not in middlewares
+
+
+def test_the_setting_traces_kafka_and_exports_under_the_services_name() -> None:
+    tracing, middlewares = _middlewares(
+        ServiceSettings(mongodb_database="test", http_port=0, otel_enabled=True)
+    )
+
+    assert tracing.provider is not None
+    assert tracing.provider.resource.attributes["service.name"] == "digitalwell-intake"
+    assert "KafkaTelemetryMiddleware" in middlewares
 
 
 def test_with_tracing_off_no_trace_context_is_added_even_inside_a_span() -> None:

@@ -4,6 +4,7 @@ decides, the applicant gets the decision letter with the case number, and intake
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -112,3 +113,33 @@ async def test_two_members_score_the_chair_decides_and_the_applicant_is_told(
     assert decision["motivation"] in letter["Text"]
     assert status["timeline"][-1]["kind"] == "decided"
     assert status["timeline"][-1]["motivation"] == decision["motivation"]
+
+
+async def test_one_browser_sign_in_reaches_every_services_staff_pages(stack: Stack) -> None:
+    intake = stack.service_url("intake")
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as browser:
+        form = await browser.get(f"{intake}/staff/sign-in")
+        nonce = re.search(r'name="nonce" value="([^"]+)"', form.text)
+        assert nonce is not None
+        signed_in = await browser.post(
+            f"{intake}/staff/sign-in",
+            data={"email": "chair@example.org", "password": DEMO_PASSWORD, "nonce": nonce[1]},
+        )
+        assert signed_in.status_code == 303
+
+        # The cookie is the host's, whatever the port: council knows the chair...
+        queue = await browser.get(f"{stack.service_url('council')}/staff/cases")
+        # ...and notify knows who it is too, and that the delivery log is not the chair's.
+        log = await browser.get(f"{stack.service_url('notify')}/staff/emails")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', queue.text)
+        assert csrf is not None
+        # Signing out on council signs the browser out of intake as well.
+        await browser.post(
+            f"{stack.service_url('council')}/staff/sign-out", data={"csrf_token": csrf[1]}
+        )
+        after = await browser.get(f"{intake}/staff")
+
+    assert queue.status_code == 200
+    assert "Karin Ek" in queue.text
+    assert log.status_code == 403
+    assert after.status_code == 401

@@ -1,4 +1,4 @@
-"""forum in a test: session requests, a coordinator's token, and the app on a database of its own."""
+"""forum in a test: session requests, a coordinator's token, the app on a database of its own."""
 
 from __future__ import annotations
 

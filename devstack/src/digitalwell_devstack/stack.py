@@ -27,6 +27,9 @@ from digitalwell_devstack.servers import (
 from digitalwell_shared.contracts import all_topics, dead_letter_topic
 
 HOST = "127.0.0.1"
+# What intake seeds with INTAKE_SEED_DEMO_STAFF (digitalwell_intake.accounts.DEMO_STAFF), shown
+# so a newcomer can sign in; devstack runs the services as processes and does not import them.
+DEMO_STAFF_PASSWORD = "digitalwell-dev"  # noqa: S105 - published demo password, development only
 """Everything binds the loopback address only: this is a developer's machine, not a server."""
 
 
@@ -186,7 +189,11 @@ class Stack:
             # The child writes to a pipe, so it cannot see the terminal: tell it.
             "LOG_FORMAT": "console" if self.console.is_terminal else "json",
             **{f"{s.name.upper()}_URL": self.service_url(s.name) for s in self.services},
+            "STAFF_SIGN_IN_URL": f"{self.service_url('intake')}/staff/sign-in",
         }
+        if spec.name == "intake":
+            # Development only: the demo accounts share a published password.
+            settings["SEED_DEMO_STAFF"] = "true"
         if spec.sends_mail:
             settings |= {"SMTP_HOST": self.host, "SMTP_PORT": str(self.ports.smtp)}
         return {
@@ -263,6 +270,11 @@ class Stack:
         for spec in self.services:
             url = self.service_url(spec.name)
             rows += [(spec.name, f"{url}/"), ("", f"{url}/asyncapi"), ("", f"{url}/metrics")]
+        rows += [
+            ("Staff sign-in", f"{self.service_url('intake')}/staff/sign-in"),
+            ("", "chair@example.org, member1@, member2@, coordinator@, officer@, admin@"),
+            ("", f"password {DEMO_STAFF_PASSWORD} (demo accounts, development only)"),
+        ]
         width = max(len(label) for label, _ in rows) + 3
         lines = [f"  {label.ljust(width)}{address}" for label, address in rows]
         return "\n".join(["", "DigitalWell is running:", *lines, "", "Ctrl-C stops it.", ""])

@@ -66,7 +66,7 @@ class Runtime:
     dead_letters: DeadLetterPolicy
     staff: StaffAuth
     effects: dict[str, Consumption] = field(default_factory=dict)
-    startup_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    startup_hooks: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
     shutdown_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Called after an event's effect committed, e.g. to wake a worker that acts on it.
     after_effect: list[Callable[[], None]] = field(default_factory=list)
@@ -266,6 +266,7 @@ def create_http_app(
     app.add_middleware(_CorrelationMiddleware)
     app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
     app.state.runtime = runtime
+    app.state.staff = runtime.staff
     for router in routers:
         app.include_router(router)
     app.include_router(runtime.staff.sign_out_router())

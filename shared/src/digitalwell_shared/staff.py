@@ -7,8 +7,9 @@ so a browser signed in on intake's page is signed in on every service's pages of
 host. With ``STAFF_OIDC_ISSUER`` set, bearer tokens from the region's OpenID Connect provider
 are accepted as well, their roles read from a claim.
 
-Pages answer 401 with a link to the sign-in page, 403 naming the roles they need; every form
-a signed-in person posts carries a CSRF token bound to their session.
+Routes declare what they need with ``staff_api(*roles)`` or ``staff_page(*roles)``. Pages
+answer 401 with a link to the sign-in page, 403 naming the roles they need; every form a
+signed-in person posts carries a CSRF token bound to their session.
 """
 
 from __future__ import annotations
@@ -163,71 +164,62 @@ class StaffAuth:
 
     # -- guards -------------------------------------------------------------------------
 
-    def api(self, *roles: Role) -> Callable[[Request], Awaitable[StaffMember]]:
-        """A dependency for a staff API route: a bearer token of someone holding one of ``roles``.
+    async def api_member(self, request: Request, needed: frozenset[Role]) -> StaffMember:
+        """The person behind a staff API request's bearer token, holding one of ``needed``.
 
-        401 without a valid token, 403 naming the roles when the person holds none of them.
+        401 without a valid token, 403 naming the roles when the person holds none of them
+        (an empty ``needed`` lets any signed-in person through).
         """
-        needed = frozenset(roles)
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise HTTPException(
+                http.HTTP_401_UNAUTHORIZED,
+                "sign in: send Authorization: Bearer <token> from POST /api/v1/auth/token",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        try:
+            member = self.verify(token.strip())
+        except NotSignedIn as refused:
+            raise HTTPException(
+                http.HTTP_401_UNAUTHORIZED,
+                f"the bearer token is not valid: {refused}",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            ) from refused
+        if needed and not member.has_any(needed):
+            raise HTTPException(http.HTTP_403_FORBIDDEN, _needs(needed))
+        return member
 
-        async def signed_in_staff(request: Request) -> StaffMember:
-            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token:
-                raise HTTPException(
-                    http.HTTP_401_UNAUTHORIZED,
-                    "sign in: send Authorization: Bearer <token> from POST /api/v1/auth/token",
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-            try:
-                member = self.verify(token.strip())
-            except NotSignedIn as refused:
-                raise HTTPException(
-                    http.HTTP_401_UNAUTHORIZED,
-                    f"the bearer token is not valid: {refused}",
-                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-                ) from refused
-            if needed and not member.has_any(needed):
-                raise HTTPException(http.HTTP_403_FORBIDDEN, _needs(needed))
-            return member
-
-        return signed_in_staff
-
-    def page(self, *roles: Role) -> Callable[[Request], Awaitable[StaffMember]]:
-        """A dependency for a staff page: the session cookie of someone holding one of ``roles``.
+    async def page_member(self, request: Request, needed: frozenset[Role]) -> StaffMember:
+        """The person behind a staff page request's session cookie, holding one of ``needed``.
 
         401 with a page that links to the sign-in page (and back), 403 naming the roles. A
         POST must also carry the session's CSRF token in the form field ``csrf_token``.
         """
-        needed = frozenset(roles)
-
-        async def signed_in_staff(request: Request) -> StaffMember:
-            token = request.cookies.get(SESSION_COOKIE, "")
-            try:
-                member = self.verify(token)
-            except NotSignedIn:
+        token = request.cookies.get(SESSION_COOKIE, "")
+        try:
+            member = self.verify(token)
+        except NotSignedIn:
+            raise StaffPageRefusal(
+                http.HTTP_401_UNAUTHORIZED,
+                "Sign in to continue",
+                "This page is for the programme's staff.",
+                link=(self.sign_in_url(str(request.url)), "Sign in"),
+            ) from None
+        if needed and not member.has_any(needed):
+            raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "Not for your role", _needs(needed))
+        if request.method not in {"GET", "HEAD"}:
+            form = await request.form()
+            sent = form.get(CSRF_FIELD)
+            if not isinstance(sent, str) or not self.csrf_is_valid(member, sent):
                 raise StaffPageRefusal(
-                    http.HTTP_401_UNAUTHORIZED,
-                    "Sign in to continue",
-                    "This page is for the programme's staff.",
-                    link=(self.sign_in_url(str(request.url)), "Sign in"),
-                ) from None
-            if needed and not member.has_any(needed):
-                raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "Not for your role", _needs(needed))
-            if request.method not in {"GET", "HEAD"}:
-                form = await request.form()
-                sent = form.get(CSRF_FIELD)
-                if not isinstance(sent, str) or not self.csrf_is_valid(member, sent):
-                    raise StaffPageRefusal(
-                        http.HTTP_403_FORBIDDEN,
-                        "This form has expired",
-                        "The form was not sent from your current session. Go back, reload the "
-                        "page and try again.",
-                    )
-            request.state.staff = member
-            request.state.csrf_token = self.csrf_token(member)
-            return member
-
-        return signed_in_staff
+                    http.HTTP_403_FORBIDDEN,
+                    "This form has expired",
+                    "The form was not sent from your current session. Go back, reload the "
+                    "page and try again.",
+                )
+        request.state.staff = member
+        request.state.csrf_token = self.csrf_token(member)
+        return member
 
     def sign_out_router(self) -> APIRouter:
         """POST /staff/sign-out on every service: the cookie is per host, so any one clears it."""
@@ -248,6 +240,40 @@ class StaffAuth:
             return response
 
         return router
+
+
+def staff_api(*roles: Role) -> Callable[[Request], Awaitable[StaffMember]]:
+    """A dependency for a staff API route: a bearer token of someone holding one of ``roles``.
+
+    Module-level, so a route module can declare ``Chair = Annotated[StaffMember,
+    Depends(staff_api(Role.COUNCIL_CHAIR))]``; the StaffAuth is the app's (``app.state.staff``).
+    """
+    needed = frozenset(roles)
+
+    async def signed_in_staff(request: Request) -> StaffMember:
+        return await _auth_of(request).api_member(request, needed)
+
+    return signed_in_staff
+
+
+def staff_page(*roles: Role) -> Callable[[Request], Awaitable[StaffMember]]:
+    """A dependency for a staff page: the session cookie of someone holding one of ``roles``.
+
+    Sets ``request.state.csrf_token`` for the page's forms and checks it on a POST.
+    """
+    needed = frozenset(roles)
+
+    async def signed_in_staff(request: Request) -> StaffMember:
+        return await _auth_of(request).page_member(request, needed)
+
+    return signed_in_staff
+
+
+def _auth_of(request: Request) -> StaffAuth:
+    auth = getattr(request.app.state, "staff", None)
+    if not isinstance(auth, StaffAuth):  # a wiring mistake, not a request's fault
+        raise TypeError("the app has no StaffAuth in app.state.staff")
+    return auth
 
 
 class StaffPageRefusal(HTTPException):

@@ -26,9 +26,39 @@ class Settings(ServiceSettings):
         86400, gt=0, description="how long an Idempotency-Key keeps answering with its application"
     )
 
+    seed_demo_staff: bool = Field(
+        default=False,
+        description=(
+            "create the demo staff accounts (chair@example.org and others, password "
+            "digitalwell-dev) at start; refused in production"
+        ),
+    )
+    staff_max_failed_sign_ins: int = Field(
+        5, ge=1, description="failed sign-ins in a row that lock a staff account"
+    )
+    staff_lock_minutes: float = Field(
+        15, gt=0, description="how long a locked staff account stays locked"
+    )
+    council_url: str = Field(
+        "http://127.0.0.1:8001", description="council's pages, linked from the staff start page"
+    )
+    forum_url: str = Field(
+        "http://127.0.0.1:8002", description="forum's pages, linked from the staff start page"
+    )
+    notify_url: str = Field(
+        "http://127.0.0.1:8003", description="notify's pages, linked from the staff start page"
+    )
+
     @model_validator(mode="after")
-    def _require_public_url_in_production(self) -> Self:
-        if self.environment == "production" and not self.public_base_url:
+    def _refuse_development_shortcuts_in_production(self) -> Self:
+        if self.environment != "production":
+            return self
+        if not self.public_base_url:
             # Status and withdrawal links handed to applicants would point at a loopback address.
             raise ValueError("INTAKE_PUBLIC_BASE_URL must be set in production")
+        if self.seed_demo_staff:
+            raise ValueError(
+                "INTAKE_SEED_DEMO_STAFF must be false in production: the demo accounts share a "
+                "published password"
+            )
         return self

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pymongo import ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from digitalwell_intake.domain import ApplicationStatus, TimelineEntry, TimelineKind
@@ -44,6 +44,9 @@ class ApplicationStore:
         """Indexes the queries need; safe to call on every start."""
         # Claims are unique by _id; expired ones are only clean-up, the claim logic ignores them.
         await self._claims.create_index("expires_at", expireAfterSeconds=0)
+        # The registrar's list: newest first, optionally of one status.
+        await self._applications.create_index([("submitted_at", DESCENDING)])
+        await self._applications.create_index([("status", ASCENDING), ("submitted_at", DESCENDING)])
 
     async def claim(self, claim: Claim, now: datetime, session: Session) -> None:
         """Take ``claim`` for its application, or raise ClaimTaken if a live one holds it.
@@ -99,6 +102,12 @@ class ApplicationStore:
     async def insert(self, application: Document, session: Session) -> None:
         """Store a new application; its first timeline entry is in ``application``."""
         await self._applications.insert_one(application, session=session)
+
+    async def registered(self, status: ApplicationStatus | None, limit: int) -> list[Document]:
+        """Applications as registered, newest first, optionally of one status."""
+        query = {} if status is None else {"status": status.value}
+        cursor = self._applications.find(query).sort("submitted_at", DESCENDING).limit(limit)
+        return [application async for application in cursor]
 
     async def get(self, application_id: str, session: Session | None = None) -> Document | None:
         """One application, with its timeline."""
@@ -159,3 +168,51 @@ def _entry(document: dict[str, Any]) -> TimelineEntry:
         decided_by=document.get("decided_by", ""),
         reason=document.get("reason", ""),
     )
+
+
+class StaffAccountStore:
+    """Staff accounts: who may sign in, with which roles, and their failed attempts."""
+
+    def __init__(self, database: Database) -> None:
+        self._accounts = database["staff_accounts"]
+
+    async def ensure_indexes(self) -> None:
+        """One account per e-mail address (stored in lower case)."""
+        await self._accounts.create_index("email", unique=True)
+
+    async def by_email(self, email: str) -> Document | None:
+        """The account signed in with ``email``, if any."""
+        return await self._accounts.find_one({"email": email.lower()})
+
+    async def insert(self, account: Document) -> bool:
+        """Store a new account; False when its e-mail address has one already."""
+        try:
+            await self._accounts.insert_one(account)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def emails(self, emails: list[str]) -> set[str]:
+        """Which of ``emails`` have an account."""
+        cursor = self._accounts.find({"email": {"$in": emails}}, {"email": 1})
+        return {account["email"] async for account in cursor}
+
+    async def list(self) -> list[Document]:
+        """Every account, by e-mail address, without password hashes."""
+        cursor = self._accounts.find({}, {"password_hash": 0}).sort("email", 1)
+        return [account async for account in cursor]
+
+    async def record_failure(self, account_id: str, locked_until: datetime | None) -> None:
+        """Count a failed sign-in, and lock the account until ``locked_until`` if set."""
+        update: Document = {"$inc": {"failed_sign_ins": 1}}
+        if locked_until is not None:
+            update["$set"] = {"locked_until": locked_until, "failed_sign_ins": 0}
+            del update["$inc"]
+        await self._accounts.update_one({"_id": account_id}, update)
+
+    async def record_success(self, account_id: str, at: datetime, new_hash: str | None) -> None:
+        """Clear failed attempts, note the sign-in, and store a re-hashed password if given."""
+        changes: Document = {"failed_sign_ins": 0, "locked_until": None, "last_sign_in_at": at}
+        if new_hash is not None:
+            changes["password_hash"] = new_hash
+        await self._accounts.update_one({"_id": account_id}, {"$set": changes})

@@ -15,9 +15,15 @@ from icalendar import Calendar
 
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import free_port
-from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from digitalwell_devstack.stack import (
+    DEFAULT_SERVICES,
+    DEMO_STAFF_PASSWORD,
+    ServiceSpec,
+    Stack,
+    StackPorts,
+)
 from tests.support.events import grant_decided
-from tests.support.forum import COORDINATOR_EMAIL, person, session_body, staff_headers
+from tests.support.forum import COORDINATOR_EMAIL, person, session_body
 from tests.support.intake import application_body
 from tests.support.kafka import publish_event
 from tests.support.mail import MailSinkClient, Message, sent_to
@@ -61,11 +67,21 @@ def link_in(message: Message, path: str) -> str:
     return found.group(0)
 
 
+async def coordinator_headers(http: httpx.AsyncClient, stack: Stack) -> dict[str, str]:
+    """Sign in as the devstack's demo coordinator through intake, as a coordinator's tool would."""
+    signed_in = await http.post(
+        f"{stack.service_url('intake')}/api/v1/auth/token",
+        json={"email": COORDINATOR_EMAIL, "password": DEMO_STAFF_PASSWORD},
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    return {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+
+
 async def schedule(http: httpx.AsyncClient, stack: Stack, **changes: Any) -> str:
     created = await http.post(
         f"{stack.service_url('forum')}/api/v1/sessions",
         json=session_body(**changes),
-        headers=staff_headers(),
+        headers=await coordinator_headers(http, stack),
     )
     assert created.status_code == 201, created.text
     session_id: str = created.json()["id"]
@@ -152,7 +168,7 @@ async def test_a_cancelled_session_tells_everyone_booked(stack: Stack) -> None:
         cancelled = await http.post(
             f"{stack.service_url('forum')}/api/v1/sessions/{session_id}/cancel",
             json={"reason": "Lokalen är inte tillgänglig."},
-            headers=staff_headers(),
+            headers=await coordinator_headers(http, stack),
         )
 
     told = [await wait_for(stack, someone["email"], "Inställt") for someone in people]

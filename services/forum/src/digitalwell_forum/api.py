@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -36,21 +36,12 @@ from digitalwell_forum.views import (
     staff_booking_view,
 )
 from digitalwell_shared.contracts import SessionKind
-from digitalwell_shared.staff import Role, StaffAuth, StaffMember
+from digitalwell_shared.staff import Role, StaffMember, staff_api
 
 _TOKEN_MAX = 200
 TokenParameter = Annotated[str, Query(max_length=_TOKEN_MAX, description="the link's token")]
 _BAD_TOKEN = "The token is not valid for this booking; use the link in the e-mail"  # noqa: S105
-COORDINATORS = (Role.FORUM_COORDINATOR, Role.ADMINISTRATOR)
-
-
-async def _coordinator(request: Request) -> StaffMember:
-    """The signed-in forum coordinator (or administrator) behind an API request."""
-    staff: StaffAuth = request.app.state.runtime.staff
-    return await staff.api(*COORDINATORS)(request)
-
-
-Coordinator = Annotated[StaffMember, Depends(_coordinator)]
+Coordinator = Annotated[StaffMember, Depends(staff_api(Role.FORUM_COORDINATOR, Role.ADMINISTRATOR))]
 
 
 class Eligibility(BaseModel):

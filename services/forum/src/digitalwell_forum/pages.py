@@ -37,7 +37,7 @@ from digitalwell_forum.views import (
 from digitalwell_shared.contracts import Language, SessionKind
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS
-from digitalwell_shared.staff import Role, StaffAuth, StaffMember
+from digitalwell_shared.staff import Role, StaffMember, staff_page
 
 TEMPLATES = Path(__file__).parent / "templates"
 LanguageParameter = Annotated[str | None, Query(description="sv or en")]
@@ -47,13 +47,10 @@ _SERIES_LINE = re.compile(r"(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-\u2013]\s*
 _BOOKING_FIELDS = ("name", "email", "language", "application_id")
 
 
-async def _coordinator_page(request: Request) -> StaffMember:
-    """The signed-in coordinator behind a staff page (and, on POST, the form's CSRF token)."""
-    staff: StaffAuth = request.app.state.runtime.staff
-    return await staff.page(Role.FORUM_COORDINATOR, Role.ADMINISTRATOR)(request)
-
-
-CoordinatorPage = Annotated[StaffMember, Depends(_coordinator_page)]
+# The signed-in coordinator behind a staff page; on a POST the form's CSRF token is checked.
+CoordinatorPage = Annotated[
+    StaffMember, Depends(staff_page(Role.FORUM_COORDINATOR, Role.ADMINISTRATOR))
+]
 
 
 def create_page_router(

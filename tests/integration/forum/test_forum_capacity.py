@@ -16,15 +16,36 @@ from pymongo import AsyncMongoClient
 
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.process import ManagedProcess
-from digitalwell_devstack.servers import http_readiness
+from digitalwell_devstack.servers import (
+    broker_readiness,
+    create_topics,
+    http_readiness,
+    tansu_process,
+)
 from digitalwell_shared.mongo import Client
-from tests.support.forum import person, session_body, staff_headers
+from tests.support.forum import TOPICS, person, session_body, staff_headers
 
 pytestmark = pytest.mark.integration
 
 SEATS = 20
 PEOPLE = 200
 PROCESSES = 2
+
+
+@asynccontextmanager
+async def own_broker() -> AsyncIterator[str]:
+    """A broker of the test's own: the processes' consumer group joins and leaves it, not the
+    run's shared broker, where every other forum test's app joins the same group."""
+    port = free_port("127.0.0.1")
+    broker = tansu_process(host="127.0.0.1", port=port, name="tansu-capacity")
+    broker.start()
+    try:
+        bootstrap = f"127.0.0.1:{port}"
+        await broker.wait_ready(broker_readiness(bootstrap), timeout=60)
+        await create_topics(bootstrap, TOPICS)
+        yield bootstrap
+    finally:
+        await broker.stop(grace=10)
 
 
 @asynccontextmanager
@@ -58,11 +79,12 @@ async def forum_processes(
 
 
 async def test_200_people_booking_20_seats_at_once_get_20_seats_and_a_queue_in_order(
-    forum_kafka: str, mongodb_url: str
+    mongodb_url: str,
 ) -> None:
     database = f"forum_capacity_{uuid.uuid4().hex[:12]}"
     async with (
-        forum_processes(forum_kafka, mongodb_url, database, PROCESSES) as urls,
+        own_broker() as kafka_bootstrap_servers,
+        forum_processes(kafka_bootstrap_servers, mongodb_url, database, PROCESSES) as urls,
         httpx.AsyncClient(
             timeout=180, trust_env=False, limits=httpx.Limits(max_connections=PEOPLE + 20)
         ) as http,

@@ -68,6 +68,8 @@ async def test_the_form_shows_what_is_wrong_and_books_nothing(forum: RunningForu
     assert refused.status_code == 422
     assert "Fyll i fältet." in refused.text
     assert "Skriv en e-postadress i rätt format" in refused.text
+    # The language switch leads to the session's page, not to the form's POST address.
+    assert f'href="{forum.settings.base_url}/sessions/{session_id}?lang=en"' in refused.text
     assert await forum.database["bookings"].count_documents({"session_id": session_id}) == 0
 
 

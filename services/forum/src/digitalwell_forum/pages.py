@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from starlette.datastructures import URL
 
 from digitalwell_forum.calendar import ICS_MEDIA_TYPE, booking_calendar, sessions_feed
 from digitalwell_forum.domain import BookingRefused, BookingStatus, SessionStatus
@@ -515,8 +516,7 @@ class _Pages:
         private: bool = False,
     ) -> HTMLResponse:
         switch_to = other_language(language)
-        # A page shown in answer to a POST cannot be fetched again: switch on the same path.
-        here = request.url if request.method == "GET" else request.url.replace(query="")
+        here = request.url if request.method == "GET" else _page_after_post(request)
         response = self._templates.TemplateResponse(
             request,
             template,
@@ -537,6 +537,22 @@ class _Pages:
         if private:  # a page that holds a link token or people's addresses
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _page_after_post(request: Request) -> URL:
+    """Where the language switch of a page shown in answer to a POST leads: a page to GET.
+
+    The booking form is on the session's page, the staff forms on the session's staff page;
+    anything else (a booking's pages need their token) goes to the list of sessions.
+    """
+    path = request.url.path
+    if path.endswith("/book"):
+        path = path.removesuffix("/book")
+    elif path.startswith("/staff/sessions/"):
+        path = "/".join(path.split("/")[:4])
+    elif path != "/staff/sessions":
+        path = "/"
+    return request.url.replace(path=path, query="")
 
 
 class _Form(dict[str, str]):

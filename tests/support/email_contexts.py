@@ -112,6 +112,14 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "session": BREAKFAST,
         "cancel_url": _cancel_url("bk_1004"),
     },
+    "session_filling_up": {
+        "session": BREAKFAST,
+        "percent": 80,
+        "seats_taken": 16,
+        "capacity": 20,
+        "waitlisted": 0,
+        "staff_url": "https://forum.digitalwell.example/staff/sessions/ses_1005",
+    },
 }
 
 

@@ -1,11 +1,47 @@
-"""forum's HTTP routes: whether an application may book an Innovation Forum workshop."""
+"""forum's JSON API: sessions, bookings, seat offers, attendance, and who may book a workshop."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from digitalwell_forum.store import EligibilityStore
+from digitalwell_forum.domain import BookingRefused, BookingStatus, Refusal, SessionStatus
+from digitalwell_forum.messages import API_REFUSALS
+from digitalwell_forum.models import (
+    AttendanceReport,
+    AttendanceRequest,
+    BookingRequest,
+    BookingResult,
+    BookingView,
+    CancelSessionRequest,
+    Scheduled,
+    SessionList,
+    SessionRequest,
+    SessionView,
+    StaffBookingList,
+)
+from digitalwell_forum.store import BookingStore, EligibilityStore, SessionStore
+from digitalwell_forum.usecases import Forum, UnknownBookingsError
+from digitalwell_forum.views import (
+    REFUSAL_STATUS,
+    Links,
+    attendance_report_view,
+    booking_view,
+    session_view,
+    staff_booking_view,
+)
+from digitalwell_shared.contracts import SessionKind
+from digitalwell_shared.staff import Role, StaffMember, staff_api
+
+_TOKEN_MAX = 200
+TokenParameter = Annotated[str, Query(max_length=_TOKEN_MAX, description="the link's token")]
+_BAD_TOKEN = "The token is not valid for this booking; use the link in the e-mail"  # noqa: S105
+Coordinator = Annotated[StaffMember, Depends(staff_api(Role.FORUM_COORDINATOR, Role.ADMINISTRATOR))]
 
 
 class Eligibility(BaseModel):
@@ -15,16 +51,233 @@ class Eligibility(BaseModel):
     innovation_forum: bool
 
 
-def create_router(store: EligibilityStore) -> APIRouter:
-    """The eligibility route, bound to forum's store."""
-    router = APIRouter(prefix="/api/v1", tags=["eligibility"])
+class SessionCancelled(BaseModel):
+    """A cancelled session and how many bookings ended with it."""
 
-    @router.get("/eligibility/{application_id}", summary="May this application book a workshop?")
+    id: str
+    status: str
+    bookings_ended: int
+
+
+class RefusalBody(BaseModel):
+    """Why a request was refused: a sentence, and a code a program can act on."""
+
+    detail: str
+    reason: Refusal
+
+
+def refusal_response(refused: BookingRefused) -> JSONResponse:
+    """The JSON answer to a refused request, with the status its reason calls for."""
+    body = RefusalBody(detail=API_REFUSALS[refused.reason], reason=refused.reason)
+    return JSONResponse(body.model_dump(mode="json"), status_code=REFUSAL_STATUS[refused.reason])
+
+
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    code: {"model": RefusalBody, "description": "refused; `reason` names the rule"}
+    for code in (403, 404, 409)
+}
+
+
+def create_router(
+    forum: Forum,
+    stores: tuple[EligibilityStore, SessionStore, BookingStore],
+    links: Links,
+) -> APIRouter:
+    """The routes under /api/v1; coordinators' routes need a forum_coordinator's token."""
+    eligibility, sessions, bookings = stores
+    router = APIRouter(prefix="/api/v1")
+
+    @router.get("/eligibility/{application_id}", tags=["eligibility"])
     async def get_eligibility(application_id: str) -> Eligibility:
-        grant = await store.get(application_id)
+        """Whether this application may book an Innovation Forum workshop."""
+        grant = await eligibility.get(application_id)
         return Eligibility(
             application_id=application_id,
             innovation_forum=bool(grant and grant["innovation_forum"]),
         )
+
+    router.include_router(_session_routes(forum, sessions, bookings, links))
+    router.include_router(_attendance_routes(forum))
+    router.include_router(_booking_request_routes(forum, links))
+    router.include_router(_booking_routes(forum, sessions, bookings, links))
+    return router
+
+
+def _session_routes(
+    forum: Forum, sessions: SessionStore, bookings: BookingStore, links: Links
+) -> APIRouter:
+    router = APIRouter(prefix="/sessions", tags=["sessions"])
+
+    async def find_session(session_id: str) -> Any:
+        found = await sessions.get(session_id)
+        if found is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, API_REFUSALS[Refusal.SESSION_NOT_FOUND])
+        return found
+
+    @router.post(
+        "",
+        status_code=status.HTTP_201_CREATED,
+        responses={422: {"description": "a field is invalid; the error names it"}},
+    )
+    async def schedule_session(
+        request: SessionRequest, member: Coordinator, response: Response
+    ) -> Scheduled:
+        """Schedule a session (forum coordinator); ForumSessionScheduled goes out."""
+        session_id = await forum.schedule_session(request, member)
+        response.headers["Location"] = f"{links.base_url}/api/v1/sessions/{session_id}"
+        return Scheduled(id=session_id, url=links.session_page_url(session_id))
+
+    @router.get("")
+    async def list_sessions(kind: SessionKind | None = None) -> SessionList:
+        """Upcoming sessions with the seats left, soonest first."""
+        now = datetime.now(UTC)
+        upcoming = await sessions.upcoming(now)
+        return SessionList(
+            sessions=[
+                session_view(found, now, links)
+                for found in upcoming
+                if kind is None or found["kind"] == kind.value
+            ]
+        )
+
+    @router.get("/{session_id}", responses={404: {}})
+    async def get_session(session_id: str) -> SessionView:
+        """One session, upcoming or not."""
+        return session_view(await find_session(session_id), datetime.now(UTC), links)
+
+    @router.post("/{session_id}/cancel", responses=_REFUSALS)
+    async def cancel_session(
+        session_id: str, _member: Coordinator, request: CancelSessionRequest | None = None
+    ) -> Any:
+        """Cancel a session (forum coordinator); everyone booked on it is told."""
+        reason = request.reason if request is not None else ""
+        try:
+            ended = await forum.cancel_session(session_id, reason)
+        except BookingRefused as refused:
+            return refusal_response(refused)
+        return SessionCancelled(
+            id=session_id, status=SessionStatus.CANCELLED.value, bookings_ended=ended
+        )
+
+    @router.get("/{session_id}/bookings", responses={404: {}})
+    async def list_bookings(session_id: str, _member: Coordinator) -> StaffBookingList:
+        """A session's bookings in arrival order (forum coordinator)."""
+        await find_session(session_id)
+        found = await bookings.of_session(session_id, list(BookingStatus))
+        return StaffBookingList(
+            session_id=session_id, bookings=[staff_booking_view(b) for b in found]
+        )
+
+    return router
+
+
+def _attendance_routes(forum: Forum) -> APIRouter:
+    router = APIRouter(tags=["attendance"])
+
+    @router.put("/sessions/{session_id}/attendance", responses=_REFUSALS)
+    async def mark_attendance(
+        session_id: str, request: AttendanceRequest, _member: Coordinator
+    ) -> Any:
+        """Record who came (forum coordinator): the listed confirmed bookings; others no-shows."""
+        try:
+            await forum.mark_attendance(session_id, request.attended)
+        except BookingRefused as refused:
+            return refusal_response(refused)
+        except UnknownBookingsError as unknown:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                "attended names bookings that are not confirmed bookings of this session: "
+                + ", ".join(unknown.booking_ids),
+            ) from unknown
+        report = attendance_report_view(*await forum.attendance())
+        return next(row for row in report.sessions if row.session_id == session_id)
+
+    @router.get("/reports/attendance")
+    async def get_attendance_report(_member: Coordinator) -> AttendanceReport:
+        """Attendance and no-shows per session that has begun, and per kind (coordinator)."""
+        return attendance_report_view(*await forum.attendance())
+
+    return router
+
+
+def _booking_routes(
+    forum: Forum, sessions: SessionStore, bookings: BookingStore, links: Links
+) -> APIRouter:
+    router = APIRouter(tags=["bookings"])
+
+    def check(valid: bool) -> None:
+        # The token first: without it, nobody learns whether a booking exists.
+        if not valid:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, _BAD_TOKEN)
+
+    async def view(booking_id: str) -> BookingView:
+        booking = await bookings.get(booking_id)
+        found = await sessions.get(booking["session_id"]) if booking else None
+        if booking is None or found is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, API_REFUSALS[Refusal.BOOKING_NOT_FOUND])
+        return booking_view(booking, found, datetime.now(UTC), links)
+
+    async def act(action: Callable[[str], Awaitable[object]], booking_id: str) -> Any:
+        try:
+            await action(booking_id)
+        except BookingRefused as refused:
+            return refusal_response(refused)
+        return await view(booking_id)
+
+    @router.get("/bookings/{booking_id}", responses={403: {}, 404: {}})
+    async def get_booking(booking_id: str, token: TokenParameter) -> BookingView:
+        """A booking, with the token from its cancel link."""
+        check(links.may_cancel(booking_id, token) or links.may_accept(booking_id, token))
+        return await view(booking_id)
+
+    @router.post("/bookings/{booking_id}/cancel", responses=_REFUSALS)
+    async def cancel_booking(booking_id: str, token: TokenParameter) -> Any:
+        """Cancel a booking, leave the waitlist or decline a seat, with the cancel token."""
+        check(links.may_cancel(booking_id, token))
+        return await act(forum.cancel_booking, booking_id)
+
+    @router.post("/bookings/{booking_id}/accept", responses=_REFUSALS)
+    async def accept_seat(booking_id: str, token: TokenParameter) -> Any:
+        """Take the seat offered to this booking, with the token from the offer's e-mail."""
+        check(links.may_accept(booking_id, token))
+        return await act(forum.accept_offer, booking_id)
+
+    return router
+
+
+def _booking_request_routes(forum: Forum, links: Links) -> APIRouter:
+    router = APIRouter(tags=["bookings"])
+
+    @router.post(
+        "/sessions/{session_id}/bookings",
+        status_code=status.HTTP_201_CREATED,
+        response_model_exclude_none=True,
+        responses={
+            200: {"description": "this person's existing booking of the session"},
+            201: {
+                "description": "a new booking: confirmed, or waitlisted when the session is full"
+            },
+            422: {"description": "a field is invalid, or application_id is missing"},
+            **_REFUSALS,
+        },
+    )
+    async def book(session_id: str, request: BookingRequest, response: Response) -> Any:
+        """Book a seat; the same e-mail address booking again gets its existing booking."""
+        try:
+            outcome = await forum.book(session_id, request)
+        except BookingRefused as refused:
+            return refusal_response(refused)
+        result = BookingResult(
+            id=outcome.booking_id, status=outcome.status.value, position=outcome.position
+        )
+        if outcome.created:
+            # Only the request that made the booking learns its links: anyone can send an
+            # address, so a repeat must not hand over someone else's cancel link.
+            result.booking_url = links.cancel_url(outcome.booking_id, request.language)
+            result.cancel_url = result.booking_url
+            result.calendar_url = links.calendar_url(outcome.booking_id)
+        else:
+            response.status_code = status.HTTP_200_OK
+        return result
 
     return router

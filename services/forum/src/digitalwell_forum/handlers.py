@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from digitalwell_forum import usecases
-from digitalwell_forum.store import EligibilityStore
+from digitalwell_forum.usecases import Forum
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Session
 from digitalwell_shared.service import Runtime
 
 
-def register_handlers(runtime: Runtime, store: EligibilityStore) -> None:
+def register_handlers(runtime: Runtime, forum: Forum) -> None:
     """Subscribe forum's consumer group to the events it acts on."""
 
     @runtime.consume(GrantDecided, description="Keeps forum's view of who may book a workshop.")
     async def on_grant_decided(event: GrantDecided, _envelope: Envelope, session: Session) -> None:
-        await usecases.record_grant(store, event, session)
+        await forum.record_grant(event, session)

@@ -10,6 +10,7 @@ from digitalwell_shared.contracts import (
     ForumBookingWaitlisted,
     ForumReminderDue,
     ForumSeatOffered,
+    ForumSessionFillingUp,
     GrantDecided,
 )
 from digitalwell_shared.service import Runtime
@@ -32,3 +33,6 @@ def register_handlers(runtime: Runtime, composer: EmailComposer) -> None:
     }
     for event_type, description in bookings.items():
         runtime.consume_batch(event_type, description=description)(composer.booking_events)
+    runtime.consume_batch(
+        ForumSessionFillingUp, description="Tells the coordinator a session is 80% or fully booked."
+    )(composer.sessions_filling_up)

@@ -45,6 +45,7 @@ TEMPLATES: tuple[str, ...] = (
     "booking_cancelled",
     "session_cancelled",
     "session_reminder",
+    "session_filling_up",
 )
 """Every e-mail notify writes; each has ``<name>.<sv|en>.txt`` and ``.html`` in templates/email."""
 

@@ -37,6 +37,7 @@ from digitalwell_shared.contracts import (
     ForumBookingWaitlisted,
     ForumReminderDue,
     ForumSeatOffered,
+    ForumSessionFillingUp,
     GrantDecided,
     IntegrationEvent,
     Language,
@@ -172,6 +173,29 @@ class EmailComposer:
         """Write to attendees about their bookings: confirmed, waitlisted, offered, ended, soon."""
         await self._queue(
             [self._booking_email(event, envelope) for event, envelope in items], session
+        )
+
+    async def sessions_filling_up(
+        self, items: Sequence[tuple[ForumSessionFillingUp, Envelope]], session: Session
+    ) -> None:
+        """Tell coordinators that their sessions reached 80% or 100% of their seats."""
+        await self._queue([self._filling_up(event, envelope) for event, envelope in items], session)
+
+    def _filling_up(self, event: ForumSessionFillingUp, envelope: Envelope) -> EmailRequest:
+        coordinator = event.coordinator
+        forum_url = self._links.forum_url.rstrip("/")
+        return EmailRequest(
+            envelope,
+            "session_filling_up",
+            Recipient(str(coordinator.email), coordinator.name, coordinator.language),
+            {
+                "session": event.session,
+                "percent": event.percent,
+                "seats_taken": event.seats_taken,
+                "capacity": event.capacity,
+                "waitlisted": event.waitlisted,
+                "staff_url": f"{forum_url}/staff/sessions/{event.session_id}",
+            },
         )
 
     def _receipt(self, event: ApplicationSubmitted, envelope: Envelope) -> EmailRequest:

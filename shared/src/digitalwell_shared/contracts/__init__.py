@@ -13,12 +13,14 @@ from digitalwell_shared.contracts.common import (
 from digitalwell_shared.contracts.council import Decision, GrantDecided, SupportGranted
 from digitalwell_shared.contracts.forum import (
     CancellationReason,
+    Coordinator,
     ForumBooked,
     ForumBookingCancelled,
     ForumBookingWaitlisted,
     ForumReminderDue,
     ForumSeatOffered,
     ForumSessionCancelled,
+    ForumSessionFillingUp,
     ForumSessionScheduled,
     SessionKind,
     SessionSummary,
@@ -37,6 +39,7 @@ ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     ForumSeatOffered,
     ForumBookingCancelled,
     ForumReminderDue,
+    ForumSessionFillingUp,
     EmailSent,
     EmailFailed,
 )
@@ -61,6 +64,7 @@ __all__ = [
     "Attendee",
     "CancellationReason",
     "Contact",
+    "Coordinator",
     "Decision",
     "EmailFailed",
     "EmailSent",
@@ -70,6 +74,7 @@ __all__ = [
     "ForumReminderDue",
     "ForumSeatOffered",
     "ForumSessionCancelled",
+    "ForumSessionFillingUp",
     "ForumSessionScheduled",
     "GrantDecided",
     "IntegrationEvent",

@@ -9,10 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from digitalwell_shared.contracts.base import CE_TYPE_PREFIX, IntegrationEvent
-from digitalwell_shared.contracts.common import Attendee, AwareDatetime
+from digitalwell_shared.contracts.common import Attendee, AwareDatetime, Language
 
 
 class SessionKind(StrEnum):
@@ -130,3 +130,30 @@ class ForumReminderDue(_BookingEvent):
     ce_type: ClassVar[str] = f"{CE_TYPE_PREFIX}.forum.ForumReminderDue.v1"
 
     due_at: AwareDatetime
+
+
+class Coordinator(BaseModel):
+    """The forum coordinator who scheduled a session, and is told how it fills."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="full name")
+    email: EmailStr = Field(description="e-mail address")
+    language: Language = Field(description="language the coordinator is written to in")
+
+
+class ForumSessionFillingUp(IntegrationEvent):
+    """A session's booked seats reached 80% or 100% of its capacity, for the first time."""
+
+    topic: ClassVar[str] = "forum.session-filling-up.v1"
+    ce_type: ClassVar[str] = f"{CE_TYPE_PREFIX}.forum.ForumSessionFillingUp.v1"
+    key_field: ClassVar[str] = "session_id"
+
+    session_id: str
+    session: SessionSummary
+    coordinator: Coordinator
+    percent: int = Field(description="the share of seats reached: 80 or 100")
+    seats_taken: int = Field(ge=0, description="seats booked or held for an offer")
+    capacity: int = Field(ge=1, description="seats")
+    waitlisted: int = Field(ge=0, description="people waiting for a seat")
+    reached_at: AwareDatetime

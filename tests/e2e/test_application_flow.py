@@ -3,17 +3,13 @@ the applicant gets a receipt, and the status URL answers."""
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from digitalwell_council.settings import Settings as CouncilSettings
-from digitalwell_devstack.console import Console
-from digitalwell_devstack.ports import free_port
-from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from digitalwell_devstack.stack import Stack
 from digitalwell_shared.staff import Role, StaffAuth
 from tests.support.intake import application_body
 from tests.support.mail import MailSinkClient, sent_to
@@ -28,22 +24,6 @@ def _council_member() -> dict[str, str]:
         staff_id="e2e", email="member1@example.org", name="Member One", roles=[Role.COUNCIL_MEMBER]
     )
     return {"Authorization": f"Bearer {session.token}"}
-
-
-@pytest.fixture(scope="module")
-async def stack() -> AsyncIterator[Stack]:
-    output = io.StringIO()
-    services = [
-        ServiceSpec(spec.name, spec.module, free_port("127.0.0.1"), spec.sends_mail)
-        for spec in DEFAULT_SERVICES
-    ]
-    system = Stack(ports=StackPorts.free(), services=services, console=Console(output))
-    try:
-        async with system:
-            yield system
-    finally:
-        # Shown by pytest only when a test fails: the services' own account of what happened.
-        print(output.getvalue()[-20000:])  # noqa: T201
 
 
 async def test_a_submitted_application_opens_a_case_and_sends_a_receipt(stack: Stack) -> None:

@@ -3,17 +3,13 @@ decides, the applicant gets the decision letter with the case number, and intake
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from digitalwell_devstack.console import Console
-from digitalwell_devstack.ports import free_port
-from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from digitalwell_devstack.stack import Stack
 from tests.support.council import all_scores
 from tests.support.intake import application_body
 from tests.support.mail import MailSinkClient, sent_to
@@ -22,22 +18,6 @@ from tests.support.waiting import until_true
 pytestmark = pytest.mark.e2e
 
 DEMO_PASSWORD = "digitalwell-dev"  # the devstack's seeded demo accounts
-
-
-@pytest.fixture(scope="module")
-async def stack() -> AsyncIterator[Stack]:
-    output = io.StringIO()
-    services = [
-        ServiceSpec(spec.name, spec.module, free_port("127.0.0.1"), spec.sends_mail)
-        for spec in DEFAULT_SERVICES
-    ]
-    system = Stack(ports=StackPorts.free(), services=services, console=Console(output))
-    try:
-        async with system:
-            yield system
-    finally:
-        # Shown by pytest only when a test fails: the services' own account of what happened.
-        print(output.getvalue()[-20000:])  # noqa: T201
 
 
 async def _sign_in(http: httpx.AsyncClient, intake: str, email: str) -> dict[str, str]:

@@ -4,23 +4,16 @@ told; a cancelled session tells everyone booked."""
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from icalendar import Calendar
 
-from digitalwell_devstack.console import Console
-from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.stack import (
-    DEFAULT_SERVICES,
     DEMO_STAFF_PASSWORD,
-    ServiceSpec,
     Stack,
-    StackPorts,
 )
 from tests.support.events import grant_decided
 from tests.support.forum import COORDINATOR_EMAIL, person, session_body
@@ -32,22 +25,6 @@ from tests.support.waiting import until_true
 pytestmark = pytest.mark.e2e
 
 MAIL_WAIT = 90
-
-
-@pytest.fixture(scope="module")
-async def stack() -> AsyncIterator[Stack]:
-    output = io.StringIO()
-    services = [
-        ServiceSpec(spec.name, spec.module, free_port("127.0.0.1"), spec.sends_mail)
-        for spec in DEFAULT_SERVICES
-    ]
-    system = Stack(ports=StackPorts.free(), services=services, console=Console(output))
-    try:
-        async with system:
-            yield system
-    finally:
-        # Shown by pytest only when a test fails: the services' own account of what happened.
-        print(output.getvalue()[-20000:])  # noqa: T201
 
 
 def mail_of(stack: Stack) -> MailSinkClient:

@@ -3,18 +3,16 @@ effects in council and notify, through the outbox and Kafka."""
 
 from __future__ import annotations
 
-import io
 import secrets
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 
-from digitalwell_devstack.console import Console
-from digitalwell_devstack.ports import free_port
-from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from digitalwell_devstack.stack import Stack
 from tests.support.intake import application_body
 from tests.support.otlp import Collector, otlp_collector
+from tests.support.stack import running_stack
 from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.e2e
@@ -29,26 +27,14 @@ def collector() -> Iterator[Collector]:
 
 @pytest.fixture(scope="module")
 async def stack(collector: Collector) -> AsyncIterator[Stack]:
-    output = io.StringIO()
-    services = [
-        ServiceSpec(spec.name, spec.module, free_port("127.0.0.1"), spec.sends_mail)
-        for spec in DEFAULT_SERVICES
-        if spec.name in TRACED
-    ]
+    """A system of its own, with tracing on, sending spans to the test's collector."""
     tracing = {f"{name.upper()}_OTEL_ENABLED": "true" for name in TRACED}
     tracing |= {
         "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "200",  # send spans within a fraction of a second
     }
-    system = Stack(
-        ports=StackPorts.free(), services=services, console=Console(output), env_overrides=tracing
-    )
-    try:
-        async with system:
-            yield system
-    finally:
-        # Shown by pytest only when a test fails: the services' own account of what happened.
-        print(output.getvalue()[-20000:])  # noqa: T201
+    async with running_stack(TRACED, env_overrides=tracing) as system:
+        yield system
 
 
 async def test_a_submissions_trace_continues_through_council_and_notify(

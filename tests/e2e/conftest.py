@@ -1,4 +1,5 @@
-"""The one running system the end-to-end tests share: starting it takes most of their time."""
+"""The one running system the end-to-end flows share (stopped after them): starting it takes most
+of their time."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from digitalwell_devstack.stack import Stack
 from tests.support.stack import running_stack
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def stack() -> AsyncIterator[Stack]:
     """The four services with their broker, database and mail sink; tests use unique data."""
     async with running_stack() as system:

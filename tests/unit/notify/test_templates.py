@@ -20,13 +20,7 @@ from typing import Any
 import pytest
 from jinja2 import UndefinedError
 
-from digitalwell_notify.labels import (
-    local_date,
-    local_time,
-    session_kind_name,
-    session_time,
-    support_kind_name,
-)
+from digitalwell_notify.labels import session_kind_name, support_kind_name
 from digitalwell_notify.render import (
     NON_ESSENTIAL,
     TEMPLATES,
@@ -35,6 +29,7 @@ from digitalwell_notify.render import (
     UnknownTemplateError,
 )
 from digitalwell_shared.contracts import Language, SessionKind, SessionSummary, SupportKind
+from digitalwell_shared.local_time import local_date, local_time, session_time
 from tests.support.email_contexts import UNSUBSCRIBE_URL, sample_context
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

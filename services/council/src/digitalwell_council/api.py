@@ -21,10 +21,11 @@ from digitalwell_council.models import (
     ReportRowOut,
     ScoringRequest,
 )
-from digitalwell_council.reporting import PROGRAMME_TIME_ZONE, Period, ReportRow, report_csv
+from digitalwell_council.reporting import Period, ReportRow, report_csv
 from digitalwell_council.store import CaseStore
 from digitalwell_council.usecases import EventCommitter, member_key
 from digitalwell_council.views import case_summary, read_case
+from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.staff import Role, StaffMember, staff_api
 
 CASE_ID_MAX = 100

@@ -30,11 +30,12 @@ from digitalwell_council.domain import (
     Criterion,
 )
 from digitalwell_council.models import CaseDetail, ConflictRequest, DecisionRequest, ScoreIn
-from digitalwell_council.reporting import PROGRAMME_TIME_ZONE, Period
+from digitalwell_council.reporting import Period
 from digitalwell_council.store import CaseStore
 from digitalwell_council.usecases import EventCommitter, member_key
 from digitalwell_council.views import case_summary, read_case
 from digitalwell_shared.contracts import SupportKind
+from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.pages import SECURITY_HEADERS
 from digitalwell_shared.staff import Role, StaffMember, staff_page
 

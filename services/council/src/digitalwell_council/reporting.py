@@ -9,11 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from digitalwell_shared.contracts import Decision, SupportKind
+from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 
-PROGRAMME_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 _SECONDS_PER_DAY = 86400
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from digitalwell_forum.domain import PROGRAMME_TIME_ZONE
+from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.mongo import Document
 
 ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"

@@ -8,11 +8,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from digitalwell_shared.contracts import Decision, GrantDecided, SessionKind, SupportKind
+from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 
-PROGRAMME_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 """The programme is in Värmland: session times are Swedish time, whatever the server's zone."""
 
 ALERT_PERCENTS = (80, 100)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from digitalwell_forum.domain import PROGRAMME_TIME_ZONE, Refusal
+from digitalwell_forum.domain import Refusal
 from digitalwell_shared.contracts import Language, SessionKind
+from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE, local_time
 
 DEFAULT_LANGUAGE = Language.SV
 
@@ -293,36 +294,6 @@ _EN: dict[str, str] = {
 
 MESSAGES: dict[Language, dict[str, str]] = {Language.SV: _SV, Language.EN: _EN}
 
-_MONTHS: dict[Language, tuple[str, ...]] = {
-    Language.SV: (
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    Language.EN: (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 
 API_REFUSALS: dict[Refusal, str] = {
     Refusal.SESSION_NOT_FOUND: "No session has this id",
@@ -371,11 +342,7 @@ def kind_name(language: Language, kind: SessionKind | str) -> str:
 
 def format_time(language: Language, moment: datetime) -> str:
     """A moment as people in Sweden read it, e.g. "23 november 2026 kl. 14:05"."""
-    local = moment.astimezone(PROGRAMME_TIME_ZONE)
-    month = _MONTHS[language][local.month - 1]
-    if language is Language.SV:
-        return f"{local.day} {month} {local.year} kl. {local:%H:%M}"
-    return f"{local.day} {month} {local.year}, {local:%H:%M}"
+    return local_time(moment, language)
 
 
 def format_span(language: Language, starts_at: datetime, ends_at: datetime) -> str:

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 
 from digitalwell_shared.contracts import Decision, SupportGranted
 from digitalwell_shared.links import WITHDRAW_APPLICATION, link_token, link_token_is_valid
+from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 
 
 class InvalidValue(ValueError):  # noqa: N818 - reads as the domain says it
@@ -138,7 +138,6 @@ def request_fingerprint(payload: Mapping[str, Any]) -> str:
 
 
 CASE_NUMBER_PREFIX = "DW"
-PROGRAMME_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 
 
 def case_series(received_at: datetime) -> str:

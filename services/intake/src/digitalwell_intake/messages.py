@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from digitalwell_shared.contracts import Language
+from digitalwell_shared.local_time import local_time
 
 DEFAULT_LANGUAGE = Language.SV
-# The programme is in Värmland: people read times in Swedish time, whatever the server's zone.
-_LOCAL_TIME = "Europe/Stockholm"
 
 _SV: dict[str, str] = {
     "site_name": "DigitalWell Arena",
@@ -275,37 +273,6 @@ _EN: dict[str, str] = {
 
 MESSAGES: dict[Language, dict[str, str]] = {Language.SV: _SV, Language.EN: _EN}
 
-_MONTHS: dict[Language, tuple[str, ...]] = {
-    Language.SV: (
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    Language.EN: (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-
 
 def language_of(text: str | None, default: Language = DEFAULT_LANGUAGE) -> Language:
     """The language a ``lang`` parameter asks for; ``default`` when it names none we have."""
@@ -328,8 +295,4 @@ def translate(language: Language, key: str, **values: object) -> str:
 
 def format_time(language: Language, moment: datetime) -> str:
     """A moment as people in Sweden read it, e.g. "23 november 2026 kl. 14:05"."""
-    local = moment.astimezone(ZoneInfo(_LOCAL_TIME))
-    month = _MONTHS[language][local.month - 1]
-    if language is Language.SV:
-        return f"{local.day} {month} {local.year} kl. {local:%H:%M}"
-    return f"{local.day} {month} {local.year}, {local:%H:%M}"
+    return local_time(moment, language)

@@ -18,10 +18,10 @@ from pydantic import BaseModel, Field, field_validator
 from digitalwell_notify import usecases
 from digitalwell_notify.domain import DeliveryStatus, unsubscribe_token_is_valid
 from digitalwell_notify.page_text import category_names, masked_address, translate
-from digitalwell_notify.render import PROGRAMME_TIME_ZONE
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.contracts import Language
+from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS
 from digitalwell_shared.staff import Role, staff_api, staff_page

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
 from digitalwell_shared.contracts import SessionSummary
+from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 
-PROGRAMME_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 ICS_CONTENT_TYPE = "text/calendar"
 
 

@@ -21,18 +21,16 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from digitalwell_notify import labels
-from digitalwell_notify.labels import PROGRAMME_TIME_ZONE, local_time
 from digitalwell_shared.contracts import Language, SessionKind, SupportKind
+from digitalwell_shared.local_time import local_date, local_time, session_time
 
 __all__ = [
     "DEFAULT_CONTACT_EMAIL",
     "NON_ESSENTIAL",
-    "PROGRAMME_TIME_ZONE",
     "TEMPLATES",
     "EmailTemplates",
     "RenderedEmail",
     "UnknownTemplateError",
-    "local_time",
 ]
 
 TEMPLATES: tuple[str, ...] = (
@@ -151,17 +149,17 @@ def _language(context: Context) -> Language:
 
 @pass_context
 def _local_time(context: Context, moment: datetime) -> str:
-    return labels.local_time(moment, _language(context))
+    return local_time(moment, _language(context))
 
 
 @pass_context
 def _local_date(context: Context, moment: datetime) -> str:
-    return labels.local_date(moment, _language(context))
+    return local_date(moment, _language(context))
 
 
 @pass_context
 def _session_time(context: Context, session: _Scheduled) -> str:
-    return labels.session_time(session.starts_at, session.ends_at, _language(context))
+    return session_time(session.starts_at, session.ends_at, _language(context))
 
 
 @pass_context

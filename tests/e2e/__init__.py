@@ -1,0 +1,1 @@
+"""End-to-end tests: the four services as processes, driven over HTTP, Kafka and SMTP."""

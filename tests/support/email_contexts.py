@@ -103,7 +103,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "accept_url": "https://forum.digitalwell.example/bookings/bk_1003/accept?token=a-bk_1003",
         "cancel_url": _cancel_url("bk_1003"),
     },
-    "booking_cancelled": {"session": WORKSHOP},
+    "booking_cancelled": {"session": WORKSHOP, "offer_expired": False},
     "session_cancelled": {
         "session": TWO_DAY_TRAINING,
         "reason": "Kursledaren är sjuk.\nVi återkommer med ett nytt datum i maj.",

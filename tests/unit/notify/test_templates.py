@@ -118,6 +118,25 @@ def test_a_session_title_is_escaped_in_html_and_subject_stays_plain(language: La
     assert "<B>" not in email.html
 
 
+@pytest.mark.parametrize(
+    ("language", "subject", "said"),
+    [
+        (Language.SV, "Platsen har gått vidare", "erbjudandet togs inte emot i tid"),
+        (Language.EN, "The seat has passed on", "the offer was not taken up in time"),
+    ],
+)
+def test_an_offer_that_ran_out_says_so_instead_of_a_cancellation(
+    language: Language, subject: str, said: str
+) -> None:
+    email = render("booking_cancelled", language, offer_expired=True)
+
+    assert email.subject.startswith(subject)
+    assert said in email.text
+    assert said in email.html
+    assert "avbokat själv" not in email.text
+    assert "cancel the booking yourself" not in email.text
+
+
 @pytest.mark.parametrize("language", list(Language))
 def test_the_councils_line_breaks_are_kept_in_html(language: Language) -> None:
     email = render("decision_granted", language, motivation="First line.\nSecond line.")

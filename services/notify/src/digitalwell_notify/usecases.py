@@ -278,6 +278,8 @@ class EmailComposer:
                 context["reason"] = event.note
             case ForumBookingCancelled():
                 template = "booking_cancelled"
+                # A seat offer that ran out is not something the person did: say what happened.
+                context["offer_expired"] = event.reason is CancellationReason.OFFER_EXPIRED
             case ForumReminderDue():
                 template = "session_reminder"
                 context["cancel_url"] = cancel_url

@@ -30,7 +30,7 @@ from digitalwell_forum.domain import (
 )
 from digitalwell_forum.messages import format_span
 from digitalwell_forum.models import BookingRequest, SessionRequest
-from digitalwell_forum.usecases import SessionLocks, attendee_key
+from digitalwell_forum.usecases import SessionLocks, attendee_key, session_summary
 from digitalwell_shared.contracts import Language, SessionKind
 from tests.support.forum import session_body
 
@@ -274,3 +274,25 @@ async def test_bookings_of_one_session_in_one_process_queue_first_come_first_ser
     await asyncio.gather(*(book(number) for number in range(10)))
 
     assert order == list(range(10))
+
+
+def test_a_series_tells_subscribers_each_date_and_a_single_date_needs_no_list() -> None:
+    first, last = datetime(2027, 2, 3, 8, tzinfo=UTC), datetime(2027, 2, 17, 11, tzinfo=UTC)
+    dates = [
+        {"starts_at": first, "ends_at": first + timedelta(hours=3)},
+        {"starts_at": last - timedelta(hours=3), "ends_at": last},
+    ]
+    session = {
+        "kind": "training",
+        "title": "Tjänstedesign",
+        "starts_at": first,
+        "ends_at": last,
+        "location": "Karlstad",
+        "dates": dates,
+    }
+
+    series = session_summary(session)
+    single = session_summary(session | {"dates": dates[:1], "ends_at": dates[0]["ends_at"]})
+
+    assert [date.starts_at for date in series.dates] == [first, last - timedelta(hours=3)]
+    assert single.dates == []

@@ -57,6 +57,7 @@ from digitalwell_shared.contracts import (
     GrantDecided,
     IntegrationEvent,
     Language,
+    SessionDate,
     SessionKind,
     SessionSummary,
 )
@@ -164,13 +165,20 @@ def application_key(application_id: str) -> str:
 
 
 def session_summary(session: Document) -> SessionSummary:
-    """What booking events tell of their session; a series spans its first to its last date."""
+    """What booking events tell of their session; a series spans its first to its last date,
+    and lists each date so a calendar does not show one block over the weeks between."""
+    dates = session.get("dates", [])
     return SessionSummary(
         kind=SessionKind(session["kind"]),
         title=session["title"],
         starts_at=session["starts_at"],
         ends_at=session["ends_at"],
         location=session["location"],
+        dates=[
+            SessionDate(starts_at=date["starts_at"], ends_at=date["ends_at"]) for date in dates
+        ]
+        if len(dates) > 1
+        else [],
     )
 
 

@@ -159,7 +159,10 @@ def _local_date(context: Context, moment: datetime) -> str:
 
 @pass_context
 def _session_time(context: Context, session: _Scheduled) -> str:
-    return session_time(session.starts_at, session.ends_at, _language(context))
+    # A series lists each date on a line of its own.
+    spans = getattr(session, "dates", None) or [session]
+    language = _language(context)
+    return "\n".join(session_time(span.starts_at, span.ends_at, language) for span in spans)
 
 
 @pass_context

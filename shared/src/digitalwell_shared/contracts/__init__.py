@@ -23,6 +23,7 @@ from digitalwell_shared.contracts.forum import (
     ForumSessionFillingUp,
     ForumSessionScheduled,
     SessionKind,
+    SessionDate,
     SessionSummary,
 )
 from digitalwell_shared.contracts.intake import ApplicationSubmitted, ApplicationWithdrawn, Stage
@@ -81,6 +82,7 @@ __all__ = [
     "Language",
     "Organisation",
     "SessionKind",
+    "SessionDate",
     "SessionSummary",
     "Stage",
     "SupportGranted",

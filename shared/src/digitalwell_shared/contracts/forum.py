@@ -23,6 +23,15 @@ class SessionKind(StrEnum):
     TRAINING = "training"
 
 
+class SessionDate(BaseModel):
+    """One date of a training given as a series."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+
 class SessionSummary(BaseModel):
     """What an attendee needs to know of the session a booking is for."""
 
@@ -30,9 +39,13 @@ class SessionSummary(BaseModel):
 
     kind: SessionKind
     title: str
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: AwareDatetime = Field(description="the start of its (first) date")
+    ends_at: AwareDatetime = Field(description="the end of its (last) date")
     location: str = Field(description="a place or an online link")
+    dates: list[SessionDate] = Field(
+        default_factory=list,
+        description="every date of a series booked as one, in order; empty for a single date",
+    )
 
 
 class CancellationReason(StrEnum):

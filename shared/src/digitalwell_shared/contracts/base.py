@@ -18,7 +18,7 @@ class IntegrationEvent(BaseModel):
     partition count, the most consumers of one group that can share its work.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     topic: ClassVar[str]
     ce_type: ClassVar[str]

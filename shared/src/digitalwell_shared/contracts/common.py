@@ -38,7 +38,7 @@ class SupportKind(StrEnum):
 class Organisation(BaseModel):
     """The applying organisation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     name: str = Field(description="registered name of the organisation")
     org_number: str = Field(description="Swedish organisation number, normalised as NNNNNN-NNNN")
@@ -47,7 +47,7 @@ class Organisation(BaseModel):
 class Contact(BaseModel):
     """The person the programme writes to about an application."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     name: str = Field(description="full name")
     email: EmailStr = Field(description="e-mail address")
@@ -58,7 +58,7 @@ class Contact(BaseModel):
 class Attendee(BaseModel):
     """A person booked on a forum session."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     name: str = Field(description="full name")
     email: EmailStr = Field(description="e-mail address")

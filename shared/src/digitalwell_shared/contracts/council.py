@@ -21,7 +21,7 @@ class Decision(StrEnum):
 class SupportGranted(BaseModel):
     """One kind of support granted, with the council's note on it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     kind: SupportKind
     note: str = Field("", description="what the support consists of")

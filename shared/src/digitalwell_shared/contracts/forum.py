@@ -26,7 +26,7 @@ class SessionKind(StrEnum):
 class SessionDate(BaseModel):
     """One date of a training given as a series."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     starts_at: AwareDatetime
     ends_at: AwareDatetime
@@ -35,7 +35,7 @@ class SessionDate(BaseModel):
 class SessionSummary(BaseModel):
     """What an attendee needs to know of the session a booking is for."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     kind: SessionKind
     title: str
@@ -148,7 +148,7 @@ class ForumReminderDue(_BookingEvent):
 class Coordinator(BaseModel):
     """The forum coordinator who scheduled a session, and is told how it fills."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     name: str = Field(description="full name")
     email: EmailStr = Field(description="e-mail address")

@@ -410,4 +410,7 @@ def serve(name: str, settings: ServiceSettings, build_app: Callable[[], Any]) ->
         port=settings.http_port,
         log_config=None,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+        # Behind a proxy that serves the service under a prefix and cuts it off, the root path
+        # puts the prefix back into the URLs its pages write (request.scope["root_path"]).
+        root_path=settings.base_path,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -127,3 +128,11 @@ class ServiceSettings(BaseSettings):
     def base_url(self) -> str:
         """Where people reach this service, without a trailing slash."""
         return (self.public_base_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
+
+    @property
+    def base_path(self) -> str:
+        """The path prefix people reach this service under, without a trailing slash.
+
+        ``/council`` behind a host shared by the services; empty when served at the root.
+        """
+        return urlsplit(self.base_url).path.rstrip("/")

@@ -30,7 +30,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi import status as http
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from digitalwell_shared.pages import SECURITY_HEADERS
+from digitalwell_shared.pages import SECURITY_HEADERS, public_url
 from digitalwell_shared.settings import ServiceSettings
 
 SESSION_COOKIE = "digitalwell_staff"
@@ -207,7 +207,7 @@ class StaffAuth:
                 http.HTTP_401_UNAUTHORIZED,
                 "Sign in to continue",
                 "This page is for the programme's staff.",
-                link=(self.sign_in_url(str(request.url)), "Sign in"),
+                link=(self.sign_in_url(public_url(request)), "Sign in"),
             ) from None
         if needed and not member.has_any(needed):
             raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "Not for your role", _needs(needed))

@@ -36,7 +36,7 @@ from digitalwell_council.usecases import EventCommitter, member_key
 from digitalwell_council.views import case_summary, read_case
 from digitalwell_shared.contracts import SupportKind
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
-from digitalwell_shared.pages import SECURITY_HEADERS
+from digitalwell_shared.pages import SECURITY_HEADERS, page_path
 from digitalwell_shared.staff import Role, StaffMember, staff_page
 
 TEMPLATES = FilePath(__file__).parent / "templates"
@@ -129,8 +129,8 @@ def create_page_router(
     return router
 
 
-async def _to_the_queue() -> Response:
-    return RedirectResponse("/staff/cases", status_code=http.HTTP_303_SEE_OTHER)
+async def _to_the_queue(request: Request) -> Response:
+    return RedirectResponse(page_path(request, "/staff/cases"), status_code=http.HTTP_303_SEE_OTHER)
 
 
 def _local_time(moment: datetime | None) -> str:
@@ -378,7 +378,8 @@ class _Pages:
             )
             return await self._case_page(request, case_id, forms, status_code=code)
         return RedirectResponse(
-            f"/staff/cases/{case_id}?notice={notice}", status_code=http.HTTP_303_SEE_OTHER
+            page_path(request, f"/staff/cases/{case_id}?notice={notice}"),
+            status_code=http.HTTP_303_SEE_OTHER,
         )
 
     async def reports(

@@ -37,7 +37,7 @@ from digitalwell_forum.views import (
 )
 from digitalwell_shared.contracts import Language, SessionKind
 from digitalwell_shared.mongo import Document
-from digitalwell_shared.pages import SECURITY_HEADERS
+from digitalwell_shared.pages import SECURITY_HEADERS, page_path
 from digitalwell_shared.staff import Role, StaffMember, staff_page
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -331,7 +331,7 @@ class _Pages:
             )
         session_id = await self._forum.schedule_session(plan, member)
         return RedirectResponse(
-            f"/staff/sessions/{session_id}?lang={language.value}",
+            page_path(request, f"/staff/sessions/{session_id}?lang={language.value}"),
             status_code=status.HTTP_303_SEE_OTHER,
         )
 
@@ -361,7 +361,7 @@ class _Pages:
                 request, session_id, language, refusal=reason, status_code=409
             )
         return RedirectResponse(
-            f"/staff/sessions/{session_id}?lang={language.value}&saved=1",
+            page_path(request, f"/staff/sessions/{session_id}?lang={language.value}&saved=1"),
             status_code=status.HTTP_303_SEE_OTHER,
         )
 
@@ -383,7 +383,7 @@ class _Pages:
                 status_code=REFUSAL_STATUS[refused.reason],
             )
         return RedirectResponse(
-            f"/staff/sessions/{session_id}?lang={language.value}",
+            page_path(request, f"/staff/sessions/{session_id}?lang={language.value}"),
             status_code=status.HTTP_303_SEE_OTHER,
         )
 

@@ -165,8 +165,11 @@ def application_key(application_id: str) -> str:
 
 
 def session_summary(session: Document) -> SessionSummary:
-    """What booking events tell of their session; a series spans its first to its last date,
-    and lists each date so a calendar does not show one block over the weeks between."""
+    """What booking events tell of their session.
+
+    A series spans its first to its last date and lists each date, so a calendar does not show
+    one block over the weeks between.
+    """
     dates = session.get("dates", [])
     return SessionSummary(
         kind=SessionKind(session["kind"]),
@@ -174,9 +177,7 @@ def session_summary(session: Document) -> SessionSummary:
         starts_at=session["starts_at"],
         ends_at=session["ends_at"],
         location=session["location"],
-        dates=[
-            SessionDate(starts_at=date["starts_at"], ends_at=date["ends_at"]) for date in dates
-        ]
+        dates=[SessionDate(starts_at=date["starts_at"], ends_at=date["ends_at"]) for date in dates]
         if len(dates) > 1
         else [],
     )

@@ -23,7 +23,7 @@ from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.mongo import Document
-from digitalwell_shared.pages import SECURITY_HEADERS
+from digitalwell_shared.pages import SECURITY_HEADERS, page_path
 from digitalwell_shared.staff import Role, staff_api, staff_page
 
 TEMPLATES = FilePath(__file__).parent / "templates" / "pages"
@@ -399,7 +399,7 @@ def _staff_pages(
             notice = "resent"
             wake()
         return RedirectResponse(
-            f"/staff/emails?{urlencode({**filters, 'notice': notice})}",
+            page_path(request, f"/staff/emails?{urlencode({**filters, 'notice': notice})}"),
             status_code=http.HTTP_303_SEE_OTHER,
         )
 

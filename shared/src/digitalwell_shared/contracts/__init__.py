@@ -22,8 +22,8 @@ from digitalwell_shared.contracts.forum import (
     ForumSessionCancelled,
     ForumSessionFillingUp,
     ForumSessionScheduled,
-    SessionKind,
     SessionDate,
+    SessionKind,
     SessionSummary,
 )
 from digitalwell_shared.contracts.intake import ApplicationSubmitted, ApplicationWithdrawn, Stage
@@ -81,8 +81,8 @@ __all__ = [
     "IntegrationEvent",
     "Language",
     "Organisation",
-    "SessionKind",
     "SessionDate",
+    "SessionKind",
     "SessionSummary",
     "Stage",
     "SupportGranted",

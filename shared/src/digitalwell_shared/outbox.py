@@ -10,8 +10,6 @@ claims a batch with a lease, so a dead relay's batch is picked up again.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -19,6 +17,7 @@ from typing import Any
 
 from pymongo import ASCENDING
 
+from digitalwell_shared.background import PollingLoop
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.logging import get_logger
@@ -95,44 +94,31 @@ class OutboxRelay:
     ) -> None:
         self._entries = database[COLLECTION]
         self._publish = publish
-        self._poll_seconds = poll_seconds
         self._batch_size = batch_size
         self._lease = timedelta(seconds=lease_seconds)
         self._relay_id = uuid.uuid4().hex
-        self._wakeup = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
+        # A failed round (broker or database away) is retried after one poll interval.
+        self._loop = PollingLoop(
+            self._relay_round,
+            name="outbox-relay",
+            poll_seconds=poll_seconds,
+            error_pause_seconds=poll_seconds,
+        )
 
     def wake(self) -> None:
         """Ask the relay to look now: called after a transaction that added to the outbox."""
-        self._wakeup.set()
+        self._loop.wake()
 
-    def start(self) -> None:
+    async def start(self) -> None:
         """Run the relay in the background until ``stop``."""
-        self._stopping = False
-        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+        await self._loop.start()
 
     async def stop(self) -> None:
         """Finish the batch in hand, then stop."""
-        self._stopping = True
-        self._wakeup.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                published = await self.relay_once()
-            except Exception:  # the relay must outlive a broker or database outage
-                log.exception("outbox relay failed; will retry")
-                published = 0
-            if published == self._batch_size:
-                continue  # more may be waiting
-            self._wakeup.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._poll_seconds)
+    async def _relay_round(self) -> bool:
+        return await self.relay_once() == self._batch_size  # a full batch: more may be waiting
 
     async def relay_once(self) -> int:
         """Claim a batch, publish it in order, mark it published; return how many went out."""

@@ -283,7 +283,7 @@ def create_http_app(
         for hook in runtime.startup_hooks:
             await hook()
         await runtime.broker.start()
-        runtime.relay.start()
+        await runtime.relay.start()
         log.info("service started", url=runtime.settings.base_url)
         try:
             yield

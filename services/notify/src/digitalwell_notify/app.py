@@ -18,11 +18,13 @@ from digitalwell_notify.store import (
     PreferenceStore,
 )
 from digitalwell_notify.usecases import Deliverer, EmailComposer, LinkSettings
-from digitalwell_notify.worker import DeliveryWorker
+from digitalwell_shared.background import PollingLoop
 from digitalwell_shared.contracts import EmailFailed, EmailSent
 from digitalwell_shared.service import create_http_app, create_runtime
 
 NAME = "notify"
+DELIVERY_POLL_SECONDS = 1.0
+DELIVERY_ERROR_PAUSE_SECONDS = 2.0
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -63,7 +65,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         batch_size=settings.send_batch_size,
         concurrency=settings.send_concurrency,
     )
-    worker = DeliveryWorker(deliverer.deliver_due)
+
+    # Consuming only stores e-mails; these tasks send them, so a slow or absent SMTP server never
+    # holds up the consumer group, and queued e-mails survive a restart in the database. Two
+    # tasks let one batch be claimed and recorded while another is being sent.
+    async def deliver_round() -> bool:
+        return await deliverer.deliver_due() > 0
+
+    worker = PollingLoop(
+        deliver_round,
+        name="email-delivery",
+        poll_seconds=DELIVERY_POLL_SECONDS,
+        error_pause_seconds=DELIVERY_ERROR_PAUSE_SECONDS,
+        tasks=2,
+    )
     runtime.startup_hooks += [emails.ensure_indexes, parked.ensure_indexes, worker.start]
     runtime.shutdown_hooks.append(worker.stop)
     runtime.after_effect.append(worker.wake)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from digitalwell_shared.contracts import Language
+
 # Inline CSS only, nothing from elsewhere, forms post to the page's own service, and no
 # referrer, because several pages' addresses hold a link token (withdraw, unsubscribe).
 SECURITY_HEADERS = {
@@ -31,3 +33,16 @@ def public_url(request: Request) -> str:
     if root and not request.url.path.startswith(root):
         return str(request.url.replace(path=f"{root}{request.url.path}"))
     return str(request.url)
+
+
+def language_of(text: str | None, default: Language = Language.SV) -> Language:
+    """The language a ``lang`` parameter asks for; ``default`` when it names none we have."""
+    try:
+        return Language(text) if text else default
+    except ValueError:
+        return default
+
+
+def other_language(language: Language) -> Language:
+    """The language a page's switch offers."""
+    return Language.EN if language is Language.SV else Language.SV

@@ -8,8 +8,6 @@ from digitalwell_forum.domain import Refusal
 from digitalwell_shared.contracts import Language, SessionKind
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE, local_time
 
-DEFAULT_LANGUAGE = Language.SV
-
 _SV: dict[str, str] = {
     "site_name": "DigitalWell Arena",
     "skip_to_content": "Hoppa till innehållet",
@@ -314,19 +312,6 @@ API_REFUSALS: dict[Refusal, str] = {
     Refusal.OFFER_EXPIRED: "The seat offer has expired and passed to the next in line",
 }
 """What the JSON API says when a rule refuses a request."""
-
-
-def language_of(text: str | None, default: Language = DEFAULT_LANGUAGE) -> Language:
-    """The language a ``lang`` parameter asks for; ``default`` when it names none we have."""
-    try:
-        return Language(text) if text else default
-    except ValueError:
-        return default
-
-
-def other_language(language: Language) -> Language:
-    """The language the page's switch offers."""
-    return Language.EN if language is Language.SV else Language.SV
 
 
 def translate(language: Language, key: str, **values: object) -> str:

@@ -16,14 +16,7 @@ from starlette.datastructures import URL
 
 from digitalwell_forum.calendar import ICS_MEDIA_TYPE, booking_calendar, sessions_feed
 from digitalwell_forum.domain import BookingRefused, BookingStatus, SessionStatus
-from digitalwell_forum.messages import (
-    format_span,
-    format_time,
-    kind_name,
-    language_of,
-    other_language,
-    translate,
-)
+from digitalwell_forum.messages import format_span, format_time, kind_name, translate
 from digitalwell_forum.models import BookingRequest, SessionRequest
 from digitalwell_forum.store import BookingStore, SessionStore
 from digitalwell_forum.usecases import Forum, UnknownBookingsError
@@ -37,7 +30,7 @@ from digitalwell_forum.views import (
 )
 from digitalwell_shared.contracts import Language, SessionKind
 from digitalwell_shared.mongo import Document
-from digitalwell_shared.pages import SECURITY_HEADERS, page_path
+from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language, page_path
 from digitalwell_shared.staff import Role, StaffMember, staff_page
 
 TEMPLATES = Path(__file__).parent / "templates"

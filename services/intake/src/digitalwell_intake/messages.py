@@ -7,8 +7,6 @@ from datetime import datetime
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.local_time import local_time
 
-DEFAULT_LANGUAGE = Language.SV
-
 _SV: dict[str, str] = {
     "site_name": "DigitalWell Arena",
     "skip_to_content": "Hoppa till innehållet",
@@ -272,19 +270,6 @@ _EN: dict[str, str] = {
 }
 
 MESSAGES: dict[Language, dict[str, str]] = {Language.SV: _SV, Language.EN: _EN}
-
-
-def language_of(text: str | None, default: Language = DEFAULT_LANGUAGE) -> Language:
-    """The language a ``lang`` parameter asks for; ``default`` when it names none we have."""
-    try:
-        return Language(text) if text else default
-    except ValueError:
-        return default
-
-
-def other_language(language: Language) -> Language:
-    """The language the page's switch offers."""
-    return Language.EN if language is Language.SV else Language.SV
 
 
 def translate(language: Language, key: str, **values: object) -> str:

@@ -19,14 +19,14 @@ from digitalwell_intake.domain import (
     withdraw_token_is_valid,
 )
 from digitalwell_intake.form import ApplicationForm, field_errors
-from digitalwell_intake.messages import format_time, language_of, other_language, translate
+from digitalwell_intake.messages import format_time, translate
 from digitalwell_intake.models import REASON_MAX, ApplicationRequest, WithdrawRequest
 from digitalwell_intake.store import ApplicationStore
 from digitalwell_intake.usecases import EventCommitter, SubmissionPolicy
 from digitalwell_intake.views import Links, applicant_language, status_view
 from digitalwell_shared.contracts import Language, Stage, SupportKind
 from digitalwell_shared.mongo import Document
-from digitalwell_shared.pages import SECURITY_HEADERS
+from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Anything else in lang shows the page in Swedish; a bad token shows the bad-link page.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,6 +40,11 @@ class ApplicationStore:
         self._applications = database["applications"]
         self._claims = database["claims"]
         self._case_series = database["case_series"]
+        # Every submission's transaction writes the year's counter, so concurrent ones conflict
+        # and the database aborts and retries them; within a process they take turns instead,
+        # which is far cheaper (on the embedded database many times so). Processes still race
+        # safely: the transaction decides.
+        self.numbering = asyncio.Lock()
 
     async def ensure_indexes(self) -> None:
         """Indexes the queries need; safe to call on every start."""

@@ -122,16 +122,17 @@ async def submit_application(
                 ),
             )
         try:
-            await committer.commit_with_events(
-                _new_application(
-                    committer,
-                    store=store,
-                    request=request,
-                    application_id=application_id,
-                    claims=claims,
-                    now=now,
+            async with store.numbering:
+                await committer.commit_with_events(
+                    _new_application(
+                        committer,
+                        store=store,
+                        request=request,
+                        application_id=application_id,
+                        claims=claims,
+                        now=now,
+                    )
                 )
-            )
         except ClaimTaken as taken:
             first = await store.live_claim(taken.key, datetime.now(UTC))
             if first is None:

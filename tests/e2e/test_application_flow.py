@@ -10,9 +10,10 @@ import pytest
 
 from digitalwell_council.settings import Settings as CouncilSettings
 from digitalwell_devstack.stack import Stack
-from digitalwell_shared.staff import Role, StaffAuth
+from digitalwell_shared.staff import Role
 from tests.support.intake import application_body
 from tests.support.mail import MailSinkClient, sent_to
+from tests.support.staff import bearer, staff_token
 from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.e2e
@@ -20,10 +21,11 @@ pytestmark = pytest.mark.e2e
 
 def _council_member() -> dict[str, str]:
     """council's case API is for staff: a token signed with the stack's (development) secret."""
-    session = StaffAuth(CouncilSettings()).issue(
-        staff_id="e2e", email="member1@example.org", name="Member One", roles=[Role.COUNCIL_MEMBER]
+    return bearer(
+        staff_token(
+            CouncilSettings(), Role.COUNCIL_MEMBER, name="Member One", email="member1@example.org"
+        )
     )
-    return {"Authorization": f"Bearer {session.token}"}
 
 
 async def test_a_submitted_application_opens_a_case_and_sends_a_receipt(stack: Stack) -> None:

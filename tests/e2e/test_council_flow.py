@@ -9,24 +9,14 @@ from typing import Any
 import httpx
 import pytest
 
-from digitalwell_devstack.stack import Stack
+from digitalwell_devstack.stack import DEMO_STAFF_PASSWORD, Stack
 from tests.support.council import all_scores
 from tests.support.intake import application_body
 from tests.support.mail import MailSinkClient, sent_to
+from tests.support.stack import demo_sign_in
 from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.e2e
-
-DEMO_PASSWORD = "digitalwell-dev"  # the devstack's seeded demo accounts
-
-
-async def _sign_in(http: httpx.AsyncClient, intake: str, email: str) -> dict[str, str]:
-    """Sign in at intake as a demo account; the bearer token works at every service."""
-    response = await http.post(
-        f"{intake}/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 async def test_two_members_score_the_chair_decides_and_the_applicant_is_told(
@@ -48,9 +38,9 @@ async def test_two_members_score_the_chair_decides_and_the_applicant_is_told(
         assert submitted.status_code == 201, submitted.text
         application_id = submitted.json()["id"]
         status_url = submitted.json()["status_url"]
-        member1 = await _sign_in(http, intake, "member1@example.org")
-        member2 = await _sign_in(http, intake, "member2@example.org")
-        chair = await _sign_in(http, intake, "chair@example.org")
+        member1 = await demo_sign_in(http, stack, "member1@example.org")
+        member2 = await demo_sign_in(http, stack, "member2@example.org")
+        chair = await demo_sign_in(http, stack, "chair@example.org")
 
         async def case_opened() -> bool:
             found = await http.get(
@@ -103,7 +93,7 @@ async def test_one_browser_sign_in_reaches_every_services_staff_pages(stack: Sta
         assert nonce is not None
         signed_in = await browser.post(
             f"{intake}/staff/sign-in",
-            data={"email": "chair@example.org", "password": DEMO_PASSWORD, "nonce": nonce[1]},
+            data={"email": "chair@example.org", "password": DEMO_STAFF_PASSWORD, "nonce": nonce[1]},
         )
         assert signed_in.status_code == 303
 

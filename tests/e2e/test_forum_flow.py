@@ -12,7 +12,6 @@ import pytest
 from icalendar import Calendar
 
 from digitalwell_devstack.stack import (
-    DEMO_STAFF_PASSWORD,
     Stack,
 )
 from tests.support.events import grant_decided
@@ -20,6 +19,7 @@ from tests.support.forum import COORDINATOR_EMAIL, person, session_body
 from tests.support.intake import application_body
 from tests.support.kafka import publish_event
 from tests.support.mail import MailSinkClient, Message, sent_to
+from tests.support.stack import demo_sign_in
 from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.e2e
@@ -44,21 +44,11 @@ def link_in(message: Message, path: str) -> str:
     return found.group(0)
 
 
-async def coordinator_headers(http: httpx.AsyncClient, stack: Stack) -> dict[str, str]:
-    """Sign in as the devstack's demo coordinator through intake, as a coordinator's tool would."""
-    signed_in = await http.post(
-        f"{stack.service_url('intake')}/api/v1/auth/token",
-        json={"email": COORDINATOR_EMAIL, "password": DEMO_STAFF_PASSWORD},
-    )
-    assert signed_in.status_code == 200, signed_in.text
-    return {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
-
-
 async def schedule(http: httpx.AsyncClient, stack: Stack, **changes: Any) -> str:
     created = await http.post(
         f"{stack.service_url('forum')}/api/v1/sessions",
         json=session_body(**changes),
-        headers=await coordinator_headers(http, stack),
+        headers=await demo_sign_in(http, stack, COORDINATOR_EMAIL),
     )
     assert created.status_code == 201, created.text
     session_id: str = created.json()["id"]
@@ -145,7 +135,7 @@ async def test_a_cancelled_session_tells_everyone_booked(stack: Stack) -> None:
         cancelled = await http.post(
             f"{stack.service_url('forum')}/api/v1/sessions/{session_id}/cancel",
             json={"reason": "Lokalen är inte tillgänglig."},
-            headers=await coordinator_headers(http, stack),
+            headers=await demo_sign_in(http, stack, COORDINATOR_EMAIL),
         )
 
     told = [await wait_for(stack, someone["email"], "Inställt") for someone in people]

@@ -16,9 +16,10 @@ from digitalwell_council.settings import Settings
 from digitalwell_devstack.servers import create_topics
 from digitalwell_shared.contracts import ApplicationSubmitted, ApplicationWithdrawn, GrantDecided
 from digitalwell_shared.mongo import Client, Database
-from digitalwell_shared.staff import SESSION_COOKIE, Role, StaffAuth
+from digitalwell_shared.staff import SESSION_COOKIE, Role
 from tests.support.events import application_submitted
 from tests.support.kafka import publish_event
+from tests.support.staff import bearer, staff_token
 from tests.support.waiting import until_true
 
 BASE_URL = "http://council.test"
@@ -39,17 +40,11 @@ class Person:
 
     def token(self, settings: Settings) -> str:
         """A bearer token for this person, signed as intake signs them."""
-        return (
-            StaffAuth(settings)
-            .issue(
-                staff_id=f"staff-{self.email}", email=self.email, name=self.name, roles=self.roles
-            )
-            .token
-        )
+        return staff_token(settings, *self.roles, name=self.name, email=self.email)
 
     def headers(self, settings: Settings) -> dict[str, str]:
         """The Authorization header for the staff API."""
-        return {"Authorization": f"Bearer {self.token(settings)}"}
+        return bearer(self.token(settings))
 
 
 def person(name: str, *roles: Role) -> Person:

@@ -19,7 +19,8 @@ from digitalwell_forum.worker import JobWorker
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.mongo import Client, Database
 from digitalwell_shared.settings import ServiceSettings
-from digitalwell_shared.staff import Role, StaffAuth
+from digitalwell_shared.staff import Role
+from tests.support.staff import bearer, staff_token
 
 BASE_URL = "http://forum.test"
 TOPICS = (GrantDecided.topic, *(event.topic for event in PUBLISHES))
@@ -30,18 +31,17 @@ def coordinator_token(
     settings: ServiceSettings | None = None, *, roles: tuple[Role, ...] = ()
 ) -> str:
     """A forum coordinator's bearer token, signed with ``settings``' (or the dev) secret."""
-    auth = StaffAuth(settings or Settings())
-    return auth.issue(
-        staff_id="staff-coordinator",
-        email=COORDINATOR_EMAIL,
+    return staff_token(
+        settings or Settings(),
+        *(roles or (Role.FORUM_COORDINATOR,)),
         name="Maria Lund",
-        roles=roles or (Role.FORUM_COORDINATOR,),
-    ).token
+        email=COORDINATOR_EMAIL,
+    )
 
 
 def staff_headers(settings: ServiceSettings | None = None) -> dict[str, str]:
     """Authorization headers of a forum coordinator."""
-    return {"Authorization": f"Bearer {coordinator_token(settings)}"}
+    return bearer(coordinator_token(settings))
 
 
 def session_body(**changes: Any) -> dict[str, Any]:

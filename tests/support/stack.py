@@ -6,9 +6,18 @@ import io
 from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
 
+import httpx
+
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import free_port
-from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from digitalwell_devstack.stack import (
+    DEFAULT_SERVICES,
+    DEMO_STAFF_PASSWORD,
+    ServiceSpec,
+    Stack,
+    StackPorts,
+)
+from tests.support.staff import bearer
 
 
 @asynccontextmanager
@@ -34,3 +43,13 @@ async def running_stack(
     finally:
         # Shown by pytest only when a test fails: the services' own account of what happened.
         print(output.getvalue()[-20000:])  # noqa: T201
+
+
+async def demo_sign_in(http: httpx.AsyncClient, stack: Stack, email: str) -> dict[str, str]:
+    """Sign in at intake as one of the stack's demo accounts; the header works at every service."""
+    response = await http.post(
+        f"{stack.service_url('intake')}/api/v1/auth/token",
+        json={"email": email, "password": DEMO_STAFF_PASSWORD},
+    )
+    assert response.status_code == 200, response.text
+    return bearer(response.json()["access_token"])

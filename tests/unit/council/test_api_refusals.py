@@ -15,6 +15,7 @@ import pytest
 from digitalwell_council.app import create_app
 from digitalwell_council.settings import Settings
 from digitalwell_shared.staff import SESSION_COOKIE, Role, StaffAuth
+from tests.support.staff import staff_token
 
 SETTINGS = Settings(mongodb_database="never_used")
 CASE = "/api/v1/cases/case-app_x"
@@ -46,11 +47,7 @@ PAGE_ROUTES = [
 
 
 def token(*roles: Role) -> str:
-    return (
-        StaffAuth(SETTINGS)
-        .issue(staff_id="staff-1", email="someone@example.org", name="Some One", roles=roles)
-        .token
-    )
+    return staff_token(SETTINGS, *roles, name="Some One", email="someone@example.org")
 
 
 @pytest.fixture

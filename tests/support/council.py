@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from pymongo import AsyncMongoClient
 
 from digitalwell_council.app import create_app
 from digitalwell_council.settings import Settings
 from digitalwell_devstack.servers import create_topics
 from digitalwell_shared.contracts import ApplicationSubmitted, ApplicationWithdrawn, GrantDecided
-from digitalwell_shared.mongo import Client, Database
+from digitalwell_shared.mongo import Database
 from digitalwell_shared.staff import SESSION_COOKIE, Role
 from tests.support.events import application_submitted
 from tests.support.kafka import publish_event
+from tests.support.runtime import serving
 from tests.support.staff import bearer, staff_token
 from tests.support.waiting import until_true
 
@@ -141,20 +141,5 @@ async def running_council(
     service_settings: Settings, kafka_bootstrap_servers: str
 ) -> AsyncIterator[RunningCouncil]:
     """Start council as its lifespan does, and stop it after the test."""
-    app = create_app(service_settings)
-    mongo: Client = AsyncMongoClient(service_settings.mongodb_url, tz_aware=True)
-    try:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app), base_url=service_settings.base_url
-            ) as client,
-        ):
-            yield RunningCouncil(
-                service_settings,
-                client,
-                mongo[service_settings.mongodb_database],
-                kafka_bootstrap_servers,
-            )
-    finally:
-        await mongo.close()
+    async with serving(create_app(service_settings), service_settings.base_url) as (client, db):
+        yield RunningCouncil(service_settings, client, db, kafka_bootstrap_servers)

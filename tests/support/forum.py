@@ -10,16 +10,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from pymongo import AsyncMongoClient
 
 from digitalwell_devstack.servers import create_topics
 from digitalwell_forum.app import PUBLISHES, create_app
 from digitalwell_forum.settings import Settings
 from digitalwell_forum.worker import JobWorker
 from digitalwell_shared.contracts import GrantDecided
-from digitalwell_shared.mongo import Client, Database
+from digitalwell_shared.mongo import Database
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.staff import Role
+from tests.support.runtime import serving
 from tests.support.staff import bearer, staff_token
 
 BASE_URL = "http://forum.test"
@@ -119,19 +119,5 @@ class RunningForum:
 async def running_forum(service_settings: Settings) -> AsyncIterator[RunningForum]:
     """Start forum as its lifespan does, and stop it after the test."""
     app = create_app(service_settings)
-    mongo: Client = AsyncMongoClient(service_settings.mongodb_url, tz_aware=True)
-    try:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app), base_url=service_settings.base_url
-            ) as client,
-        ):
-            yield RunningForum(
-                service_settings,
-                client,
-                mongo[service_settings.mongodb_database],
-                app.state.jobs,
-            )
-    finally:
-        await mongo.close()
+    async with serving(app, service_settings.base_url) as (client, db):
+        yield RunningForum(service_settings, client, db, app.state.jobs)

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from pymongo import AsyncMongoClient
 
 from digitalwell_devstack.servers import create_topics
 from digitalwell_intake.app import create_app
 from digitalwell_intake.domain import luhn_check_digit
 from digitalwell_intake.settings import Settings
 from digitalwell_shared.contracts import ApplicationSubmitted, ApplicationWithdrawn, GrantDecided
-from digitalwell_shared.mongo import Client, Database
+from digitalwell_shared.mongo import Database
+from tests.support.runtime import serving
 
 BASE_URL = "http://intake.test"
 TOPICS = (ApplicationSubmitted.topic, ApplicationWithdrawn.topic, GrantDecided.topic)
@@ -139,15 +139,5 @@ def _normal_org_number(text: str) -> str:
 @asynccontextmanager
 async def running_intake(service_settings: Settings) -> AsyncIterator[RunningIntake]:
     """Start intake as its lifespan does, and stop it after the test."""
-    app = create_app(service_settings)
-    mongo: Client = AsyncMongoClient(service_settings.mongodb_url, tz_aware=True)
-    try:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app), base_url=service_settings.base_url
-            ) as client,
-        ):
-            yield RunningIntake(service_settings, client, mongo[service_settings.mongodb_database])
-    finally:
-        await mongo.close()
+    async with serving(create_app(service_settings), service_settings.base_url) as (client, db):
+        yield RunningIntake(service_settings, client, db)

@@ -6,7 +6,11 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
+from fastapi import FastAPI
+
 from digitalwell_shared.contracts import IntegrationEvent
+from digitalwell_shared.mongo import Database
 from digitalwell_shared.service import Runtime, create_http_app, create_runtime
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.tracing import Tracing
@@ -40,3 +44,13 @@ async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
     app = create_http_app(runtime, title=runtime.name, description="test")
     async with app.router.lifespan_context(app):
         yield runtime
+
+
+@asynccontextmanager
+async def serving(app: FastAPI, base_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+    """Start a service's app as its lifespan does; an HTTP client for it, and its database."""
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=base_url) as client,
+    ):
+        yield client, app.state.runtime.database

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+import ipaddress
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from typing import ClassVar, Literal, Self, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogFormat = Literal["auto", "json", "console"]
@@ -106,22 +109,22 @@ class ServiceSettings(BaseSettings):
         description="claim (dotted path, e.g. realm_access.roles) that lists DigitalWell roles",
     )
 
+    # -- What the production rules below look at (a service adds its own) --------------------
+    # URLs people follow (links in e-mails and pages): https and a real host in production.
+    people_urls: ClassVar[tuple[str, ...]] = ("public_base_url", "staff_sign_in_url")
+    # SMTP relays as (host setting, security setting): encrypted in production when the host is set.
+    smtp_relays: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Switches for a developer's convenience that must be off in production, with the reason.
+    development_only: ClassVar[Mapping[str, str]] = {}
+
     @model_validator(mode="after")
-    def _refuse_unsafe_defaults_in_production(self) -> Self:
+    def _refuse_the_unsafe_in_production(self) -> Self:
         if self.environment != "production":
             return self
-        prefix = str(self.model_config.get("env_prefix", ""))
-        # Anyone who knows a dev secret could withdraw any application, or sign in as anyone.
-        for name, secret, dev_value in (
-            ("LINK_SECRET", self.link_secret, DEV_LINK_SECRET),
-            ("STAFF_SESSION_SECRET", self.staff_session_secret, DEV_STAFF_SESSION_SECRET),
-        ):
-            value = secret.get_secret_value()
-            if value == dev_value or len(value) < MIN_SECRET_LENGTH:
-                raise ValueError(
-                    f"{prefix}{name} must be set to a random value of at least "
-                    f"{MIN_SECRET_LENGTH} characters in production"
-                )
+        problems = [problem for rule in PRODUCTION_RULES for problem in rule(self)]
+        if problems:
+            # Every problem at once, so an operator fixes the configuration in one round.
+            raise ValueError("refused in production: " + "; ".join(problems))
         return self
 
     @property
@@ -136,3 +139,231 @@ class ServiceSettings(BaseSettings):
         ``/council`` behind a host shared by the services; empty when served at the root.
         """
         return urlsplit(self.base_url).path.rstrip("/")
+
+
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+
+
+def read_settings(settings_class: type[SettingsT]) -> SettingsT:
+    """The service's settings from its environment, or exit naming what is wrong.
+
+    pydantic's own message repeats the input, which holds every secret; this one does not.
+    """
+    try:
+        return settings_class()
+    except ValidationError as error:
+        prefix = str(settings_class.model_config.get("env_prefix", ""))
+        problems = [
+            f"{prefix}{'_'.join(map(str, problem['loc'])).upper()}: {problem['msg']}"
+            if problem["loc"]
+            else problem["msg"]
+            for problem in error.errors(include_url=False, include_input=False)
+        ]
+        raise SystemExit("invalid settings:\n  " + "\n  ".join(problems)) from None
+
+
+# -- Production refusals ------------------------------------------------------------------------
+# One function per rule. Each returns the problems it finds in a service's settings, every one
+# naming the environment variable to change; ServiceSettings runs all of PRODUCTION_RULES when
+# ENVIRONMENT=production and refuses to start while any problem remains.
+
+ProductionRule = Callable[[ServiceSettings], list[str]]
+
+
+def _variable(settings: ServiceSettings, field: str) -> str:
+    return f"{settings.model_config.get('env_prefix', '')}{field.upper()}"
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost, *.localhost, 127.0.0.0/8, ::1 (also IPv4-mapped) and 0.0.0.0/::."""
+    host = host.strip().strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    # Connecting to the unspecified address reaches this machine too.
+    return address.is_loopback or address.is_unspecified
+
+
+def _host_of(address: str) -> str:
+    """The host of ``host``, ``host:port``, ``[v6]:port`` or a bare IPv6 address."""
+    address = address.strip().rpartition("://")[2]
+    try:
+        return str(ipaddress.ip_address(address.strip("[]")))
+    except ValueError:
+        return urlsplit(f"//{address}").hostname or ""
+
+
+def _mongodb_hosts(url: str) -> list[str]:
+    """The hosts of a MongoDB connection string (``mongodb://user:pw@h1:1,h2:2/db?...``)."""
+    authority = url.partition("://")[2]
+    for end in "/?":
+        authority = authority.partition(end)[0]
+    return [_host_of(host) for host in authority.rpartition("@")[2].split(",") if host.strip()]
+
+
+def public_url_is_set(settings: ServiceSettings) -> list[str]:
+    """PUBLIC_BASE_URL is set: otherwise the links people get name the bind address."""
+    if settings.public_base_url:
+        return []  # its scheme and host are checked with the other URLs people follow
+    return [
+        (
+            f"{_variable(settings, 'public_base_url')} must be set to the https:// URL people "
+            "reach the service under"
+        )
+    ]
+
+
+def urls_people_follow_are_https(settings: ServiceSettings) -> list[str]:
+    """Links in e-mails and pages, and the sign-in page, use https: they carry tokens."""
+    return [
+        f"{_variable(settings, field)} must be an https:// URL (it is {value!r})"
+        for field in settings.people_urls
+        if (value := str(getattr(settings, field))) and urlsplit(value).scheme != "https"
+    ]
+
+
+def urls_people_follow_are_not_loopback(settings: ServiceSettings) -> list[str]:
+    """Links people get name a host they can reach, not the server's own loopback address."""
+    return [
+        f"{_variable(settings, field)} must name a public host, not {host or 'no host'!r}"
+        for field in settings.people_urls
+        if (value := str(getattr(settings, field)))
+        and ((host := urlsplit(value).hostname or "") == "" or is_loopback(host))
+    ]
+
+
+def _network_addresses(
+    settings: ServiceSettings, field: str, what: str, hosts: list[str]
+) -> list[str]:
+    local = [host for host in hosts if is_loopback(host)]
+    if hosts and not local:
+        return []
+    named = f", not the loopback address {', '.join(local)}" if local else ""
+    return [f"{_variable(settings, field)} must name {what} by network address{named}"]
+
+
+def broker_is_not_loopback(settings: ServiceSettings) -> list[str]:
+    """The broker is a cluster every replica reaches, not a developer's local one."""
+    hosts = [
+        _host_of(entry) for entry in settings.kafka_bootstrap_servers.split(",") if entry.strip()
+    ]
+    return _network_addresses(settings, "kafka_bootstrap_servers", "the brokers", hosts)
+
+
+def database_is_not_loopback(settings: ServiceSettings) -> list[str]:
+    """The database is the service's own server on the network, not a developer's local one."""
+    return _network_addresses(
+        settings, "mongodb_url", "the database", _mongodb_hosts(settings.mongodb_url)
+    )
+
+
+def smtp_is_encrypted(settings: ServiceSettings) -> list[str]:
+    """Every SMTP relay in use speaks TLS: e-mails hold personal data and signed links."""
+    return [
+        f"{_variable(settings, security)} must be starttls or tls: plain SMTP sends e-mails "
+        "and the relay's password readable on the network"
+        for host, security in settings.smtp_relays
+        if getattr(settings, host) and getattr(settings, security) == "none"
+    ]
+
+
+def _secrets(settings: ServiceSettings) -> dict[str, SecretStr]:
+    """The service's secret settings (typed SecretStr) by field name."""
+    return {
+        name: value
+        for name in type(settings).model_fields
+        if isinstance(value := getattr(settings, name), SecretStr)
+    }
+
+
+def _development_default(settings: ServiceSettings, field: str) -> str:
+    """A secret's default: non-empty only for secrets that have a development value."""
+    default = type(settings).model_fields[field].get_default(call_default_factory=True)
+    return default.get_secret_value() if isinstance(default, SecretStr) else ""
+
+
+def secrets_are_not_development_values(settings: ServiceSettings) -> list[str]:
+    """A secret with a development default (published in this repository) is set for real."""
+    return [
+        f"{_variable(settings, field)} must be set to a random value of at least "
+        f"{MIN_SECRET_LENGTH} characters in production (it has its published development value)"
+        for field, secret in _secrets(settings).items()
+        if (default := _development_default(settings, field))
+        and secret.get_secret_value() == default
+    ]
+
+
+def secrets_are_long(settings: ServiceSettings) -> list[str]:
+    """Signing secrets are long enough that nobody guesses them."""
+    return [
+        f"{_variable(settings, field)} must be set to a random value of at least "
+        f"{MIN_SECRET_LENGTH} characters in production (it has {len(value)})"
+        for field, secret in _secrets(settings).items()
+        if _development_default(settings, field)
+        and len(value := secret.get_secret_value()) < MIN_SECRET_LENGTH
+    ]
+
+
+def secrets_are_not_reused(settings: ServiceSettings) -> list[str]:
+    """No two secrets share a value: one leaked would give away the other's power too."""
+    by_value: defaultdict[str, list[str]] = defaultdict(list)
+    for field, secret in _secrets(settings).items():
+        if value := secret.get_secret_value():
+            by_value[value].append(_variable(settings, field))
+    return [
+        f"{' and '.join(variables)} must not have the same value: each secret needs its own"
+        for variables in by_value.values()
+        if len(variables) > 1
+    ]
+
+
+def oidc_names_an_audience(settings: ServiceSettings) -> list[str]:
+    """Provider tokens are checked for our audience, or a token for any app of the region works."""
+    if not settings.staff_oidc_issuer or settings.staff_oidc_audience:
+        return []
+    return [
+        (
+            f"{_variable(settings, 'staff_oidc_audience')} must be set when "
+            f"{_variable(settings, 'staff_oidc_issuer')} is: without it a token the provider "
+            "issued for any other application would be accepted"
+        )
+    ]
+
+
+def oidc_urls_are_https(settings: ServiceSettings) -> list[str]:
+    """The provider and its signing keys are reached over TLS, or anyone between could swap keys."""
+    return [
+        f"{_variable(settings, field)} must be an https:// URL (it is {value!r})"
+        for field in ("staff_oidc_issuer", "staff_oidc_jwks_url")
+        if (value := str(getattr(settings, field))) and urlsplit(value).scheme != "https"
+    ]
+
+
+def development_switches_are_off(settings: ServiceSettings) -> list[str]:
+    """A developer's conveniences (such as the demo accounts) stay off."""
+    return [
+        f"{_variable(settings, field)} must be false in production: {reason}"
+        for field, reason in settings.development_only.items()
+        if getattr(settings, field)
+    ]
+
+
+PRODUCTION_RULES: tuple[ProductionRule, ...] = (
+    public_url_is_set,
+    urls_people_follow_are_https,
+    urls_people_follow_are_not_loopback,
+    broker_is_not_loopback,
+    database_is_not_loopback,
+    smtp_is_encrypted,
+    secrets_are_not_development_values,
+    secrets_are_long,
+    secrets_are_not_reused,
+    oidc_names_an_audience,
+    oidc_urls_are_https,
+    development_switches_are_off,
+)

@@ -9,6 +9,17 @@ from digitalwell_intake.settings import Settings
 from digitalwell_shared.settings import DEV_LINK_SECRET
 
 STRONG = "k3PqL9vX2mN8rT5wY7zA1bC4dE6fG0hJ"
+OTHER_STRONG = "Zt8sW1qR4yU7iO0pA3sD6fG9hJ2kL5xC"
+HOST = "https://ansok.example.se"
+# Everything else production needs (the shared rules are tested in tests/unit/shared).
+DEPLOYED = {
+    "kafka_bootstrap_servers": "kafka.kafka.svc:9092",
+    "mongodb_url": "mongodb://mongodb.mongodb.svc:27017/?replicaSet=rs0",
+    "staff_sign_in_url": f"{HOST}/staff/sign-in",
+    "council_url": f"{HOST}/council",
+    "forum_url": f"{HOST}/forum",
+    "notify_url": f"{HOST}/notify",
+}
 
 
 def test_the_defaults_serve_a_developer() -> None:
@@ -33,29 +44,31 @@ def test_settings_come_from_intake_variables(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_production_refuses_the_dev_secret() -> None:
     with pytest.raises(ValidationError, match="INTAKE_LINK_SECRET"):
-        Settings(environment="production", public_base_url="https://ansok.example.se")
+        Settings(**DEPLOYED, environment="production", public_base_url=HOST)
 
 
 def test_production_refuses_a_short_secret() -> None:
     with pytest.raises(ValidationError, match="32"):
-        Settings(
-            environment="production",
-            public_base_url="https://ansok.example.se",
-            link_secret="short",
-        )
+        Settings(**DEPLOYED, environment="production", public_base_url=HOST, link_secret="short")
 
 
 def test_production_needs_a_public_base_url() -> None:
     with pytest.raises(ValidationError, match="INTAKE_PUBLIC_BASE_URL"):
-        Settings(environment="production", link_secret=STRONG, staff_session_secret=STRONG)
+        Settings(
+            **DEPLOYED,
+            environment="production",
+            link_secret=STRONG,
+            staff_session_secret=OTHER_STRONG,
+        )
 
 
 def test_production_with_a_secret_and_an_address_starts() -> None:
     settings = Settings(
+        **DEPLOYED,
         environment="production",
         public_base_url="https://ansok.example.se/",
         link_secret=STRONG,
-        staff_session_secret=STRONG,
+        staff_session_secret=OTHER_STRONG,
     )
 
     assert settings.base_url == "https://ansok.example.se"
@@ -63,18 +76,17 @@ def test_production_with_a_secret_and_an_address_starts() -> None:
 
 def test_production_refuses_the_dev_staff_session_secret() -> None:
     with pytest.raises(ValidationError, match="INTAKE_STAFF_SESSION_SECRET"):
-        Settings(
-            environment="production", public_base_url="https://ansok.example.se", link_secret=STRONG
-        )
+        Settings(**DEPLOYED, environment="production", public_base_url=HOST, link_secret=STRONG)
 
 
 def test_production_refuses_seeding_the_demo_staff() -> None:
     with pytest.raises(ValidationError, match="INTAKE_SEED_DEMO_STAFF"):
         Settings(
+            **DEPLOYED,
             environment="production",
-            public_base_url="https://ansok.example.se",
+            public_base_url=HOST,
             link_secret=STRONG,
-            staff_session_secret=STRONG,
+            staff_session_secret=OTHER_STRONG,
             seed_demo_staff=True,
         )
 
@@ -92,10 +104,11 @@ def test_a_bootstrap_administrator_needs_a_usable_password(
 ) -> None:
     with pytest.raises(ValidationError, match=message):
         Settings(
+            **DEPLOYED,
             environment=environment,
-            public_base_url="https://ansok.example.se",
+            public_base_url=HOST,
             link_secret=STRONG,
-            staff_session_secret=STRONG,
+            staff_session_secret=OTHER_STRONG,
             bootstrap_admin_email="it@region.example",
             bootstrap_admin_password=password,
         )

@@ -1,5 +1,6 @@
 """deploy/ rendered by kubectl kustomize and checked offline against the Kubernetes schemas."""
 
+import secrets
 import shutil
 import subprocess
 from urllib.parse import urlparse
@@ -9,6 +10,7 @@ import pytest
 import yaml
 
 from digitalwell_ops.environment import settings_of
+from digitalwell_ops.kubernetes import cluster_settings
 from digitalwell_ops.system import SERVICES, service
 from tests.support.repository import ROOT
 
@@ -139,3 +141,44 @@ def test_production_leaves_the_secrets_to_the_cluster_and_refuses_dev_settings()
         assert environment == ["production"]
     (ingress,) = _of_kind(objects, "Ingress").values()
     assert ingress["spec"]["tls"][0]["hosts"] == [ingress["spec"]["rules"][0]["host"]]
+
+
+# The two secrets every service shares, as an operator would make them for this run.
+SHARED_SECRETS = {
+    field: secrets.token_urlsafe(32) for field in ("LINK_SECRET", "STAFF_SESSION_SECRET")
+}
+
+
+def _operator_secrets(name: str) -> dict[str, str]:
+    """What an operator puts in ``<name>-secrets``: the base's keys, each with a value of its own.
+
+    The database's URL keeps its address (with credentials added); every secret gets a random
+    value, the link and session secrets the same in every service, as deploy/README.md says.
+    """
+    values = {}
+    for key, value in cluster_settings(service(name))[1].items():
+        field = key.removeprefix(service(name).env_prefix)
+        if field == "MONGODB_URL":
+            values[key] = value.replace("mongodb://", f"mongodb://{name}:{secrets.token_hex(8)}@")
+        else:
+            values[key] = SHARED_SECRETS.get(field) or secrets.token_urlsafe(32)
+    return values
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_service_starts_with_what_the_overlay_gives_it(
+    overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    objects = _render(overlay)
+    config_maps = _of_kind(objects, "ConfigMap")
+    cluster_secrets = _of_kind(objects, "Secret")
+    for each in SERVICES:
+        config = next(c for n, c in config_maps.items() if n.startswith(f"{each.name}-config"))
+        secret = cluster_secrets.get(f"{each.name}-secrets")
+        # prod leaves the Secrets to the cluster: the operator's values stand in for them.
+        secret_values = secret["stringData"] if secret else _operator_secrets(each.name)
+        with monkeypatch.context() as environment:
+            for key, value in {**config["data"], **secret_values}.items():
+                environment.setenv(key, value)
+            settings = each.settings_class()  # refuses what production must not run with
+        assert settings.environment == ("production" if overlay == "prod" else "development")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from digitalwell_council.app import NAME, create_app
 from digitalwell_council.settings import Settings
 from digitalwell_shared.service import serve
+from digitalwell_shared.settings import read_settings
 
 
 def main() -> None:
     """Read COUNCIL_* settings and serve until SIGINT or SIGTERM."""
-    settings = Settings()
+    settings = read_settings(Settings)
     serve(NAME, settings, lambda: create_app(settings))
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from digitalwell_intake.app import NAME, create_app
 from digitalwell_intake.settings import Settings
 from digitalwell_shared.service import serve
+from digitalwell_shared.settings import read_settings
 
 
 def main() -> None:
     """Read INTAKE_* settings and serve until SIGINT or SIGTERM."""
-    settings = Settings()
+    settings = read_settings(Settings)
     serve(NAME, settings, lambda: create_app(settings))
 
 

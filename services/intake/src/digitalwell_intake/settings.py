@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Mapping
+from typing import ClassVar, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -15,6 +16,16 @@ class Settings(ServiceSettings):
     """Settings of the intake service, read from INTAKE_* environment variables."""
 
     model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore", frozen=True)
+    # What the shared production rules check (digitalwell_shared.settings.PRODUCTION_RULES).
+    people_urls: ClassVar[tuple[str, ...]] = (
+        *ServiceSettings.people_urls,
+        "council_url",
+        "forum_url",
+        "notify_url",
+    )
+    development_only: ClassVar[Mapping[str, str]] = {
+        "seed_demo_staff": "the demo accounts share a published password",
+    }
 
     mongodb_database: str = "digitalwell_intake"
     http_port: int = 8000
@@ -87,18 +98,4 @@ class Settings(ServiceSettings):
             )
         if self.environment == "production" and password == DEMO_PASSWORD:
             raise ValueError("INTAKE_BOOTSTRAP_ADMIN_PASSWORD must not be the demo password")
-        return self
-
-    @model_validator(mode="after")
-    def _refuse_development_shortcuts_in_production(self) -> Self:
-        if self.environment != "production":
-            return self
-        if not self.public_base_url:
-            # Status and withdrawal links handed to applicants would point at a loopback address.
-            raise ValueError("INTAKE_PUBLIC_BASE_URL must be set in production")
-        if self.seed_demo_staff:
-            raise ValueError(
-                "INTAKE_SEED_DEMO_STAFF must be false in production: the demo accounts share a "
-                "published password"
-            )
         return self

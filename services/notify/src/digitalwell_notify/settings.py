@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -15,6 +15,16 @@ class Settings(ServiceSettings):
     """Settings of the notify service, read from NOTIFY_* environment variables."""
 
     model_config = SettingsConfigDict(env_prefix="NOTIFY_", extra="ignore", frozen=True)
+    # What the shared production rules check (digitalwell_shared.settings.PRODUCTION_RULES).
+    people_urls: ClassVar[tuple[str, ...]] = (
+        *ServiceSettings.people_urls,
+        "intake_url",
+        "forum_url",
+    )
+    smtp_relays: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("smtp_host", "smtp_security"),
+        ("fallback_smtp_host", "fallback_smtp_security"),
+    )
 
     mongodb_database: str = "digitalwell_notify"
     http_port: int = 8003

@@ -21,6 +21,8 @@ MONGODB_IMAGE = "mongo:8.0"
 MAILPIT_IMAGE = "axllent/mailpit:v1.27"
 KAFKA_BOOTSTRAP = "kafka:9092"
 MONGODB_URL = "mongodb://mongodb:27017/?replicaSet=rs0"
+# Host address the published ports bind: loopback unless the operator opens them on purpose.
+BIND_ADDRESS = "${DIGITALWELL_BIND_ADDRESS:-127.0.0.1}"
 SHARED_SECRETS = {
     "link_secret": "DIGITALWELL_LINK_SECRET",
     "staff_session_secret": "DIGITALWELL_STAFF_SESSION_SECRET",
@@ -31,9 +33,11 @@ _HEADER = """\
 # The whole system on Docker: Apache Kafka (KRaft), MongoDB as a single-node replica set,
 # Mailpit, the topics, and the four services built from ./Dockerfile:
 #   docker compose up --build
-# Pages: intake http://localhost:8000, council :8001, forum :8002, notify :8003, mail :8025.
-# Beyond a laptop set (e.g. in .env) DIGITALWELL_LINK_SECRET, DIGITALWELL_STAFF_SESSION_SECRET,
-# DIGITALWELL_SEED_DEMO_STAFF=false and DIGITALWELL_ADMIN_EMAIL/_PASSWORD (a first administrator).
+# Pages: intake http://localhost:8000, council :8001, forum :8002, notify :8003, mail :8025,
+# published on 127.0.0.1 only (DIGITALWELL_BIND_ADDRESS=0.0.0.0 opens them to the network).
+# Staff accounts: DIGITALWELL_ADMIN_EMAIL/_PASSWORD creates a first administrator, and
+# DIGITALWELL_SEED_DEMO_STAFF=true the demo accounts. Beyond a laptop set (e.g. in .env)
+# DIGITALWELL_LINK_SECRET and DIGITALWELL_STAFF_SESSION_SECRET.
 """
 
 
@@ -57,10 +61,10 @@ def _compose_values(service: Service) -> dict[str, str]:
     # A setting named after another service (notify's intake_url, ...) is where people reach it.
     values |= {f"{other.name}_url": _public_url(other) for other in SERVICES}
     if service.name == "intake":
-        # Staff can sign in right after `docker compose up`: the demo accounts unless turned
-        # off, and a first administrator of one's own when the two variables are given.
+        # No account anyone could guess unless asked for: the demo accounts (published
+        # password) only when turned on, a first administrator of one's own when given.
         values |= {
-            "seed_demo_staff": "${DIGITALWELL_SEED_DEMO_STAFF:-true}",
+            "seed_demo_staff": "${DIGITALWELL_SEED_DEMO_STAFF:-false}",
             "bootstrap_admin_email": "${DIGITALWELL_ADMIN_EMAIL:-}",
             "bootstrap_admin_password": "${DIGITALWELL_ADMIN_PASSWORD:-}",
         }
@@ -165,7 +169,7 @@ def _infrastructure() -> dict[str, Any]:
             "image": MAILPIT_IMAGE,
             "environment": {"MP_DATABASE": "/data/mailpit.db", "MP_MAX_MESSAGES": "5000"},
             "volumes": ["mailpit-data:/data"],
-            "ports": ["8025:8025"],
+            "ports": [f"{BIND_ADDRESS}:8025:8025"],
             "healthcheck": {
                 "test": ["CMD", "/mailpit", "readyz"],
                 "interval": "5s",
@@ -189,7 +193,7 @@ def _service(service: Service) -> dict[str, Any]:
         "image": f"digitalwell-{service.name}:dev",
         "restart": "unless-stopped",
         "depends_on": depends_on,
-        "ports": [f"{port}:{port}"],
+        "ports": [f"{BIND_ADDRESS}:{port}:{port}"],
         "environment": service_environment(service),
         # As on Kubernetes: nothing written outside /tmp, no capabilities, no privilege gain.
         "read_only": True,

@@ -1,6 +1,7 @@
 import re
 
 import jsonschema
+import pydantic
 import pytest
 import yaml
 
@@ -46,7 +47,7 @@ def test_each_service_is_built_from_its_own_target_and_published_on_its_port(
         "target": service.name,
     }
     assert definition["image"].startswith(f"digitalwell-{service.name}:")
-    assert definition["ports"] == [f"{port}:{port}"]
+    assert definition["ports"] == [f"${{DIGITALWELL_BIND_ADDRESS:-127.0.0.1}}:{port}:{port}"]
     assert definition["environment"][f"{service.env_prefix}HTTP_HOST"] == "0.0.0.0"  # noqa: S104
     assert (
         definition["environment"][f"{service.env_prefix}PUBLIC_BASE_URL"]
@@ -54,13 +55,27 @@ def test_each_service_is_built_from_its_own_target_and_published_on_its_port(
     )
 
 
+def _published(compose) -> list[str]:
+    services = compose["services"].values()
+    return [port for definition in services for port in definition.get("ports", [])]
+
+
 def test_host_ports_do_not_collide(compose) -> None:
-    published = [
-        port.split(":")[0]
-        for definition in compose["services"].values()
-        for port in definition.get("ports", [])
-    ]
+    published = [port.rsplit(":", 2)[1] for port in _published(compose)]
     assert len(published) == len(set(published))
+
+
+def test_every_port_is_published_on_loopback_unless_the_operator_opens_it(compose) -> None:
+    assert _published(compose)
+    for port in _published(compose):
+        bind_address, _host_port, _container_port = port.rsplit(":", 2)
+        assert bind_address == "${DIGITALWELL_BIND_ADDRESS:-127.0.0.1}", port
+
+
+def test_no_demo_accounts_unless_asked_for(compose) -> None:
+    environment = compose["services"]["intake"]["environment"]
+    assert environment["INTAKE_SEED_DEMO_STAFF"] == "${DIGITALWELL_SEED_DEMO_STAFF:-false}"
+    assert environment["INTAKE_BOOTSTRAP_ADMIN_EMAIL"] == "${DIGITALWELL_ADMIN_EMAIL:-}"
 
 
 @pytest.mark.parametrize("service", SERVICES, ids=lambda service: service.name)
@@ -108,3 +123,25 @@ def test_volumes_are_named_and_declared(compose) -> None:
     }
     assert used == set(compose["volumes"])
     assert all(not name.startswith(("/", ".")) for name in used)
+
+
+def _interpolated(value: str) -> str:
+    """``value`` as compose hands it over with no variables set: each default, "$$" as "$"."""
+    return re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", value).replace("$$", "$")
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=lambda service: service.name)
+def test_each_service_accepts_its_compose_settings_in_development(
+    compose, service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    environment = compose["services"][service.name]["environment"]
+    for name, value in environment.items():
+        monkeypatch.setenv(name, _interpolated(value))
+
+    settings = service.settings_class()
+
+    # compose is a laptop's system: development, whose defaults production would refuse.
+    assert settings.environment == "development"
+    monkeypatch.setenv(f"{service.env_prefix}ENVIRONMENT", "production")
+    with pytest.raises(pydantic.ValidationError, match="refused in production"):
+        service.settings_class()

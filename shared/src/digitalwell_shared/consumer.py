@@ -32,7 +32,7 @@ from prometheus_client import CollectorRegistry, Counter
 from digitalwell_shared.contracts import IntegrationEvent, dead_letter_topic
 from digitalwell_shared.envelope import Envelope, EnvelopeError
 from digitalwell_shared.inbox import Inbox
-from digitalwell_shared.logging import get_logger
+from digitalwell_shared.logging import describe_error, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics
 from digitalwell_shared.mongo import Client, Session, in_transaction
 from digitalwell_shared.outbox import Publish
@@ -116,6 +116,14 @@ def _log_context(record: Record, envelope: Envelope | None = None) -> dict[str, 
     return context
 
 
+def _dead_letter_error(error: BaseException) -> str:
+    """What a dead letter says went wrong: field paths and rules, never the event's values.
+
+    The DLQ is read by operators and replay tools; the event's body stays where it is.
+    """
+    return describe_error(error)[:_MAX_ERROR_LENGTH]
+
+
 class DeadLetterPolicy:
     """How a service's consumer retries and where it sends what it cannot handle."""
 
@@ -146,9 +154,10 @@ class DeadLetterPolicy:
     async def dead_letter(self, record: Record, error: BaseException, *, attempts: int) -> None:
         """Send ``record`` as it came to its DLQ with the error; redeliver if that fails."""
         topic = dead_letter_topic(record.topic)
+        error_text = _dead_letter_error(error)
         headers = {
             **_record_headers(record),
-            "dlq_error": str(error)[:_MAX_ERROR_LENGTH],
+            "dlq_error": error_text,
             "dlq_error_type": type(error).__name__,
             "dlq_original_topic": record.topic,
             "dlq_original_partition": str(record.partition),
@@ -169,7 +178,7 @@ class DeadLetterPolicy:
             "event dead-lettered",
             dead_letter_topic=topic,
             error_type=type(error).__name__,
-            error=str(error)[:_MAX_ERROR_LENGTH],
+            error=error_text,
             attempts=attempts,
             **_log_context(record),
         )

@@ -20,15 +20,22 @@ class CapturedLogs:
     """Everything logged to standard output since the capture began."""
 
     capsys: pytest.CaptureFixture[str]
-    text: str = ""
     lines: list[dict[str, Any]] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
 
     def read(self) -> list[dict[str, Any]]:
         """All lines so far (what was printed since the last read is added)."""
-        printed = self.capsys.readouterr().out
-        self.text += printed
-        self.lines += [json.loads(line) for line in printed.splitlines() if line.startswith("{")]
+        for line in self.capsys.readouterr().out.splitlines():
+            if line.startswith("{"):
+                self.lines.append(json.loads(line))
+            elif line:
+                self.other.append(line)
         return self.lines
+
+    @property
+    def text(self) -> str:
+        """Everything read so far as text, non-ASCII decoded (JSON writes "Ö" as "\\u00d6")."""
+        return "\n".join([json.dumps(line, ensure_ascii=False) for line in self.lines] + self.other)
 
     async def has(self, event: str, count: int = 1) -> bool:
         """Whether ``event`` was logged at least ``count`` times (for ``until_true``)."""

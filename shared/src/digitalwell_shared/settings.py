@@ -124,7 +124,7 @@ class ServiceSettings(BaseSettings):
         problems = [problem for rule in PRODUCTION_RULES for problem in rule(self)]
         if problems:
             # Every problem at once, so an operator fixes the configuration in one round.
-            raise ValueError("refused in production: " + "; ".join(problems))
+            raise ValueError("refused in production:\n- " + "\n- ".join(problems))
         return self
 
     @property
@@ -156,7 +156,7 @@ def read_settings(settings_class: type[SettingsT]) -> SettingsT:
         problems = [
             f"{prefix}{'_'.join(map(str, problem['loc'])).upper()}: {problem['msg']}"
             if problem["loc"]
-            else problem["msg"]
+            else problem["msg"].removeprefix("Value error, ")
             for problem in error.errors(include_url=False, include_input=False)
         ]
         raise SystemExit("invalid settings:\n  " + "\n  ".join(problems)) from None

@@ -15,20 +15,19 @@ import pytest
 from fastapi import FastAPI
 
 from digitalwell_notify.app import create_app
-from digitalwell_notify.domain import delivery_key, message_id, unsubscribe_url
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.links import UNSUBSCRIBE, link_token
-from digitalwell_shared.mongo import UNCLAIMED, Document, Session, in_transaction
+from digitalwell_shared.mongo import Document, Session, in_transaction
 from digitalwell_shared.staff import SESSION_COOKIE, Role, StaffAuth
 from tests.support.mail import MailSinkClient, sent_to
+from tests.support.notify import REMINDERS, email_document
 from tests.support.staff import staff_token
 from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.integration
 
 BASE_URL = "http://notify.test"
-REMINDERS = "reminders"
 
 
 @dataclass
@@ -97,52 +96,6 @@ def address() -> str:
     return f"Person.{uuid.uuid4().hex[:10]}@Example.org"
 
 
-def email_document(
-    notify: Notify,
-    *,
-    recipient: str,
-    template: str = "booking_confirmed",
-    status: str = "pending",
-    non_essential: bool = False,
-    language: str = "sv",
-    application_id: str | None = None,
-    created_at: datetime | None = None,
-    attempts: list[Document] | None = None,
-) -> Document:
-    """An e-mail as EmailComposer stores it."""
-    event_id = str(uuid.uuid4())
-    key = delivery_key(event_id, recipient, template)
-    now = created_at or datetime.now(UTC)
-    return {
-        "_id": key,
-        "message_id": message_id(key, notify.settings.message_id_domain),
-        "event_id": event_id,
-        "event_type": "se.digitalwell.forum.ForumBooked.v1",
-        "correlation_id": str(uuid.uuid4()),
-        "template": template,
-        "category": REMINDERS if non_essential else None,
-        "unsubscribe_url": (
-            unsubscribe_url(notify.settings.base_url, notify.secret, key) if non_essential else None
-        ),
-        "language": language,
-        "application_id": application_id,
-        "booking_id": f"bkg_{uuid.uuid4().hex[:10]}",
-        "recipient": recipient.strip().lower(),
-        "recipient_name": "Åsa Öberg",
-        "subject": f"{template} {uuid.uuid4().hex[:6]}",
-        "text": "Hej Åsa!\n",
-        "html": "<p>Hej Åsa!</p>",
-        "attachments": [],
-        "status": status,
-        "created_at": now,
-        "updated_at": now,
-        "next_attempt_at": now,
-        "claimed_until": UNCLAIMED,
-        "attempts": attempts or [],
-        **({"sent_at": now} if status == "sent" else {}),
-    }
-
-
 def failed_attempt(at: datetime) -> Document:
     return {"at": at, "outcome": "failed", "detail": "primary: 550 5.1.1 mailbox unavailable"}
 
@@ -163,7 +116,7 @@ async def test_the_delivery_log_lists_newest_first_and_filters(notify: Notify) -
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
     sent = await notify.store(
         email_document(
-            notify,
+            notify.settings,
             recipient=someone,
             template="application_received",
             status="sent",
@@ -173,7 +126,7 @@ async def test_the_delivery_log_lists_newest_first_and_filters(notify: Notify) -
     )
     failed = await notify.store(
         email_document(
-            notify,
+            notify.settings,
             recipient=other,
             template="decision_granted",
             status="failed",
@@ -224,7 +177,7 @@ async def test_the_delivery_log_refuses_bad_filters_naming_them(notify: Notify) 
 
 
 async def test_one_email_is_shown_with_its_text_and_an_unknown_one_is_404(notify: Notify) -> None:
-    email = await notify.store(email_document(notify, recipient=address(), status="sent"))
+    email = await notify.store(email_document(notify.settings, recipient=address(), status="sent"))
 
     found = await notify.http.get(f"/api/v1/emails/{email['_id']}")
     missing = await notify.http.get("/api/v1/emails/no-such-email")
@@ -246,7 +199,10 @@ async def test_a_resent_failed_email_is_delivered_once_and_keeps_its_attempts(
     failed_at = datetime.now(UTC) - timedelta(hours=1)
     email = await notify.store(
         email_document(
-            notify, recipient=recipient, status="failed", attempts=[failed_attempt(failed_at)]
+            notify.settings,
+            recipient=recipient,
+            status="failed",
+            attempts=[failed_attempt(failed_at)],
         )
     )
 
@@ -276,7 +232,7 @@ async def test_a_resent_failed_email_is_delivered_once_and_keeps_its_attempts(
 
 
 async def test_resending_an_email_that_has_not_failed_is_a_conflict(notify: Notify) -> None:
-    email = await notify.store(email_document(notify, recipient=address(), status="sent"))
+    email = await notify.store(email_document(notify.settings, recipient=address(), status="sent"))
 
     response = await notify.http.post(f"/api/v1/emails/{email['_id']}/resend")
     unknown = await notify.http.post("/api/v1/emails/no-such-email/resend")
@@ -296,7 +252,7 @@ async def test_the_staff_page_marks_failed_emails_and_resends_with_a_form(
     recipient = address()
     failed = await notify.store(
         email_document(
-            notify,
+            notify.settings,
             recipient=recipient,
             status="failed",
             application_id=application_id,
@@ -304,7 +260,9 @@ async def test_the_staff_page_marks_failed_emails_and_resends_with_a_form(
         )
     )
     sent = await notify.store(
-        email_document(notify, recipient=address(), status="sent", application_id=application_id)
+        email_document(
+            notify.settings, recipient=address(), status="sent", application_id=application_id
+        )
     )
 
     page = await notify.http.get(
@@ -368,7 +326,7 @@ async def test_staff_routes_answer_401_without_sign_in_and_403_to_other_roles(
 async def test_a_resend_form_without_the_csrf_token_is_refused(notify: Notify) -> None:
     failed = await notify.store(
         email_document(
-            notify,
+            notify.settings,
             recipient=address(),
             status="failed",
             attempts=[failed_attempt(datetime.now(UTC))],
@@ -388,7 +346,7 @@ async def test_the_unsubscribe_link_shows_a_confirm_page_that_changes_nothing(
     notify: Notify,
 ) -> None:
     email = await notify.store(
-        email_document(notify, recipient=address(), status="sent", non_essential=True)
+        email_document(notify.settings, recipient=address(), status="sent", non_essential=True)
     )
 
     page = await notify.http.get(unsubscribe_path(email))
@@ -404,7 +362,7 @@ async def test_the_unsubscribe_link_shows_a_confirm_page_that_changes_nothing(
 async def test_one_click_unsubscribes_idempotently_and_can_be_undone(notify: Notify) -> None:
     email = await notify.store(
         email_document(
-            notify, recipient=address(), status="sent", non_essential=True, language="en"
+            notify.settings, recipient=address(), status="sent", non_essential=True, language="en"
         )
     )
     one_click = {"List-Unsubscribe": "One-Click"}
@@ -432,7 +390,7 @@ async def test_one_click_unsubscribes_idempotently_and_can_be_undone(notify: Not
 
 async def test_a_bad_token_is_refused_and_changes_nothing(notify: Notify) -> None:
     email = await notify.store(
-        email_document(notify, recipient=address(), status="sent", non_essential=True)
+        email_document(notify.settings, recipient=address(), status="sent", non_essential=True)
     )
     wrong = link_token(notify.secret, UNSUBSCRIBE, "another-email")
 
@@ -452,7 +410,9 @@ async def test_a_bad_token_is_refused_and_changes_nothing(notify: Notify) -> Non
 async def test_an_unknown_or_essential_email_has_nothing_to_unsubscribe_from(
     notify: Notify,
 ) -> None:
-    essential = await notify.store(email_document(notify, recipient=address(), status="sent"))
+    essential = await notify.store(
+        email_document(notify.settings, recipient=address(), status="sent")
+    )
     unknown_id = uuid.uuid4().hex
 
     unknown = await notify.http.post(
@@ -476,10 +436,10 @@ async def test_a_non_essential_email_arrives_with_working_one_click_headers(
     reminder_to, receipt_to = address(), address()
     reminder = await notify.store(
         email_document(
-            notify, recipient=reminder_to, template="session_reminder", non_essential=True
+            notify.settings, recipient=reminder_to, template="session_reminder", non_essential=True
         )
     )
-    await notify.store(email_document(notify, recipient=receipt_to))
+    await notify.store(email_document(notify.settings, recipient=receipt_to))
 
     reminder_at_sink = await mail_sink.wait_for_message(
         sent_to(reminder_to), query=f"to:{reminder_to.lower()}", timeout=30

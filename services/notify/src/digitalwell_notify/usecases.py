@@ -18,7 +18,7 @@ from digitalwell_notify.domain import (
     unsubscribe_url,
 )
 from digitalwell_notify.render import NON_ESSENTIAL, EmailTemplates
-from digitalwell_notify.smtp import DeliveryError, build_message
+from digitalwell_notify.smtp import DeliveryError, UnbuildableMessageError, build_message
 from digitalwell_notify.store import (
     ApplicantStore,
     AttemptRecord,
@@ -451,10 +451,21 @@ class Deliverer:
             attempt = {"at": datetime.now(UTC), "outcome": "suppressed", "detail": "unsubscribed"}
             return _Outcome(email, AttemptRecord(email["_id"], attempt, DeliveryStatus.SUPPRESSED))
         attempts = len(email["attempts"]) + 1
+        # Each e-mail is built and sent inside its own try, and its outcome recorded on its own:
+        # an exception escaping here would fail the whole batch unrecorded, and its claim's
+        # expiry would send the batch's other e-mails again (issue 10).
+        try:
+            message = build_message(email, self._mail_from)
+        except Exception as unbuildable:  # noqa: BLE001 - one e-mail's data must not fail its batch
+            return self._failure(email, _unbuildable(unbuildable), context)
         async with self._sending:
             try:
-                reply = await self._send(build_message(email, self._mail_from))
+                reply = await self._send(message)
             except DeliveryError as error:
+                return self._failure(email, error, context)
+            except Exception as unexpected:  # as above; retried like an outage
+                log.exception("e-mail not sent", **context)
+                error = DeliveryError(f"{type(unexpected).__name__}: not sent", permanent=False)
                 return self._failure(email, error, context)
         sent_at = datetime.now(UTC)
         log.info("e-mail sent", **context)
@@ -518,6 +529,14 @@ class Deliverer:
             ]
 
         await self._commit(write)
+
+
+def _unbuildable(error: Exception) -> DeliveryError:
+    """A permanent failure for an e-mail no message can be built from; the reason names no value."""
+    if isinstance(error, UnbuildableMessageError):
+        return DeliveryError(str(error), permanent=True)
+    # Anything else is a bug meeting odd data: say what kind, not what the data held.
+    return DeliveryError(f"the message cannot be built: {type(error).__name__}", permanent=True)
 
 
 def _about(email: Document) -> dict[str, Any]:

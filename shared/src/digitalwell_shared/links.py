@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from urllib.parse import urlencode
 
 _VERSION = b"digitalwell-link:v1:"
@@ -66,3 +67,18 @@ def accept_seat_url(
     """Forum's page where a person on the waitlist takes the seat offered to them."""
     token = link_token(secret, ACCEPT_SEAT, booking_id)
     return _url(forum_url, f"/bookings/{booking_id}/accept", token, language)
+
+
+# A link's token is its ``token`` query parameter, whatever the version; it ends at the next
+# parameter, a space, a quote or an angle bracket (as in an HTML attribute or a text's <url>).
+_TOKEN_IN_URL = re.compile(r"([?&](?:amp;)?token=)[^&\s\"'<>]+")
+MASKED_TOKEN = "[hidden]"  # noqa: S105 - what replaces a token, not one
+
+
+def mask_link_tokens(text: str) -> str:
+    """``text`` with every signed link's token replaced by ``[hidden]``: the link no longer works.
+
+    For what staff are shown of a stored e-mail: reading the delivery log must not hand anyone
+    the power to withdraw an application or cancel a booking.
+    """
+    return _TOKEN_IN_URL.sub(rf"\1{MASKED_TOKEN}", text)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -17,7 +18,8 @@ from fastapi import FastAPI
 from digitalwell_notify.app import create_app
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
-from digitalwell_shared.links import UNSUBSCRIBE, link_token
+from digitalwell_shared.contracts import Language
+from digitalwell_shared.links import UNSUBSCRIBE, link_token, withdraw_application_url
 from digitalwell_shared.mongo import Document, Session, in_transaction
 from digitalwell_shared.staff import SESSION_COOKIE, Role, StaffAuth
 from tests.support.mail import MailSinkClient, sent_to
@@ -76,7 +78,7 @@ async def notify(
     settings = notify_settings(kafka_bootstrap_servers, mongodb_url, mail_sink)
     app = create_app(settings)
     database = app.state.runtime.database
-    token = staff_token(settings, Role.INTAKE_OFFICER)
+    token = staff_token(settings, Role.ADMINISTRATOR)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
@@ -187,6 +189,156 @@ async def test_one_email_is_shown_with_its_text_and_an_unknown_one_is_404(notify
     assert found.json()["message_id"] == email["message_id"]
     assert missing.status_code == 404
     assert "no-such-email" in missing.json()["detail"]
+
+
+# -- Who sees what of the log ----------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def signed_in_as(notify: Notify, role: Role) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """A client signed in as someone holding only ``role``, and their session's CSRF token."""
+    token = staff_token(notify.settings, role)
+    auth = StaffAuth(notify.settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(notify.app),
+        base_url=BASE_URL,
+        headers={"Authorization": f"Bearer {token}"},
+        cookies={SESSION_COOKIE: token},
+    ) as http:
+        yield http, auth.csrf_token(auth.verify(token))
+
+
+async def area_emails(notify: Notify, application_id: str) -> tuple[Document, Document]:
+    """A failed receipt (intake's area) and a failed booking e-mail (forum's), one application."""
+    failed_at = datetime.now(UTC)
+    receipt = await notify.store(
+        email_document(
+            notify.settings,
+            recipient=address(),
+            template="application_received",
+            status="failed",
+            application_id=application_id,
+            attempts=[failed_attempt(failed_at)],
+        )
+    )
+    booking = await notify.store(
+        email_document(
+            notify.settings,
+            recipient=address(),
+            template="booking_confirmed",
+            status="failed",
+            application_id=application_id,
+            attempts=[failed_attempt(failed_at)],
+        )
+    )
+    return receipt, booking
+
+
+async def test_a_forum_coordinator_cannot_see_or_resend_an_intake_receipt(notify: Notify) -> None:
+    application_id = f"app_{uuid.uuid4().hex[:10]}"
+    receipt, booking = await area_emails(notify, application_id)
+    async with signed_in_as(notify, Role.FORUM_COORDINATOR) as (coordinator, csrf):
+        listed = await coordinator.get("/api/v1/emails", params={"application_id": application_id})
+        asked_for = await coordinator.get(
+            "/api/v1/emails",
+            params={"application_id": application_id, "template": "application_received"},
+        )
+        detail = await coordinator.get(f"/api/v1/emails/{receipt['_id']}")
+        resend = await coordinator.post(f"/api/v1/emails/{receipt['_id']}/resend")
+        page = await coordinator.get("/staff/emails", params={"application_id": application_id})
+        page_resend = await coordinator.post(
+            f"/staff/emails/{receipt['_id']}/resend",
+            data={"csrf_token": csrf},
+        )
+
+    assert [email["id"] for email in listed.json()["emails"]] == [booking["_id"]]
+    assert asked_for.json()["emails"] == []
+    assert detail.status_code == 404
+    assert resend.status_code == 404
+    assert receipt["_id"] not in page.text
+    assert booking["_id"] in page.text
+    assert page_resend.status_code == 303, page_resend.text
+    assert page_resend.headers["location"].endswith("notice=not_found")
+    assert (await notify.emails.get(receipt["_id"]) or {})["status"] == "failed"
+
+
+async def test_an_intake_officer_cannot_see_or_resend_a_booking_email(notify: Notify) -> None:
+    application_id = f"app_{uuid.uuid4().hex[:10]}"
+    receipt, booking = await area_emails(notify, application_id)
+    async with signed_in_as(notify, Role.INTAKE_OFFICER) as (officer, _):
+        listed = await officer.get("/api/v1/emails", params={"application_id": application_id})
+        detail = await officer.get(f"/api/v1/emails/{booking['_id']}")
+        resend = await officer.post(f"/api/v1/emails/{booking['_id']}/resend")
+
+    assert [email["id"] for email in listed.json()["emails"]] == [receipt["_id"]]
+    assert detail.status_code == 404
+    assert resend.status_code == 404
+    assert (await notify.emails.get(booking["_id"]) or {})["status"] == "failed"
+
+
+async def test_an_intake_officer_sees_metadata_of_a_receipt_not_its_text_or_address(
+    notify: Notify,
+) -> None:
+    application_id = f"app_{uuid.uuid4().hex[:10]}"
+    recipient = address()
+    receipt = await notify.store(
+        email_document(
+            notify.settings,
+            recipient=recipient,
+            template="application_received",
+            status="failed",
+            application_id=application_id,
+            attempts=[
+                {
+                    "at": datetime.now(UTC),
+                    "outcome": "failed",
+                    "detail": f"primary: 550 5.1.1 <{recipient.lower()}>: mailbox unavailable",
+                }
+            ],
+        )
+    )
+    async with signed_in_as(notify, Role.INTAKE_OFFICER) as (officer, _):
+        shown = (await officer.get(f"/api/v1/emails/{receipt['_id']}")).json()
+        page = await officer.get("/staff/emails", params={"application_id": application_id})
+        resend = await officer.post(f"/api/v1/emails/{receipt['_id']}/resend")
+
+    assert shown["template"] == "application_received"
+    assert shown["status"] == "failed"
+    assert shown["recipient"] == f"{recipient[0].lower()}…@example.org"
+    assert shown["subject"] is None
+    assert shown["text"] is None
+    assert recipient.lower() not in shown["attempts"][0]["detail"]
+    assert "550 5.1.1" in shown["attempts"][0]["detail"]
+    assert recipient.lower() not in page.text
+    assert receipt["subject"] not in page.text
+    assert resend.status_code == 202  # their own area's failed e-mail: they may send it again
+
+
+async def test_an_administrator_sees_the_text_with_every_signed_link_masked(notify: Notify) -> None:
+    application_id = f"app_{uuid.uuid4().hex[:10]}"
+    withdraw = withdraw_application_url(
+        "http://intake.test", notify.secret, application_id, Language.EN
+    )
+    token = parse_qs(urlsplit(withdraw).query)["token"][0]
+    receipt = await notify.store(
+        {
+            **email_document(
+                notify.settings,
+                recipient=address(),
+                template="application_received",
+                status="sent",
+                application_id=application_id,
+            ),
+            "text": f"To withdraw your application, open {withdraw}\n",
+        }
+    )
+
+    shown = (await notify.http.get(f"/api/v1/emails/{receipt['_id']}")).json()
+
+    assert token not in shown["text"]
+    assert f"/applications/{application_id}/withdraw?token=[hidden]&lang=en" in shown["text"]
+    assert shown["recipient"] == receipt["recipient"]
+    assert shown["subject"] == receipt["subject"]
 
 
 # -- Resend ----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 from digitalwell_notify.calendar import ICS_CONTENT_TYPE, booking_calendar
 from digitalwell_notify.domain import (
     DeliveryStatus,
+    LogAccess,
     RetryPolicy,
     delivery_key,
     message_id,
@@ -465,8 +466,8 @@ class Deliverer:
                 return self._failure(email, error, context)
             except Exception as unexpected:  # as above; retried like an outage
                 log.exception("e-mail not sent", **context)
-                error = DeliveryError(f"{type(unexpected).__name__}: not sent", permanent=False)
-                return self._failure(email, error, context)
+                unsent = DeliveryError(f"{type(unexpected).__name__}: not sent", permanent=False)
+                return self._failure(email, unsent, context)
         sent_at = datetime.now(UTC)
         log.info("e-mail sent", **context)
         return _Outcome(
@@ -566,8 +567,14 @@ class NotUnsubscribableError(Exception):
     """The e-mail is an essential one: there is no category to leave."""
 
 
-async def resend_email(emails: EmailStore, email_id: str) -> Document:
-    """Queue a failed e-mail again, due now, keeping its attempts; the delivery worker sends it."""
+async def resend_email(emails: EmailStore, email_id: str, access: LogAccess) -> Document:
+    """Queue a failed e-mail again, due now, keeping its attempts; the delivery worker sends it.
+
+    Only an e-mail of the person's own area (``access``): another's is not found.
+    """
+    found = await emails.get(email_id)
+    if found is None or not access.may_see(found["template"]):
+        raise EmailNotFoundError(email_id)
     resent = await emails.resend(email_id, datetime.now(UTC))
     if resent is None:
         current = await emails.get(email_id)

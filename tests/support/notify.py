@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from digitalwell_notify.domain import delivery_key, message_id, unsubscribe_url
 from digitalwell_notify.settings import Settings
@@ -38,7 +38,12 @@ def email_document(
         "template": template,
         "category": REMINDERS if non_essential else None,
         "unsubscribe_url": (
-            unsubscribe_url(settings.base_url, settings.link_secret.get_secret_value(), key)
+            unsubscribe_url(
+                settings.base_url,
+                settings.link_secret.get_secret_value(),
+                key,
+                expires_at=now + timedelta(days=settings.unsubscribe_link_days),
+            )
             if non_essential
             else None
         ),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -544,7 +547,7 @@ async def test_a_bad_token_is_refused_and_changes_nothing(notify: Notify) -> Non
     email = await notify.store(
         email_document(notify.settings, recipient=address(), status="sent", non_essential=True)
     )
-    wrong = link_token(notify.secret, UNSUBSCRIBE, "another-email")
+    wrong = link_token(notify.secret, UNSUBSCRIBE, "another-email", expires_at=None)
 
     answers = [
         await notify.http.get(f"/unsubscribe/{email['_id']}", params={"token": wrong}),
@@ -569,11 +572,11 @@ async def test_an_unknown_or_essential_email_has_nothing_to_unsubscribe_from(
 
     unknown = await notify.http.post(
         f"/unsubscribe/{unknown_id}",
-        params={"token": link_token(notify.secret, UNSUBSCRIBE, unknown_id)},
+        params={"token": link_token(notify.secret, UNSUBSCRIBE, unknown_id, expires_at=None)},
     )
     not_a_list = await notify.http.post(
         f"/unsubscribe/{essential['_id']}",
-        params={"token": link_token(notify.secret, UNSUBSCRIBE, essential["_id"])},
+        params={"token": link_token(notify.secret, UNSUBSCRIBE, essential["_id"], expires_at=None)},
     )
 
     assert unknown.status_code == 404
@@ -614,3 +617,64 @@ async def test_a_non_essential_email_arrives_with_working_one_click_headers(
     assert "List-Unsubscribe-Post" not in receipt_headers
     assert clicked.status_code == 200
     assert await notify.preferences.unsubscribed(reminder_to, REMINDERS)
+
+
+async def test_an_unsubscribe_link_past_its_lifetime_gets_a_page_saying_it_has_expired(
+    notify: Notify,
+) -> None:
+    sent_long_ago = datetime.now(UTC) - timedelta(days=notify.settings.unsubscribe_link_days + 1)
+    email = await notify.store(
+        email_document(
+            notify.settings,
+            recipient=address(),
+            status="sent",
+            non_essential=True,
+            created_at=sent_long_ago,
+        )
+    )
+
+    page = await notify.http.get(unsubscribe_path(email))
+    one_click = await notify.http.post(
+        unsubscribe_path(email), data={"List-Unsubscribe": "One-Click"}
+    )
+
+    assert page.status_code == 410
+    assert "Länken har gått ut" in page.text
+    assert "This link has expired" in page.text
+    assert one_click.status_code == 410
+    assert not await notify.preferences.unsubscribed(email["recipient"], REMINDERS)
+
+
+async def test_an_unsubscribe_link_sent_before_links_expired_lasts_a_year_from_its_email(
+    notify: Notify,
+) -> None:
+    recent = await notify.store(
+        email_document(notify.settings, recipient=address(), status="sent", non_essential=True)
+    )
+    old = await notify.store(
+        email_document(
+            notify.settings,
+            recipient=address(),
+            status="sent",
+            non_essential=True,
+            created_at=datetime.now(UTC)
+            - timedelta(days=notify.settings.unsubscribe_link_days + 1),
+        )
+    )
+
+    def v1_token(email_id: str) -> str:
+        message = b"digitalwell-link:v1:" + UNSUBSCRIBE.encode() + b"\x1f" + email_id.encode()
+        digest = hmac.new(notify.secret.encode(), message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    within = await notify.http.get(
+        f"/unsubscribe/{recent['_id']}", params={"token": v1_token(recent["_id"])}
+    )
+    past = await notify.http.get(
+        f"/unsubscribe/{old['_id']}", params={"token": v1_token(old["_id"])}
+    )
+
+    assert within.status_code == 200
+    assert "Avregistrera dig från påminnelser" in within.text
+    assert past.status_code == 410
+    assert "Länken har gått ut" in past.text

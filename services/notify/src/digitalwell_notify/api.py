@@ -16,12 +16,12 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field, field_validator
 
 from digitalwell_notify import usecases
-from digitalwell_notify.domain import DeliveryStatus, LogAccess, unsubscribe_token_is_valid
+from digitalwell_notify.domain import DeliveryStatus, LogAccess, unsubscribe_link
 from digitalwell_notify.page_text import category_names, masked_address, translate
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.contracts import Language
-from digitalwell_shared.links import mask_link_tokens
+from digitalwell_shared.links import LinkCheck, mask_link_tokens, unsubscribe_link_expires_at
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.logging import redact_text
 from digitalwell_shared.mongo import Document
@@ -138,7 +138,13 @@ def create_router(
     templates = Jinja2Templates(directory=TEMPLATES)
     templates.env.filters["local"] = _local_time
     router.include_router(
-        _unsubscribe_routes(templates, emails, preferences, settings.link_secret.get_secret_value())
+        _unsubscribe_routes(
+            templates,
+            emails,
+            preferences,
+            settings.link_secret.get_secret_value(),
+            settings.unsubscribe_link_days,
+        )
     )
     router.include_router(_staff_api(emails, wake or _nothing))
     router.include_router(_staff_pages(templates, emails, wake or _nothing))
@@ -169,7 +175,11 @@ def _page(
 
 
 def _unsubscribe_routes(
-    templates: Jinja2Templates, emails: EmailStore, preferences: PreferenceStore, secret: str
+    templates: Jinja2Templates,
+    emails: EmailStore,
+    preferences: PreferenceStore,
+    secret: str,
+    link_days: int,
 ) -> APIRouter:
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -181,8 +191,13 @@ def _unsubscribe_routes(
         state: str | None,
     ) -> HTMLResponse:
         # The token first: without it, nobody learns whether an e-mail id exists.
-        if not unsubscribe_token_is_valid(secret, email_id, token):
+        if unsubscribe_link(secret, email_id, token) is LinkCheck.INVALID:
             return _problem(templates, request, "bad_link", http.HTTP_403_FORBIDDEN)
+        # A link sent before links carried an expiry lasts as long as a new one would have.
+        email = await emails.get(email_id)
+        lifetime = unsubscribe_link_expires_at(email["created_at"], link_days) if email else None
+        if unsubscribe_link(secret, email_id, token, v1_expires_at=lifetime) is LinkCheck.EXPIRED:
+            return _problem(templates, request, "expired_link", http.HTTP_410_GONE)
         try:
             subscription = await act(emails, preferences, email_id)
         except usecases.EmailNotFoundError:

@@ -48,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             notify_url=settings.base_url,
             secret=settings.link_secret.get_secret_value(),
             id_domain=settings.message_id_domain,
+            booking_link_grace_hours=settings.booking_link_grace_hours,
+            unsubscribe_link_days=settings.unsubscribe_link_days,
         ),
     )
     deliverer = Deliverer(

@@ -59,16 +59,31 @@ def is_permanent_smtp_code(code: int) -> bool:
     return 500 <= code < 600  # noqa: PLR2004 - the RFC's code ranges
 
 
-def unsubscribe_url(notify_base_url: str, secret: str, email_id: str) -> str:
+def unsubscribe_url(
+    notify_base_url: str, secret: str, email_id: str, *, expires_at: datetime
+) -> str:
     """The one-click unsubscribe link (RFC 8058) of one e-mail; notify itself answers it."""
-    # The token is base64url without padding, so it needs no escaping in a query.
-    token = links.link_token(secret, links.UNSUBSCRIBE, email_id)
+    # The token is base64url and digits without padding, so it needs no escaping in a query.
+    token = links.link_token(secret, links.UNSUBSCRIBE, email_id, expires_at=expires_at)
     return f"{notify_base_url.rstrip('/')}/unsubscribe/{email_id}?token={token}"
 
 
+def unsubscribe_link(
+    secret: str, email_id: str, token: str, *, v1_expires_at: datetime | None = None
+) -> links.LinkCheck:
+    """What ``token`` is worth as the unsubscribe token of e-mail ``email_id`` now.
+
+    A v1 token (sent before links carried an expiry) is given ``v1_expires_at``: the e-mail's
+    date plus the same lifetime, so old and new links end alike.
+    """
+    return links.check_link_token(
+        secret, links.UNSUBSCRIBE, email_id, token, v1_expires_at=v1_expires_at
+    )
+
+
 def unsubscribe_token_is_valid(secret: str, email_id: str, token: str) -> bool:
-    """True when ``token`` is the unsubscribe token of e-mail ``email_id``."""
-    return links.link_token_is_valid(secret, links.UNSUBSCRIBE, email_id, token)
+    """True when ``token`` is the unsubscribe token of e-mail ``email_id`` and still works."""
+    return unsubscribe_link(secret, email_id, token) is links.LinkCheck.VALID
 
 
 # -- Who sees what of the delivery log ---------------------------------------------------------

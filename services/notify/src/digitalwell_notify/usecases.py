@@ -44,7 +44,13 @@ from digitalwell_shared.contracts import (
     Language,
 )
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.links import accept_seat_url, cancel_booking_url, withdraw_application_url
+from digitalwell_shared.links import (
+    accept_seat_url,
+    booking_links_expire_at,
+    cancel_booking_url,
+    unsubscribe_link_expires_at,
+    withdraw_application_url,
+)
 from digitalwell_shared.logging import get_logger, redact_text
 from digitalwell_shared.mongo import UNCLAIMED, Document, Session
 
@@ -94,6 +100,8 @@ class LinkSettings:
     notify_url: str
     secret: str
     id_domain: str
+    booking_link_grace_hours: float = 24
+    unsubscribe_link_days: int = 365
 
 
 @dataclass(frozen=True)
@@ -249,7 +257,11 @@ class EmailComposer:
     def _booking_email(self, event: BookingEvent, envelope: Envelope) -> EmailRequest:
         links = self._links
         language = event.attendee.language
-        cancel_url = cancel_booking_url(links.forum_url, links.secret, event.booking_id, language)
+        # A booking's links work until a while after its session (its last date) has ended.
+        expires_at = booking_links_expire_at(event.session.ends_at, links.booking_link_grace_hours)
+        cancel_url = cancel_booking_url(
+            links.forum_url, links.secret, event.booking_id, language, expires_at=expires_at
+        )
         context: dict[str, Any] = {"session": event.session, "booking_id": event.booking_id}
         attachments: tuple[Attachment, ...] = ()
         match event:
@@ -270,7 +282,11 @@ class EmailComposer:
                 context |= {
                     "offer_expires_at": event.offer_expires_at,
                     "accept_url": accept_seat_url(
-                        links.forum_url, links.secret, event.booking_id, language
+                        links.forum_url,
+                        links.secret,
+                        event.booking_id,
+                        language,
+                        expires_at=expires_at,
                     ),
                     "cancel_url": cancel_url,
                 }
@@ -322,7 +338,14 @@ class EmailComposer:
     ) -> Document:
         key = delivery_key(request.envelope.id, address, request.template)
         unsubscribe = (
-            unsubscribe_url(self._links.notify_url, self._links.secret, key) if category else None
+            unsubscribe_url(
+                self._links.notify_url,
+                self._links.secret,
+                key,
+                expires_at=unsubscribe_link_expires_at(now, self._links.unsubscribe_link_days),
+            )
+            if category
+            else None
         )
         rendered = self._templates.render(
             request.template,

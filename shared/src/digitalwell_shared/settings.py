@@ -77,6 +77,17 @@ class ServiceSettings(BaseSettings):
         ),
     )
 
+    # -- Signed links: how long they work (issue 10) ------------------------------------------
+    booking_link_grace_hours: float = Field(
+        24,
+        ge=0,
+        description=(
+            "hours after a session's end (its last date) that its bookings' links (cancel, "
+            "accept a seat, calendar) keep working; used by forum and notify, which write them"
+        ),
+    )
+    # -- end of signed links --------------------------------------------------------------------
+
     staff_session_secret: SecretStr = Field(
         SecretStr(DEV_STAFF_SESSION_SECRET),
         description=(

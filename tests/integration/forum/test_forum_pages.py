@@ -92,7 +92,15 @@ async def test_the_cancel_page_refuses_a_forged_link(forum: RunningForum) -> Non
     ).json()
 
     genuine = await forum.client.get(
-        path_of(cancel_booking_url(forum.settings.base_url, "another-secret", booked["id"]), forum)
+        path_of(
+            cancel_booking_url(
+                forum.settings.base_url,
+                "another-secret",
+                booked["id"],
+                expires_at=datetime.now(UTC) + timedelta(days=1),
+            ),
+            forum,
+        )
     )
 
     assert genuine.status_code == 403

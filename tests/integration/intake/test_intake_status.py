@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -114,6 +115,16 @@ async def test_a_decision_from_the_council_shows_in_status_and_timeline_once(
     too_late = await intake.client.post(token_url, json={"reason": "för sent"})
     assert too_late.status_code == 409
     assert "granted" in too_late.json()["detail"]
+    # The receipt's link: the decision has ended it, and the page says so in the layout.
+    expired = await intake.client.get(application["withdraw_page_url"])
+    expired_en = await intake.client.get(
+        re.sub(r"lang=\w+", "lang=en", application["withdraw_page_url"])
+    )
+    assert expired.status_code == 410
+    assert "Länken har gått ut" in expired.text
+    assert "har fattat beslut om ansökan" in expired.text
+    assert expired_en.status_code == 410
+    assert "This link has expired" in expired_en.text
 
 
 async def test_a_decision_about_an_unknown_application_is_marked_handled_and_skipped(

@@ -3,32 +3,36 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from digitalwell_notify.app import create_app
-from digitalwell_notify.domain import delivery_key, message_id, unsubscribe_url
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
-from digitalwell_shared.links import UNSUBSCRIBE, link_token
-from digitalwell_shared.mongo import UNCLAIMED, Document, Session, in_transaction
+from digitalwell_shared.contracts import Language
+from digitalwell_shared.links import UNSUBSCRIBE, link_token, withdraw_application_url
+from digitalwell_shared.mongo import Document, Session, in_transaction
 from digitalwell_shared.staff import SESSION_COOKIE, Role, StaffAuth
 from tests.support.mail import MailSinkClient, sent_to
+from tests.support.notify import REMINDERS, email_document
 from tests.support.staff import staff_token
 from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.integration
 
 BASE_URL = "http://notify.test"
-REMINDERS = "reminders"
 
 
 @dataclass
@@ -77,7 +81,7 @@ async def notify(
     settings = notify_settings(kafka_bootstrap_servers, mongodb_url, mail_sink)
     app = create_app(settings)
     database = app.state.runtime.database
-    token = staff_token(settings, Role.INTAKE_OFFICER)
+    token = staff_token(settings, Role.ADMINISTRATOR)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
@@ -95,52 +99,6 @@ async def notify(
 
 def address() -> str:
     return f"Person.{uuid.uuid4().hex[:10]}@Example.org"
-
-
-def email_document(
-    notify: Notify,
-    *,
-    recipient: str,
-    template: str = "booking_confirmed",
-    status: str = "pending",
-    non_essential: bool = False,
-    language: str = "sv",
-    application_id: str | None = None,
-    created_at: datetime | None = None,
-    attempts: list[Document] | None = None,
-) -> Document:
-    """An e-mail as EmailComposer stores it."""
-    event_id = str(uuid.uuid4())
-    key = delivery_key(event_id, recipient, template)
-    now = created_at or datetime.now(UTC)
-    return {
-        "_id": key,
-        "message_id": message_id(key, notify.settings.message_id_domain),
-        "event_id": event_id,
-        "event_type": "se.digitalwell.forum.ForumBooked.v1",
-        "correlation_id": str(uuid.uuid4()),
-        "template": template,
-        "category": REMINDERS if non_essential else None,
-        "unsubscribe_url": (
-            unsubscribe_url(notify.settings.base_url, notify.secret, key) if non_essential else None
-        ),
-        "language": language,
-        "application_id": application_id,
-        "booking_id": f"bkg_{uuid.uuid4().hex[:10]}",
-        "recipient": recipient.strip().lower(),
-        "recipient_name": "Åsa Öberg",
-        "subject": f"{template} {uuid.uuid4().hex[:6]}",
-        "text": "Hej Åsa!\n",
-        "html": "<p>Hej Åsa!</p>",
-        "attachments": [],
-        "status": status,
-        "created_at": now,
-        "updated_at": now,
-        "next_attempt_at": now,
-        "claimed_until": UNCLAIMED,
-        "attempts": attempts or [],
-        **({"sent_at": now} if status == "sent" else {}),
-    }
 
 
 def failed_attempt(at: datetime) -> Document:
@@ -163,7 +121,7 @@ async def test_the_delivery_log_lists_newest_first_and_filters(notify: Notify) -
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
     sent = await notify.store(
         email_document(
-            notify,
+            notify.settings,
             recipient=someone,
             template="application_received",
             status="sent",
@@ -173,7 +131,7 @@ async def test_the_delivery_log_lists_newest_first_and_filters(notify: Notify) -
     )
     failed = await notify.store(
         email_document(
-            notify,
+            notify.settings,
             recipient=other,
             template="decision_granted",
             status="failed",
@@ -224,7 +182,7 @@ async def test_the_delivery_log_refuses_bad_filters_naming_them(notify: Notify) 
 
 
 async def test_one_email_is_shown_with_its_text_and_an_unknown_one_is_404(notify: Notify) -> None:
-    email = await notify.store(email_document(notify, recipient=address(), status="sent"))
+    email = await notify.store(email_document(notify.settings, recipient=address(), status="sent"))
 
     found = await notify.http.get(f"/api/v1/emails/{email['_id']}")
     missing = await notify.http.get("/api/v1/emails/no-such-email")
@@ -234,6 +192,156 @@ async def test_one_email_is_shown_with_its_text_and_an_unknown_one_is_404(notify
     assert found.json()["message_id"] == email["message_id"]
     assert missing.status_code == 404
     assert "no-such-email" in missing.json()["detail"]
+
+
+# -- Who sees what of the log ----------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def signed_in_as(notify: Notify, role: Role) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """A client signed in as someone holding only ``role``, and their session's CSRF token."""
+    token = staff_token(notify.settings, role)
+    auth = StaffAuth(notify.settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(notify.app),
+        base_url=BASE_URL,
+        headers={"Authorization": f"Bearer {token}"},
+        cookies={SESSION_COOKIE: token},
+    ) as http:
+        yield http, auth.csrf_token(auth.verify(token))
+
+
+async def area_emails(notify: Notify, application_id: str) -> tuple[Document, Document]:
+    """A failed receipt (intake's area) and a failed booking e-mail (forum's), one application."""
+    failed_at = datetime.now(UTC)
+    receipt = await notify.store(
+        email_document(
+            notify.settings,
+            recipient=address(),
+            template="application_received",
+            status="failed",
+            application_id=application_id,
+            attempts=[failed_attempt(failed_at)],
+        )
+    )
+    booking = await notify.store(
+        email_document(
+            notify.settings,
+            recipient=address(),
+            template="booking_confirmed",
+            status="failed",
+            application_id=application_id,
+            attempts=[failed_attempt(failed_at)],
+        )
+    )
+    return receipt, booking
+
+
+async def test_a_forum_coordinator_cannot_see_or_resend_an_intake_receipt(notify: Notify) -> None:
+    application_id = f"app_{uuid.uuid4().hex[:10]}"
+    receipt, booking = await area_emails(notify, application_id)
+    async with signed_in_as(notify, Role.FORUM_COORDINATOR) as (coordinator, csrf):
+        listed = await coordinator.get("/api/v1/emails", params={"application_id": application_id})
+        asked_for = await coordinator.get(
+            "/api/v1/emails",
+            params={"application_id": application_id, "template": "application_received"},
+        )
+        detail = await coordinator.get(f"/api/v1/emails/{receipt['_id']}")
+        resend = await coordinator.post(f"/api/v1/emails/{receipt['_id']}/resend")
+        page = await coordinator.get("/staff/emails", params={"application_id": application_id})
+        page_resend = await coordinator.post(
+            f"/staff/emails/{receipt['_id']}/resend",
+            data={"csrf_token": csrf},
+        )
+
+    assert [email["id"] for email in listed.json()["emails"]] == [booking["_id"]]
+    assert asked_for.json()["emails"] == []
+    assert detail.status_code == 404
+    assert resend.status_code == 404
+    assert receipt["_id"] not in page.text
+    assert booking["_id"] in page.text
+    assert page_resend.status_code == 303, page_resend.text
+    assert page_resend.headers["location"].endswith("notice=not_found")
+    assert (await notify.emails.get(receipt["_id"]) or {})["status"] == "failed"
+
+
+async def test_an_intake_officer_cannot_see_or_resend_a_booking_email(notify: Notify) -> None:
+    application_id = f"app_{uuid.uuid4().hex[:10]}"
+    receipt, booking = await area_emails(notify, application_id)
+    async with signed_in_as(notify, Role.INTAKE_OFFICER) as (officer, _):
+        listed = await officer.get("/api/v1/emails", params={"application_id": application_id})
+        detail = await officer.get(f"/api/v1/emails/{booking['_id']}")
+        resend = await officer.post(f"/api/v1/emails/{booking['_id']}/resend")
+
+    assert [email["id"] for email in listed.json()["emails"]] == [receipt["_id"]]
+    assert detail.status_code == 404
+    assert resend.status_code == 404
+    assert (await notify.emails.get(booking["_id"]) or {})["status"] == "failed"
+
+
+async def test_an_intake_officer_sees_metadata_of_a_receipt_not_its_text_or_address(
+    notify: Notify,
+) -> None:
+    application_id = f"app_{uuid.uuid4().hex[:10]}"
+    recipient = address()
+    receipt = await notify.store(
+        email_document(
+            notify.settings,
+            recipient=recipient,
+            template="application_received",
+            status="failed",
+            application_id=application_id,
+            attempts=[
+                {
+                    "at": datetime.now(UTC),
+                    "outcome": "failed",
+                    "detail": f"primary: 550 5.1.1 <{recipient.lower()}>: mailbox unavailable",
+                }
+            ],
+        )
+    )
+    async with signed_in_as(notify, Role.INTAKE_OFFICER) as (officer, _):
+        shown = (await officer.get(f"/api/v1/emails/{receipt['_id']}")).json()
+        page = await officer.get("/staff/emails", params={"application_id": application_id})
+        resend = await officer.post(f"/api/v1/emails/{receipt['_id']}/resend")
+
+    assert shown["template"] == "application_received"
+    assert shown["status"] == "failed"
+    assert shown["recipient"] == f"{recipient[0].lower()}…@example.org"
+    assert shown["subject"] is None
+    assert shown["text"] is None
+    assert recipient.lower() not in shown["attempts"][0]["detail"]
+    assert "550 5.1.1" in shown["attempts"][0]["detail"]
+    assert recipient.lower() not in page.text
+    assert receipt["subject"] not in page.text
+    assert resend.status_code == 202  # their own area's failed e-mail: they may send it again
+
+
+async def test_an_administrator_sees_the_text_with_every_signed_link_masked(notify: Notify) -> None:
+    application_id = f"app_{uuid.uuid4().hex[:10]}"
+    withdraw = withdraw_application_url(
+        "http://intake.test", notify.secret, application_id, Language.EN
+    )
+    token = parse_qs(urlsplit(withdraw).query)["token"][0]
+    receipt = await notify.store(
+        {
+            **email_document(
+                notify.settings,
+                recipient=address(),
+                template="application_received",
+                status="sent",
+                application_id=application_id,
+            ),
+            "text": f"To withdraw your application, open {withdraw}\n",
+        }
+    )
+
+    shown = (await notify.http.get(f"/api/v1/emails/{receipt['_id']}")).json()
+
+    assert token not in shown["text"]
+    assert f"/applications/{application_id}/withdraw?token=[hidden]&lang=en" in shown["text"]
+    assert shown["recipient"] == receipt["recipient"]
+    assert shown["subject"] == receipt["subject"]
 
 
 # -- Resend ----------------------------------------------------------------------------------------
@@ -246,7 +354,10 @@ async def test_a_resent_failed_email_is_delivered_once_and_keeps_its_attempts(
     failed_at = datetime.now(UTC) - timedelta(hours=1)
     email = await notify.store(
         email_document(
-            notify, recipient=recipient, status="failed", attempts=[failed_attempt(failed_at)]
+            notify.settings,
+            recipient=recipient,
+            status="failed",
+            attempts=[failed_attempt(failed_at)],
         )
     )
 
@@ -276,7 +387,7 @@ async def test_a_resent_failed_email_is_delivered_once_and_keeps_its_attempts(
 
 
 async def test_resending_an_email_that_has_not_failed_is_a_conflict(notify: Notify) -> None:
-    email = await notify.store(email_document(notify, recipient=address(), status="sent"))
+    email = await notify.store(email_document(notify.settings, recipient=address(), status="sent"))
 
     response = await notify.http.post(f"/api/v1/emails/{email['_id']}/resend")
     unknown = await notify.http.post("/api/v1/emails/no-such-email/resend")
@@ -296,7 +407,7 @@ async def test_the_staff_page_marks_failed_emails_and_resends_with_a_form(
     recipient = address()
     failed = await notify.store(
         email_document(
-            notify,
+            notify.settings,
             recipient=recipient,
             status="failed",
             application_id=application_id,
@@ -304,7 +415,9 @@ async def test_the_staff_page_marks_failed_emails_and_resends_with_a_form(
         )
     )
     sent = await notify.store(
-        email_document(notify, recipient=address(), status="sent", application_id=application_id)
+        email_document(
+            notify.settings, recipient=address(), status="sent", application_id=application_id
+        )
     )
 
     page = await notify.http.get(
@@ -368,7 +481,7 @@ async def test_staff_routes_answer_401_without_sign_in_and_403_to_other_roles(
 async def test_a_resend_form_without_the_csrf_token_is_refused(notify: Notify) -> None:
     failed = await notify.store(
         email_document(
-            notify,
+            notify.settings,
             recipient=address(),
             status="failed",
             attempts=[failed_attempt(datetime.now(UTC))],
@@ -388,7 +501,7 @@ async def test_the_unsubscribe_link_shows_a_confirm_page_that_changes_nothing(
     notify: Notify,
 ) -> None:
     email = await notify.store(
-        email_document(notify, recipient=address(), status="sent", non_essential=True)
+        email_document(notify.settings, recipient=address(), status="sent", non_essential=True)
     )
 
     page = await notify.http.get(unsubscribe_path(email))
@@ -404,7 +517,7 @@ async def test_the_unsubscribe_link_shows_a_confirm_page_that_changes_nothing(
 async def test_one_click_unsubscribes_idempotently_and_can_be_undone(notify: Notify) -> None:
     email = await notify.store(
         email_document(
-            notify, recipient=address(), status="sent", non_essential=True, language="en"
+            notify.settings, recipient=address(), status="sent", non_essential=True, language="en"
         )
     )
     one_click = {"List-Unsubscribe": "One-Click"}
@@ -432,9 +545,9 @@ async def test_one_click_unsubscribes_idempotently_and_can_be_undone(notify: Not
 
 async def test_a_bad_token_is_refused_and_changes_nothing(notify: Notify) -> None:
     email = await notify.store(
-        email_document(notify, recipient=address(), status="sent", non_essential=True)
+        email_document(notify.settings, recipient=address(), status="sent", non_essential=True)
     )
-    wrong = link_token(notify.secret, UNSUBSCRIBE, "another-email")
+    wrong = link_token(notify.secret, UNSUBSCRIBE, "another-email", expires_at=None)
 
     answers = [
         await notify.http.get(f"/unsubscribe/{email['_id']}", params={"token": wrong}),
@@ -452,16 +565,18 @@ async def test_a_bad_token_is_refused_and_changes_nothing(notify: Notify) -> Non
 async def test_an_unknown_or_essential_email_has_nothing_to_unsubscribe_from(
     notify: Notify,
 ) -> None:
-    essential = await notify.store(email_document(notify, recipient=address(), status="sent"))
+    essential = await notify.store(
+        email_document(notify.settings, recipient=address(), status="sent")
+    )
     unknown_id = uuid.uuid4().hex
 
     unknown = await notify.http.post(
         f"/unsubscribe/{unknown_id}",
-        params={"token": link_token(notify.secret, UNSUBSCRIBE, unknown_id)},
+        params={"token": link_token(notify.secret, UNSUBSCRIBE, unknown_id, expires_at=None)},
     )
     not_a_list = await notify.http.post(
         f"/unsubscribe/{essential['_id']}",
-        params={"token": link_token(notify.secret, UNSUBSCRIBE, essential["_id"])},
+        params={"token": link_token(notify.secret, UNSUBSCRIBE, essential["_id"], expires_at=None)},
     )
 
     assert unknown.status_code == 404
@@ -476,10 +591,10 @@ async def test_a_non_essential_email_arrives_with_working_one_click_headers(
     reminder_to, receipt_to = address(), address()
     reminder = await notify.store(
         email_document(
-            notify, recipient=reminder_to, template="session_reminder", non_essential=True
+            notify.settings, recipient=reminder_to, template="session_reminder", non_essential=True
         )
     )
-    await notify.store(email_document(notify, recipient=receipt_to))
+    await notify.store(email_document(notify.settings, recipient=receipt_to))
 
     reminder_at_sink = await mail_sink.wait_for_message(
         sent_to(reminder_to), query=f"to:{reminder_to.lower()}", timeout=30
@@ -502,3 +617,64 @@ async def test_a_non_essential_email_arrives_with_working_one_click_headers(
     assert "List-Unsubscribe-Post" not in receipt_headers
     assert clicked.status_code == 200
     assert await notify.preferences.unsubscribed(reminder_to, REMINDERS)
+
+
+async def test_an_unsubscribe_link_past_its_lifetime_gets_a_page_saying_it_has_expired(
+    notify: Notify,
+) -> None:
+    sent_long_ago = datetime.now(UTC) - timedelta(days=notify.settings.unsubscribe_link_days + 1)
+    email = await notify.store(
+        email_document(
+            notify.settings,
+            recipient=address(),
+            status="sent",
+            non_essential=True,
+            created_at=sent_long_ago,
+        )
+    )
+
+    page = await notify.http.get(unsubscribe_path(email))
+    one_click = await notify.http.post(
+        unsubscribe_path(email), data={"List-Unsubscribe": "One-Click"}
+    )
+
+    assert page.status_code == 410
+    assert "Länken har gått ut" in page.text
+    assert "This link has expired" in page.text
+    assert one_click.status_code == 410
+    assert not await notify.preferences.unsubscribed(email["recipient"], REMINDERS)
+
+
+async def test_an_unsubscribe_link_sent_before_links_expired_lasts_a_year_from_its_email(
+    notify: Notify,
+) -> None:
+    recent = await notify.store(
+        email_document(notify.settings, recipient=address(), status="sent", non_essential=True)
+    )
+    old = await notify.store(
+        email_document(
+            notify.settings,
+            recipient=address(),
+            status="sent",
+            non_essential=True,
+            created_at=datetime.now(UTC)
+            - timedelta(days=notify.settings.unsubscribe_link_days + 1),
+        )
+    )
+
+    def v1_token(email_id: str) -> str:
+        message = b"digitalwell-link:v1:" + UNSUBSCRIBE.encode() + b"\x1f" + email_id.encode()
+        digest = hmac.new(notify.secret.encode(), message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    within = await notify.http.get(
+        f"/unsubscribe/{recent['_id']}", params={"token": v1_token(recent["_id"])}
+    )
+    past = await notify.http.get(
+        f"/unsubscribe/{old['_id']}", params={"token": v1_token(old["_id"])}
+    )
+
+    assert within.status_code == 200
+    assert "Avregistrera dig från påminnelser" in within.text
+    assert past.status_code == 410
+    assert "Länken har gått ut" in past.text

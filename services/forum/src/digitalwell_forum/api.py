@@ -36,11 +36,13 @@ from digitalwell_forum.views import (
     staff_booking_view,
 )
 from digitalwell_shared.contracts import SessionKind
+from digitalwell_shared.links import LinkCheck
 from digitalwell_shared.staff import Role, StaffMember, staff_api
 
 _TOKEN_MAX = 200
 TokenParameter = Annotated[str, Query(max_length=_TOKEN_MAX, description="the link's token")]
 _BAD_TOKEN = "The token is not valid for this booking; use the link in the e-mail"  # noqa: S105
+_EXPIRED_TOKEN = "The link has expired: its session has ended"  # noqa: S105 - a message, not a secret
 Coordinator = Annotated[StaffMember, Depends(staff_api(Role.FORUM_COORDINATOR, Role.ADMINISTRATOR))]
 
 
@@ -98,7 +100,7 @@ def create_router(
 
     router.include_router(_session_routes(forum, sessions, bookings, links))
     router.include_router(_attendance_routes(forum))
-    router.include_router(_booking_request_routes(forum, links))
+    router.include_router(_booking_request_routes(forum, sessions, links))
     router.include_router(_booking_routes(forum, sessions, bookings, links))
     return router
 
@@ -200,15 +202,20 @@ def _attendance_routes(forum: Forum) -> APIRouter:
     return router
 
 
+def _check_link(*checks: LinkCheck) -> None:
+    """Go on if one of the tokens works; else 410 if one has expired, else 403."""
+    # The token first: without it, nobody learns whether a booking exists.
+    if LinkCheck.VALID in checks:
+        return
+    if LinkCheck.EXPIRED in checks:
+        raise HTTPException(status.HTTP_410_GONE, _EXPIRED_TOKEN)
+    raise HTTPException(status.HTTP_403_FORBIDDEN, _BAD_TOKEN)
+
+
 def _booking_routes(
     forum: Forum, sessions: SessionStore, bookings: BookingStore, links: Links
 ) -> APIRouter:
     router = APIRouter(tags=["bookings"])
-
-    def check(valid: bool) -> None:
-        # The token first: without it, nobody learns whether a booking exists.
-        if not valid:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, _BAD_TOKEN)
 
     async def view(booking_id: str) -> BookingView:
         booking = await bookings.get(booking_id)
@@ -227,25 +234,25 @@ def _booking_routes(
     @router.get("/bookings/{booking_id}", responses={403: {}, 404: {}})
     async def get_booking(booking_id: str, token: TokenParameter) -> BookingView:
         """A booking, with the token from its cancel link."""
-        check(links.may_cancel(booking_id, token) or links.may_accept(booking_id, token))
+        _check_link(links.cancel_link(booking_id, token), links.accept_link(booking_id, token))
         return await view(booking_id)
 
     @router.post("/bookings/{booking_id}/cancel", responses=_REFUSALS)
     async def cancel_booking(booking_id: str, token: TokenParameter) -> Any:
         """Cancel a booking, leave the waitlist or decline a seat, with the cancel token."""
-        check(links.may_cancel(booking_id, token))
+        _check_link(links.cancel_link(booking_id, token))
         return await act(forum.cancel_booking, booking_id)
 
     @router.post("/bookings/{booking_id}/accept", responses=_REFUSALS)
     async def accept_seat(booking_id: str, token: TokenParameter) -> Any:
         """Take the seat offered to this booking, with the token from the offer's e-mail."""
-        check(links.may_accept(booking_id, token))
+        _check_link(links.accept_link(booking_id, token))
         return await act(forum.accept_offer, booking_id)
 
     return router
 
 
-def _booking_request_routes(forum: Forum, links: Links) -> APIRouter:
+def _booking_request_routes(forum: Forum, sessions: SessionStore, links: Links) -> APIRouter:
     router = APIRouter(tags=["bookings"])
 
     @router.post(
@@ -270,13 +277,14 @@ def _booking_request_routes(forum: Forum, links: Links) -> APIRouter:
         result = BookingResult(
             id=outcome.booking_id, status=outcome.status.value, position=outcome.position
         )
-        if outcome.created:
+        booked = await sessions.get(session_id) if outcome.created else None
+        if booked is not None:
             # Only the request that made the booking learns its links: anyone can send an
             # address, so a repeat must not hand over someone else's cancel link.
-            result.booking_url = links.cancel_url(outcome.booking_id, request.language)
+            result.booking_url = links.cancel_url(outcome.booking_id, booked, request.language)
             result.cancel_url = result.booking_url
-            result.calendar_url = links.calendar_url(outcome.booking_id)
-        else:
+            result.calendar_url = links.calendar_url(outcome.booking_id, booked)
+        if not outcome.created:
             response.status_code = status.HTTP_200_OK
         return result
 

@@ -64,7 +64,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ]
     runtime.shutdown_hooks.append(jobs.stop)
     register_handlers(runtime, forum)
-    links = Links(settings.base_url, settings.link_secret.get_secret_value())
+    links = Links(
+        settings.base_url,
+        settings.link_secret.get_secret_value(),
+        grace_hours=settings.booking_link_grace_hours,
+    )
     app = create_http_app(
         runtime,
         title="DigitalWell forum",

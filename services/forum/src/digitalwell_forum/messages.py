@@ -82,6 +82,11 @@ _SV: dict[str, str] = {
     "accepted_done": "Klart! Platsen är din.",
     "bad_link_title": "Länken fungerar inte",
     "bad_link_body": "Länken är inte giltig. Använd länken i e-postmeddelandet du fick från oss.",
+    "expired_link_title": "Länken har gått ut",
+    "expired_link_body": (
+        "Tillfället som bokningen gällde är över, så länken fungerar inte längre. Boka gärna "
+        "ett nytt tillfälle."
+    ),
     "not_found_title": "Hittades inte",
     "not_found_body": "Vi hittar inget tillfälle eller ingen bokning med det id:t.",
     "refused_title": "Det gick inte",
@@ -224,6 +229,11 @@ _EN: dict[str, str] = {
     "accepted_done": "Done! The place is yours.",
     "bad_link_title": "The link does not work",
     "bad_link_body": "The link is not valid. Use the link in the email we sent you.",
+    "expired_link_title": "This link has expired",
+    "expired_link_body": (
+        "The session this booking was for is over, so the link no longer works. You are "
+        "welcome to book another session."
+    ),
     "not_found_title": "Not found",
     "not_found_body": "We cannot find a session or booking with that id.",
     "refused_title": "That did not work",

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,6 +30,7 @@ from digitalwell_forum.views import (
     staff_booking_view,
 )
 from digitalwell_shared.contracts import Language, SessionKind
+from digitalwell_shared.links import LinkCheck
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language, page_path
 from digitalwell_shared.staff import Role, StaffMember, staff_page
@@ -160,7 +162,7 @@ class _Pages:
             return self._message(
                 request, language, "booking_title", "booked_again", status.HTTP_200_OK
             )
-        url = self._links.cancel_url(outcome.booking_id, booking.language)
+        url = self._links.cancel_url(outcome.booking_id, found, booking.language)
         return RedirectResponse(f"{url}&done=booked", status_code=status.HTTP_303_SEE_OTHER)
 
     # -- a booking's own pages ------------------------------------------------------------
@@ -175,22 +177,30 @@ class _Pages:
     ) -> Response:
         """The booking, its calendar file and a button to cancel: the link in every e-mail."""
         language = language_of(lang)
-        if not self._links.may_cancel(booking_id, token):
-            return self._bad_link(request, language)
+        if refused := self._link_refused(
+            request, language, self._links.cancel_link(booking_id, token)
+        ):
+            return refused
         return await self._booking(request, booking_id, token, language, done)
 
     async def cancel(self, request: Request, booking_id: str) -> Response:
         """Cancel the booking, leave the waitlist or decline an offer; then its page again."""
         posted = await request.form()
         token, language = _text(posted.get("token")), language_of(_text(posted.get("lang")))
-        if not self._links.may_cancel(booking_id, token):
-            return self._bad_link(request, language)
+        if refused := self._link_refused(
+            request, language, self._links.cancel_link(booking_id, token)
+        ):
+            return refused
         try:
             await self._forum.cancel_booking(booking_id)
-        except BookingRefused as refused:
-            return self._refused(request, language, refused)
-        url = self._links.cancel_url(booking_id, language)
-        return RedirectResponse(f"{url}&done=cancelled", status_code=status.HTTP_303_SEE_OTHER)
+        except BookingRefused as refusal:
+            return self._refused(request, language, refusal)
+        # Back to the booking's page with the link it came with, which works as long.
+        query = urlencode({"token": token, "lang": language.value, "done": "cancelled"})
+        return RedirectResponse(
+            f"{self._links.base_url}/bookings/{booking_id}/cancel?{query}",
+            status_code=status.HTTP_303_SEE_OTHER,
+        )
 
     async def offer_page(
         self,
@@ -201,15 +211,17 @@ class _Pages:
     ) -> Response:
         """The seat offered, and a button to take it."""
         language = language_of(lang)
-        if not self._links.may_accept(booking_id, token):
-            return self._bad_link(request, language)
+        if refused := self._link_refused(
+            request, language, self._links.accept_link(booking_id, token)
+        ):
+            return refused
         loaded = await self._load(booking_id)
         if loaded is None:
             return self._not_found(request, language)
         booking, found = loaded
         if booking["status"] != BookingStatus.OFFERED.value:
             # Taken already, or passed on: the booking's own page says which.
-            url = self._links.cancel_url(booking_id, language)
+            url = self._links.cancel_url(booking_id, found, language)
             return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
         view = booking_view(booking, found, datetime.now(UTC), self._links)
         return self._render(
@@ -220,7 +232,7 @@ class _Pages:
                 "booking": view,
                 "session": view.session,
                 "token": token,
-                "cancel_url": self._links.cancel_url(booking_id, language),
+                "cancel_url": self._links.cancel_url(booking_id, found, language),
             },
             private=True,
         )
@@ -229,18 +241,26 @@ class _Pages:
         """Take the seat, then show the booking."""
         posted = await request.form()
         token, language = _text(posted.get("token")), language_of(_text(posted.get("lang")))
-        if not self._links.may_accept(booking_id, token):
-            return self._bad_link(request, language)
+        if refused := self._link_refused(
+            request, language, self._links.accept_link(booking_id, token)
+        ):
+            return refused
         try:
             await self._forum.accept_offer(booking_id)
-        except BookingRefused as refused:
-            return self._refused(request, language, refused)
-        url = self._links.cancel_url(booking_id, language)
+        except BookingRefused as refusal:
+            return self._refused(request, language, refusal)
+        loaded = await self._load(booking_id)
+        if loaded is None:  # accepted a moment ago: only a dropped database gets here
+            return self._not_found(request, language)
+        url = self._links.cancel_url(booking_id, loaded[1], language)
         return RedirectResponse(f"{url}&done=accepted", status_code=status.HTTP_303_SEE_OTHER)
 
     async def booking_ics(self, booking_id: str, token: TokenParameter = "") -> Response:
         """The booking's calendar file, while the booking holds a seat."""
-        if not self._links.may_read_calendar(booking_id, token):
+        check = self._links.calendar_link(booking_id, token)
+        if check is LinkCheck.EXPIRED:
+            return Response("The link has expired.", status_code=status.HTTP_410_GONE)
+        if check is not LinkCheck.VALID:
             return Response("The link is not valid.", status_code=status.HTTP_403_FORBIDDEN)
         loaded = await self._load(booking_id)
         if loaded is None or loaded[0]["status"] != BookingStatus.CONFIRMED.value:
@@ -282,8 +302,8 @@ class _Pages:
                 "done": done,
                 "email": booking["email"],
                 "can_cancel": can_cancel,
-                "calendar_url": self._links.calendar_url(booking_id),
-                "accept_url": self._links.accept_url(booking_id, language),
+                "calendar_url": self._links.calendar_url(booking_id, found),
+                "accept_url": self._links.accept_url(booking_id, found, language),
             },
             private=True,
         )
@@ -475,6 +495,16 @@ class _Pages:
         return self._message(
             request, language, "bad_link_title", "bad_link_body", status.HTTP_403_FORBIDDEN
         )
+
+    def _link_refused(
+        self, request: Request, language: Language, check: LinkCheck
+    ) -> HTMLResponse | None:
+        """The page for a link that does not work (403) or no longer works (410); else None."""
+        if check is LinkCheck.EXPIRED:
+            return self._message(
+                request, language, "expired_link_title", "expired_link_body", status.HTTP_410_GONE
+            )
+        return None if check is LinkCheck.VALID else self._bad_link(request, language)
 
     def _refused(
         self, request: Request, language: Language, refused: BookingRefused

@@ -34,43 +34,67 @@ can be pasted into a calendar program without handing over the cancel link."""
 
 @dataclass(frozen=True)
 class Links:
-    """Absolute URLs under forum's public base URL, signed where they act on a booking."""
+    """Absolute URLs under forum's public base URL, signed where they act on a booking.
+
+    A booking's signed links work until ``grace_hours`` after its session ends (its last
+    date); what each allows ends sooner by the booking's state (no cancelling once the
+    session has started, no taking a seat no longer offered).
+    """
 
     base_url: str
     secret: str
+    grace_hours: float = 24
+
+    def expires_at(self, session: Document) -> datetime:
+        """When the signed links of a booking of ``session`` stop working."""
+        ends_at: datetime = session["ends_at"]
+        return links.booking_links_expire_at(ends_at, self.grace_hours)
 
     def session_page_url(self, session_id: str) -> str:
         """The session's public page with its booking form."""
         return f"{self.base_url}/sessions/{session_id}"
 
-    def cancel_url(self, booking_id: str, language: Language | None = None) -> str:
+    def cancel_url(
+        self, booking_id: str, session: Document, language: Language | None = None
+    ) -> str:
         """The booking's page, where its holder sees it and may cancel it (notify writes it too)."""
-        return links.cancel_booking_url(self.base_url, self.secret, booking_id, language)
+        return links.cancel_booking_url(
+            self.base_url, self.secret, booking_id, language, expires_at=self.expires_at(session)
+        )
 
-    def accept_url(self, booking_id: str, language: Language | None = None) -> str:
+    def accept_url(
+        self, booking_id: str, session: Document, language: Language | None = None
+    ) -> str:
         """Where a person offered a seat takes it."""
-        return links.accept_seat_url(self.base_url, self.secret, booking_id, language)
+        return links.accept_seat_url(
+            self.base_url, self.secret, booking_id, language, expires_at=self.expires_at(session)
+        )
 
-    def calendar_url(self, booking_id: str) -> str:
+    def calendar_url(self, booking_id: str, session: Document) -> str:
         """The booking's .ics file."""
-        token = links.link_token(self.secret, BOOKING_CALENDAR, booking_id)
+        token = links.link_token(
+            self.secret, BOOKING_CALENDAR, booking_id, expires_at=self.expires_at(session)
+        )
         return f"{self.base_url}/bookings/{booking_id}.ics?{urlencode({'token': token})}"
 
     def staff_session_url(self, session_id: str) -> str:
         """The coordinator's page of a session."""
         return f"{self.base_url}/staff/sessions/{session_id}"
 
-    def may_cancel(self, booking_id: str, token: str) -> bool:
-        """The token is the booking's cancel token."""
-        return links.link_token_is_valid(self.secret, links.CANCEL_BOOKING, booking_id, token)
+    # A v1 token (from e-mails sent before links expired) has no expiry of its own: it is
+    # accepted, and the booking's state ends what it allows (docs/decisions.md).
 
-    def may_accept(self, booking_id: str, token: str) -> bool:
-        """The token is the booking's accept-a-seat token."""
-        return links.link_token_is_valid(self.secret, links.ACCEPT_SEAT, booking_id, token)
+    def cancel_link(self, booking_id: str, token: str) -> links.LinkCheck:
+        """What ``token`` is worth as the booking's cancel token now."""
+        return links.check_link_token(self.secret, links.CANCEL_BOOKING, booking_id, token)
 
-    def may_read_calendar(self, booking_id: str, token: str) -> bool:
-        """The token is the booking's calendar token."""
-        return links.link_token_is_valid(self.secret, BOOKING_CALENDAR, booking_id, token)
+    def accept_link(self, booking_id: str, token: str) -> links.LinkCheck:
+        """What ``token`` is worth as the booking's accept-a-seat token now."""
+        return links.check_link_token(self.secret, links.ACCEPT_SEAT, booking_id, token)
+
+    def calendar_link(self, booking_id: str, token: str) -> links.LinkCheck:
+        """What ``token`` is worth as the booking's calendar token now."""
+        return links.check_link_token(self.secret, BOOKING_CALENDAR, booking_id, token)
 
 
 def registration_open(session: Document, now: datetime) -> bool:

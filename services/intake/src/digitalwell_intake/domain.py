@@ -231,7 +231,8 @@ def public_timeline(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
 
 def withdraw_token(secret: str, application_id: str) -> str:
     """The token that lets its holder withdraw one application (until it is decided)."""
-    return link_token(secret, WITHDRAW_APPLICATION, application_id)
+    # No time limit: the link ends when the application is decided (or withdrawn).
+    return link_token(secret, WITHDRAW_APPLICATION, application_id, expires_at=None)
 
 
 def withdraw_token_is_valid(secret: str, application_id: str, token: str) -> bool:

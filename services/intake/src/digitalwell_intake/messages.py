@@ -132,8 +132,11 @@ _SV: dict[str, str] = {
         "e-post."
     ),
     "withdraw_already_withdrawn": "Ansökan är redan återkallad.",
+    "withdraw_expired_title": "Länken har gått ut",
     "withdraw_already_decided": (
-        "Innovationsrådet har redan fattat beslut om ansökan, så den kan inte återkallas."
+        "Länken för att återkalla ansökan har gått ut, eftersom Innovationsrådet har fattat "
+        "beslut om ansökan. Ett beslutat ärende kan inte återkallas; beslutet finns på ansökans "
+        "statussida."
     ),
     "back_to_status": "Till ansökans status",
 }
@@ -262,9 +265,11 @@ _EN: dict[str, str] = {
         "emailed you."
     ),
     "withdraw_already_withdrawn": "The application has already been withdrawn.",
+    "withdraw_expired_title": "This link has expired",
     "withdraw_already_decided": (
-        "The Innovation Council has already decided on the application, so it can no longer "
-        "be withdrawn."
+        "The link to withdraw the application has expired, because the Innovation Council has "
+        "decided on the application. A decided application cannot be withdrawn; the decision "
+        "is on the application's status page."
     ),
     "back_to_status": "Back to the application's status",
 }

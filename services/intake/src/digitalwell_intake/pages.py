@@ -247,16 +247,22 @@ class _Pages:
         application_id: str,
         current: ApplicationStatus,
     ) -> HTMLResponse:
-        body = (
-            "withdraw_already_withdrawn"
-            if current is ApplicationStatus.WITHDRAWN
-            else "withdraw_already_decided"
-        )
+        if current is ApplicationStatus.WITHDRAWN:
+            keys, status_code = (
+                ("withdraw_title", "withdraw_already_withdrawn"),
+                status.HTTP_409_CONFLICT,
+            )
+        else:
+            # The decision ends what the link allows: say that it has expired, and why.
+            keys, status_code = (
+                ("withdraw_expired_title", "withdraw_already_decided"),
+                status.HTTP_410_GONE,
+            )
         return self._message(
             request,
             language,
-            ("withdraw_title", body),
-            status.HTTP_409_CONFLICT,
+            keys,
+            status_code,
             status_url=_status_path(application_id, language),
         )
 

@@ -16,23 +16,31 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field, field_validator
 
 from digitalwell_notify import usecases
-from digitalwell_notify.domain import DeliveryStatus, unsubscribe_token_is_valid
+from digitalwell_notify.domain import DeliveryStatus, LogAccess, unsubscribe_link
 from digitalwell_notify.page_text import category_names, masked_address, translate
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.contracts import Language
+from digitalwell_shared.links import LinkCheck, mask_link_tokens, unsubscribe_link_expires_at
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
+from digitalwell_shared.logging import redact_text
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, page_path
-from digitalwell_shared.staff import Role, staff_api, staff_page
+from digitalwell_shared.staff import Role, StaffMember, staff_api, staff_page
 
 TEMPLATES = FilePath(__file__).parent / "templates" / "pages"
 # No caching either: the staff pages hold people's addresses.
 _PAGE_HEADERS = SECURITY_HEADERS | {"Cache-Control": "no-store"}
 _ID_MAX = 64
 _FILTER_MAX = 320  # the longest e-mail address
-# The log holds people's addresses: those who answer people's questions about e-mails see it.
+# The log holds people's addresses: those who answer people's questions about e-mails see it,
+# each only their own area's e-mails (domain.LogAccess).
 DELIVERY_LOG_ROLES = (Role.ADMINISTRATOR, Role.INTAKE_OFFICER, Role.FORUM_COORDINATOR)
+# Module-level, so a route's parameter and its router's guard are one dependency, run once.
+_api_staff = staff_api(*DELIVERY_LOG_ROLES)
+_page_staff = staff_page(*DELIVERY_LOG_ROLES)
+ApiStaff = Annotated[StaffMember, Depends(_api_staff)]
+PageStaff = Annotated[StaffMember, Depends(_page_staff)]
 
 Token = Annotated[str, Query(description="the unsubscribe token from the e-mail's link")]
 EmailId = Annotated[str, Path(max_length=_ID_MAX)]
@@ -43,7 +51,10 @@ class Attempt(BaseModel):
 
     at: datetime
     outcome: str = Field(description="sent or failed")
-    detail: str = Field(description="which relay answered and its reply, or the error")
+    detail: str = Field(
+        description="which relay answered and its reply, or the error (addresses redacted "
+        "unless you are an administrator)"
+    )
 
 
 class EmailSummary(BaseModel):
@@ -51,8 +62,10 @@ class EmailSummary(BaseModel):
 
     id: str
     template: str
-    recipient: str
-    subject: str
+    recipient: str = Field(
+        description="the address; masked (a…@example.org) for all but administrators"
+    )
+    subject: str | None = Field(None, description="administrators only")
     status: DeliveryStatus
     created_at: datetime
     sent_at: datetime | None = None
@@ -72,7 +85,9 @@ class EmailDetail(EmailSummary):
     event_id: str
     event_type: str
     correlation_id: str | None = None
-    text: str
+    text: str | None = Field(
+        None, description="the plain text, every signed link masked; administrators only"
+    )
 
 
 class LogFilters(BaseModel):
@@ -90,13 +105,14 @@ class LogFilters(BaseModel):
         # The staff page's filter form sends every field, empty when not chosen.
         return value or None
 
-    async def apply(self, emails: EmailStore) -> list[Document]:
-        """The e-mails that match, newest first."""
+    async def apply(self, emails: EmailStore, access: LogAccess) -> list[Document]:
+        """The e-mails that match and that ``access`` shows, newest first."""
         return await emails.list(
             application_id=self.application_id,
             recipient=self.recipient,
             status=self.status,
             template=self.template,
+            among_templates=access.templates,
             limit=self.limit,
         )
 
@@ -122,7 +138,13 @@ def create_router(
     templates = Jinja2Templates(directory=TEMPLATES)
     templates.env.filters["local"] = _local_time
     router.include_router(
-        _unsubscribe_routes(templates, emails, preferences, settings.link_secret.get_secret_value())
+        _unsubscribe_routes(
+            templates,
+            emails,
+            preferences,
+            settings.link_secret.get_secret_value(),
+            settings.unsubscribe_link_days,
+        )
     )
     router.include_router(_staff_api(emails, wake or _nothing))
     router.include_router(_staff_pages(templates, emails, wake or _nothing))
@@ -153,7 +175,11 @@ def _page(
 
 
 def _unsubscribe_routes(
-    templates: Jinja2Templates, emails: EmailStore, preferences: PreferenceStore, secret: str
+    templates: Jinja2Templates,
+    emails: EmailStore,
+    preferences: PreferenceStore,
+    secret: str,
+    link_days: int,
 ) -> APIRouter:
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -165,8 +191,13 @@ def _unsubscribe_routes(
         state: str | None,
     ) -> HTMLResponse:
         # The token first: without it, nobody learns whether an e-mail id exists.
-        if not unsubscribe_token_is_valid(secret, email_id, token):
+        if unsubscribe_link(secret, email_id, token) is LinkCheck.INVALID:
             return _problem(templates, request, "bad_link", http.HTTP_403_FORBIDDEN)
+        # A link sent before links carried an expiry lasts as long as a new one would have.
+        email = await emails.get(email_id)
+        lifetime = unsubscribe_link_expires_at(email["created_at"], link_days) if email else None
+        if unsubscribe_link(secret, email_id, token, v1_expires_at=lifetime) is LinkCheck.EXPIRED:
+            return _problem(templates, request, "expired_link", http.HTTP_410_GONE)
         try:
             subscription = await act(emails, preferences, email_id)
         except usecases.EmailNotFoundError:
@@ -249,12 +280,13 @@ def _problem(
 # -- Staff: the delivery log and resend --------------------------------------------------------
 
 
-def _summary(email: Document) -> EmailSummary:
+def _summary(email: Document, access: LogAccess) -> EmailSummary:
+    full = access.full_text
     return EmailSummary(
         id=email["_id"],
         template=email["template"],
-        recipient=email["recipient"],
-        subject=email["subject"],
+        recipient=email["recipient"] if full else masked_address(email["recipient"]),
+        subject=email["subject"] if full else None,
         status=DeliveryStatus(email["status"]),
         created_at=email["created_at"],
         sent_at=email.get("sent_at"),
@@ -262,22 +294,30 @@ def _summary(email: Document) -> EmailSummary:
         next_attempt_at=(
             email.get("next_attempt_at") if email["status"] == DeliveryStatus.PENDING else None
         ),
-        attempts=[Attempt.model_validate(attempt) for attempt in email.get("attempts", [])],
+        attempts=[
+            # SMTP replies often quote the recipient's address.
+            Attempt.model_validate(
+                attempt if full else {**attempt, "detail": redact_text(attempt["detail"])}
+            )
+            for attempt in email.get("attempts", [])
+        ],
         application_id=email.get("application_id"),
         booking_id=email.get("booking_id"),
         category=email.get("category"),
     )
 
 
-def _detail(email: Document) -> EmailDetail:
+def _detail(email: Document, access: LogAccess) -> EmailDetail:
     return EmailDetail(
-        **_summary(email).model_dump(),
+        **_summary(email, access).model_dump(),
         language=email["language"],
         message_id=email["message_id"],
         event_id=email["event_id"],
         event_type=email["event_type"],
         correlation_id=email.get("correlation_id"),
-        text=email["text"],
+        # Masked for administrators too: a working link would let its reader act as the
+        # recipient (withdraw an application, cancel a booking).
+        text=mask_link_tokens(email["text"]) if access.full_text else None,
     )
 
 
@@ -296,44 +336,49 @@ def _staff_api(emails: EmailStore, wake: Callable[[], None]) -> APIRouter:
     router = APIRouter(
         prefix="/api/v1",
         tags=["delivery log"],
-        dependencies=[Depends(staff_api(*DELIVERY_LOG_ROLES))],
+        dependencies=[Depends(_api_staff)],
         responses={401: {"description": "not signed in"}, 403: {"description": "not your role"}},
     )
 
-    @router.get("/emails", summary="The delivery log, newest first")
-    async def list_emails(filters: Annotated[LogFilters, Query()]) -> EmailList:
-        return EmailList(emails=[_summary(email) for email in await filters.apply(emails)])
+    @router.get("/emails", summary="The delivery log, newest first: your area's e-mails")
+    async def list_emails(staff: ApiStaff, filters: Annotated[LogFilters, Query()]) -> EmailList:
+        access = LogAccess.of(staff.roles)
+        found = await filters.apply(emails, access)
+        return EmailList(emails=[_summary(email, access) for email in found])
 
     @router.get(
         "/emails/{email_id}",
-        summary="One e-mail with its text",
-        responses={404: {"description": "no e-mail has this id"}},
+        summary="One e-mail; its text (links masked) for administrators",
+        responses={404: {"description": "no e-mail of your area has this id"}},
     )
-    async def get_email(email_id: EmailId) -> EmailDetail:
+    async def get_email(staff: ApiStaff, email_id: EmailId) -> EmailDetail:
+        access = LogAccess.of(staff.roles)
         email = await emails.get(email_id)
-        if email is None:
+        # Another area's e-mail is not found, rather than forbidden: its id tells nothing.
+        if email is None or not access.may_see(email["template"]):
             raise _not_found(email_id)
-        return _detail(email)
+        return _detail(email, access)
 
     @router.post(
         "/emails/{email_id}/resend",
         status_code=http.HTTP_202_ACCEPTED,
-        summary="Send a failed e-mail again",
+        summary="Send a failed e-mail of your area again",
         responses={
             202: {"description": "queued again, due now; its attempts are kept"},
-            404: {"description": "no e-mail has this id"},
+            404: {"description": "no e-mail of your area has this id"},
             409: {"description": "the e-mail is pending or sent, not failed"},
         },
     )
-    async def resend_email(email_id: EmailId) -> EmailSummary:
+    async def resend_email(staff: ApiStaff, email_id: EmailId) -> EmailSummary:
+        access = LogAccess.of(staff.roles)
         try:
-            resent = await usecases.resend_email(emails, email_id)
+            resent = await usecases.resend_email(emails, email_id, access)
         except usecases.EmailNotFoundError as missing:
             raise _not_found(email_id) from missing
         except usecases.EmailNotFailedError as refused:
             raise _not_failed(email_id, refused.status) from refused
         wake()
-        return _summary(resent)
+        return _summary(resent, access)
 
     return router
 
@@ -352,17 +397,20 @@ def _staff_pages(
     router = APIRouter(
         include_in_schema=False,
         default_response_class=HTMLResponse,
-        dependencies=[Depends(staff_page(*DELIVERY_LOG_ROLES))],
+        dependencies=[Depends(_page_staff)],
     )
 
     @router.get("/staff/emails")
     async def delivery_log_page(
         request: Request,
+        staff: PageStaff,
         filters: Annotated[LogFilters, Query()],
         notice: Annotated[str | None, Query(max_length=20)] = None,
     ) -> Response:
         """The delivery log as a table, failed e-mails marked, each with a resend button."""
         shown = _NOTICES.get(notice or "")
+        access = LogAccess.of(staff.roles)
+        found = await filters.apply(emails, access)
         return _page(
             templates,
             request,
@@ -370,7 +418,8 @@ def _staff_pages(
             {
                 "lang": "en",
                 "page_width": "80rem",
-                "emails": [_summary(email) for email in await filters.apply(emails)],
+                "emails": [_summary(email, access) for email in found],
+                "full_text": access.full_text,
                 "statuses": [each.value for each in DeliveryStatus],
                 "filters": {
                     name: "" if value is None else str(value)
@@ -381,7 +430,7 @@ def _staff_pages(
         )
 
     @router.post("/staff/emails/{email_id}/resend")
-    async def resend_from_page(request: Request, email_id: str) -> Response:
+    async def resend_from_page(request: Request, staff: PageStaff, email_id: str) -> Response:
         """Resend, then show the log again with the same filters and what happened."""
         posted = await request.form()
         filters = {
@@ -390,7 +439,7 @@ def _staff_pages(
             if isinstance(value := posted.get(name), str) and value and len(value) <= _FILTER_MAX
         }
         try:
-            await usecases.resend_email(emails, email_id)
+            await usecases.resend_email(emails, email_id, LogAccess.of(staff.roles))
         except usecases.EmailNotFoundError:
             notice = "not_found"
         except usecases.EmailNotFailedError:

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from digitalwell_notify.api import create_router
 from digitalwell_notify.domain import RetryPolicy
 from digitalwell_notify.handlers import register_handlers
-from digitalwell_notify.metrics import counted
+from digitalwell_notify.metrics import counted, delivery_rounds
 from digitalwell_notify.render import EmailTemplates
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.smtp import SmtpTransport
@@ -48,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             notify_url=settings.base_url,
             secret=settings.link_secret.get_secret_value(),
             id_domain=settings.message_id_domain,
+            booking_link_grace_hours=settings.booking_link_grace_hours,
+            unsubscribe_link_days=settings.unsubscribe_link_days,
         ),
     )
     deliverer = Deliverer(
@@ -69,8 +71,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Consuming only stores e-mails; these tasks send them, so a slow or absent SMTP server never
     # holds up the consumer group, and queued e-mails survive a restart in the database. Two
     # tasks let one batch be claimed and recorded while another is being sent.
+    rounds = delivery_rounds(runtime.registry)
+
     async def deliver_round() -> bool:
-        return await deliverer.deliver_due() > 0
+        try:
+            return await deliverer.deliver_due() > 0
+        finally:
+            rounds.inc()
 
     worker = PollingLoop(
         deliver_round,

@@ -30,3 +30,12 @@ def counted(send: SendMessage, registry: CollectorRegistry) -> SendMessage:
         return reply
 
     return send_counted
+
+
+def delivery_rounds(registry: CollectorRegistry) -> Counter:
+    """Rounds of the delivery worker, with or without e-mails due: a sign that it looked again."""
+    return Counter(
+        "digitalwell_email_delivery_rounds",
+        "Rounds of the delivery worker, each a look for due e-mails",
+        registry=registry,
+    )

@@ -25,6 +25,12 @@ _SV: dict[str, str] = {
         "Länken är ogiltig eller ofullständig. Använd länken i e-postmeddelandet igen; "
         "om du klistrar in den, kopiera hela adressen."
     ),
+    "expired_link_title": "Länken har gått ut",
+    "expired_link_body": (
+        "Länken för att avregistrera dig fungerar en tid efter att vi skickade "
+        "e-postmeddelandet, och den tiden har gått. Använd länken i ett senare "
+        "e-postmeddelande från oss, eller skriv till oss så hjälper vi dig."
+    ),
     "not_found_title": "Vi hittar inte e-postmeddelandet",
     "not_found_body": "E-postmeddelandet som länken hör till finns inte hos oss längre.",
     "essential_title": "Det finns inget att avregistrera sig från",
@@ -54,6 +60,11 @@ _EN: dict[str, str] = {
     "bad_link_body": (
         "The link is not valid or not complete. Use the link in the e-mail again; if you "
         "paste it, copy the whole address."
+    ),
+    "expired_link_title": "This link has expired",
+    "expired_link_body": (
+        "The link to unsubscribe works for a while after we sent the e-mail, and that time has "
+        "passed. Use the link in a more recent e-mail from us, or write to us and we will help you."
     ),
     "not_found_title": "We cannot find the e-mail",
     "not_found_body": "The e-mail this link belongs to is no longer with us.",

@@ -78,3 +78,14 @@ class Settings(ServiceSettings):
     forum_url: str = Field(
         "http://127.0.0.1:8002", description="public URL of forum, for booking links"
     )
+
+    # -- Signed links: how long they work (issue 10) ------------------------------------------
+    unsubscribe_link_days: int = Field(
+        365,
+        ge=1,
+        description=(
+            "days after an e-mail was written that its unsubscribe link works (links sent "
+            "before links carried an expiry get the same lifetime, from the e-mail's date)"
+        ),
+    )
+    # -- end of signed links --------------------------------------------------------------------

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import Policy
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from typing import Literal
 
 import aiosmtplib
@@ -28,17 +31,36 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+class UnbuildableMessageError(ValueError):
+    """A stored e-mail cannot become a message (a line break in its name, a broken address).
+
+    Trying again cannot help: the e-mail fails at once, and the rest of its batch goes on.
+    The reason names the field, never its value, since values are personal data.
+    """
+
+
+# C0 controls (CR and LF among them), DEL and C1: none belongs in a one-line header value, and
+# a line break would start a header of its own ("Eve\r\nBcc: x@example.net").
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def build_message(email: Document, mail_from: str) -> EmailMessage:
-    """The MIME message of a stored e-mail: plain text with an HTML alternative."""
+    """The MIME message of a stored e-mail: plain text with an HTML alternative.
+
+    Raises UnbuildableMessageError for stored data no message can carry. Data stored before
+    input was checked (or by a bug) may hold anything, so every header value taken from the
+    stored e-mail is checked here, and the display name is quoted or encoded by the email
+    package (``Address``), never pasted into the header.
+    """
     message = EmailMessage()
     message["From"] = mail_from
-    message["To"] = formataddr((email["recipient_name"], email["recipient"]))
-    message["Subject"] = email["subject"]
-    message["Message-ID"] = email["message_id"]
+    message["To"] = _recipient(email)
+    message["Subject"] = _one_line(email["subject"], "subject")
+    message["Message-ID"] = _one_line(email["message_id"], "Message-ID")
     message["Date"] = format_datetime(email["created_at"])
     # Tells auto-responders and vacation replies not to answer (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
-    message["X-DigitalWell-Template"] = email["template"]
+    message["X-DigitalWell-Template"] = _one_line(email["template"], "template")
     if email.get("unsubscribe_url"):
         # RFC 8058 one-click: mail clients show an unsubscribe button that POSTs to the URL.
         link = _ListUnsubscribe(_bracketed_url(email["unsubscribe_url"]))
@@ -61,6 +83,27 @@ def build_message(email: Document, mail_from: str) -> EmailMessage:
     return message
 
 
+def _one_line(value: object, field_name: str) -> str:
+    """``value`` as a header value, or UnbuildableMessageError if it is not one line of text."""
+    if not isinstance(value, str) or _CONTROL.search(value):
+        raise UnbuildableMessageError(
+            f"the message cannot be built: the {field_name} holds a line break or another "
+            "control character"
+        )
+    return value
+
+
+def _recipient(email: Document) -> Address:
+    name = _one_line(email.get("recipient_name") or "", "recipient's name")
+    address = _one_line(email["recipient"], "recipient")
+    try:
+        return Address(display_name=name, addr_spec=address)
+    except (ValueError, IndexError, HeaderParseError) as broken:  # the parser's ways of saying no
+        raise UnbuildableMessageError(
+            "the message cannot be built: the recipient's address is not valid"
+        ) from broken
+
+
 class _ListUnsubscribe(str):
     """The List-Unsubscribe header's value, written as it is, on one line.
 
@@ -80,7 +123,10 @@ class _ListUnsubscribe(str):
 def _bracketed_url(url: str) -> str:
     """``<url>`` for a List-* header (RFC 2369), refusing what would break out of it."""
     if any(character in url for character in "\r\n<> "):
-        raise ValueError("an unsubscribe URL must not hold spaces, line breaks or angle brackets")
+        raise UnbuildableMessageError(
+            "the message cannot be built: the unsubscribe URL holds spaces, line breaks or "
+            "angle brackets"
+        )
     return f"<{url}>"
 
 

@@ -163,10 +163,15 @@ class EmailStore:
         recipient: str | None = None,
         status: DeliveryStatus | None = None,
         template: str | None = None,
+        among_templates: Collection[str] | None = None,
         limit: int = 100,
     ) -> list[Document]:
-        """The delivery log, newest first, filtered."""
+        """The delivery log, newest first, filtered; ``among_templates`` limits it to those."""
         query: dict[str, Any] = {}
+        if among_templates is not None:
+            if template and template not in among_templates:
+                return []
+            query["template"] = {"$in": sorted(among_templates)}
         if application_id:
             query["application_id"] = application_id
         if recipient:

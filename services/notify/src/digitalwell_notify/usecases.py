@@ -12,13 +12,14 @@ from typing import Any
 from digitalwell_notify.calendar import ICS_CONTENT_TYPE, booking_calendar
 from digitalwell_notify.domain import (
     DeliveryStatus,
+    LogAccess,
     RetryPolicy,
     delivery_key,
     message_id,
     unsubscribe_url,
 )
 from digitalwell_notify.render import NON_ESSENTIAL, EmailTemplates
-from digitalwell_notify.smtp import DeliveryError, build_message
+from digitalwell_notify.smtp import DeliveryError, UnbuildableMessageError, build_message
 from digitalwell_notify.store import (
     ApplicantStore,
     AttemptRecord,
@@ -43,7 +44,13 @@ from digitalwell_shared.contracts import (
     Language,
 )
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.links import accept_seat_url, cancel_booking_url, withdraw_application_url
+from digitalwell_shared.links import (
+    accept_seat_url,
+    booking_links_expire_at,
+    cancel_booking_url,
+    unsubscribe_link_expires_at,
+    withdraw_application_url,
+)
 from digitalwell_shared.logging import get_logger, redact_text
 from digitalwell_shared.mongo import UNCLAIMED, Document, Session
 
@@ -93,6 +100,8 @@ class LinkSettings:
     notify_url: str
     secret: str
     id_domain: str
+    booking_link_grace_hours: float = 24
+    unsubscribe_link_days: int = 365
 
 
 @dataclass(frozen=True)
@@ -248,7 +257,11 @@ class EmailComposer:
     def _booking_email(self, event: BookingEvent, envelope: Envelope) -> EmailRequest:
         links = self._links
         language = event.attendee.language
-        cancel_url = cancel_booking_url(links.forum_url, links.secret, event.booking_id, language)
+        # A booking's links work until a while after its session (its last date) has ended.
+        expires_at = booking_links_expire_at(event.session.ends_at, links.booking_link_grace_hours)
+        cancel_url = cancel_booking_url(
+            links.forum_url, links.secret, event.booking_id, language, expires_at=expires_at
+        )
         context: dict[str, Any] = {"session": event.session, "booking_id": event.booking_id}
         attachments: tuple[Attachment, ...] = ()
         match event:
@@ -269,7 +282,11 @@ class EmailComposer:
                 context |= {
                     "offer_expires_at": event.offer_expires_at,
                     "accept_url": accept_seat_url(
-                        links.forum_url, links.secret, event.booking_id, language
+                        links.forum_url,
+                        links.secret,
+                        event.booking_id,
+                        language,
+                        expires_at=expires_at,
                     ),
                     "cancel_url": cancel_url,
                 }
@@ -321,7 +338,14 @@ class EmailComposer:
     ) -> Document:
         key = delivery_key(request.envelope.id, address, request.template)
         unsubscribe = (
-            unsubscribe_url(self._links.notify_url, self._links.secret, key) if category else None
+            unsubscribe_url(
+                self._links.notify_url,
+                self._links.secret,
+                key,
+                expires_at=unsubscribe_link_expires_at(now, self._links.unsubscribe_link_days),
+            )
+            if category
+            else None
         )
         rendered = self._templates.render(
             request.template,
@@ -451,11 +475,22 @@ class Deliverer:
             attempt = {"at": datetime.now(UTC), "outcome": "suppressed", "detail": "unsubscribed"}
             return _Outcome(email, AttemptRecord(email["_id"], attempt, DeliveryStatus.SUPPRESSED))
         attempts = len(email["attempts"]) + 1
+        # Each e-mail is built and sent inside its own try, and its outcome recorded on its own:
+        # an exception escaping here would fail the whole batch unrecorded, and its claim's
+        # expiry would send the batch's other e-mails again (issue 10).
+        try:
+            message = build_message(email, self._mail_from)
+        except Exception as unbuildable:  # noqa: BLE001 - one e-mail's data must not fail its batch
+            return self._failure(email, _unbuildable(unbuildable), context)
         async with self._sending:
             try:
-                reply = await self._send(build_message(email, self._mail_from))
+                reply = await self._send(message)
             except DeliveryError as error:
                 return self._failure(email, error, context)
+            except Exception as unexpected:  # as above; retried like an outage
+                log.exception("e-mail not sent", **context)
+                unsent = DeliveryError(f"{type(unexpected).__name__}: not sent", permanent=False)
+                return self._failure(email, unsent, context)
         sent_at = datetime.now(UTC)
         log.info("e-mail sent", **context)
         return _Outcome(
@@ -520,6 +555,14 @@ class Deliverer:
         await self._commit(write)
 
 
+def _unbuildable(error: Exception) -> DeliveryError:
+    """A permanent failure for an e-mail no message can be built from; the reason names no value."""
+    if isinstance(error, UnbuildableMessageError):
+        return DeliveryError(str(error), permanent=True)
+    # Anything else is a bug meeting odd data: say what kind, not what the data held.
+    return DeliveryError(f"the message cannot be built: {type(error).__name__}", permanent=True)
+
+
 def _about(email: Document) -> dict[str, Any]:
     """The fields EmailSent and EmailFailed share, from a stored e-mail."""
     return {
@@ -547,8 +590,14 @@ class NotUnsubscribableError(Exception):
     """The e-mail is an essential one: there is no category to leave."""
 
 
-async def resend_email(emails: EmailStore, email_id: str) -> Document:
-    """Queue a failed e-mail again, due now, keeping its attempts; the delivery worker sends it."""
+async def resend_email(emails: EmailStore, email_id: str, access: LogAccess) -> Document:
+    """Queue a failed e-mail again, due now, keeping its attempts; the delivery worker sends it.
+
+    Only an e-mail of the person's own area (``access``): another's is not found.
+    """
+    found = await emails.get(email_id)
+    if found is None or not access.may_see(found["template"]):
+        raise EmailNotFoundError(email_id)
     resent = await emails.resend(email_id, datetime.now(UTC))
     if resent is None:
         current = await emails.get(email_id)

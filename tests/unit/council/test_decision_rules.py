@@ -19,7 +19,6 @@ from digitalwell_council.domain import (
 )
 from digitalwell_council.models import DecisionRequest, ScoringRequest
 
-
 FULL = set(Criterion)
 NAMES = {"anna@x": "Anna", "bo@x": "Bo", "cia@x": "Cia"}
 REACHED = Quorum(required=2, complete=2, incomplete=())

@@ -1,4 +1,4 @@
-"""Independent assessment: what of the others' scores a member, a conflicted one and the chair see."""
+"""Independent assessment: what a member, a conflicted member and the chair see of the scores."""
 
 from __future__ import annotations
 
@@ -67,8 +67,7 @@ def test_once_the_case_is_closed_every_member_without_a_conflict_sees_all(
     status: CaseStatus,
 ) -> None:
     assert (
-        assessment_sight("cia@x", chair=False, status=status, scored={}, conflicted=())
-        is Sight.ALL
+        assessment_sight("cia@x", chair=False, status=status, scored={}, conflicted=()) is Sight.ALL
     )
 
 

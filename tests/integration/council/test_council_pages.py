@@ -187,3 +187,34 @@ async def test_an_unknown_case_page_is_a_404_page(council: RunningCouncil) -> No
 
     assert page.status_code == 404
     assert "Case not found" in page.text
+
+
+async def test_below_the_quorum_the_chairs_page_says_what_is_missing_and_offers_no_decision(
+    council: RunningCouncil,
+) -> None:
+    case_id, _ = await council.open_case()
+    await council.api("POST", f"/api/v1/cases/{case_id}/scores", ANNA, all_scores())
+    async with council.sign_in(KARIN) as browser:
+        page = await browser.get(f"/staff/cases/{case_id}")
+        csrf = _csrf(page)
+        before = await council.snapshot(case_id)
+        refused = await browser.post(
+            f"/staff/cases/{case_id}/decision",
+            data={
+                "csrf_token": csrf,
+                "decision": "rejected",
+                "motivation": "Not viable yet.",
+            },
+        )
+    async with council.sign_in(ANNA) as browser:
+        members_page = await browser.get(f"/staff/cases/{case_id}")
+
+    assert page.status_code == 200
+    assert "1 is given, 1 more needed" in page.text
+    assert "The case can be decided once 2 council members" in page.text
+    assert "Record the decision" not in page.text
+    assert 'href="/staff/meeting"' in page.text  # the chair's meeting is in the menu
+    assert refused.status_code == 409
+    assert "1 more needed" in refused.text
+    assert await council.snapshot(case_id) == before
+    assert 'href="/staff/meeting"' not in members_page.text

@@ -26,6 +26,7 @@ ANNA = member("Anna Berg")
 BO = member("Bo Ek")
 CIA = member("Cia Lund")
 KARIN = chair("Karin Ek")
+CONFIRM = {"confirm": True}
 
 
 async def test_a_submitted_application_opens_a_case_with_its_case_number(
@@ -164,11 +165,14 @@ async def test_a_member_with_a_conflict_neither_sees_the_scores_nor_scores(
     await council.api("POST", f"/api/v1/cases/{case_id}/scores", ANNA, all_scores(3))
 
     declared = await council.api(
-        "POST", f"/api/v1/cases/{case_id}/conflicts", BO, {"reason": "My cousin runs it."}
+        "POST",
+        f"/api/v1/cases/{case_id}/conflicts",
+        BO,
+        {"confirm": True, "reason": "My cousin runs it."},
     )
     before = await council.snapshot(case_id)
     scoring = await council.api("POST", f"/api/v1/cases/{case_id}/scores", BO, all_scores(5))
-    twice = await council.api("POST", f"/api/v1/cases/{case_id}/conflicts", BO)
+    twice = await council.api("POST", f"/api/v1/cases/{case_id}/conflicts", BO, CONFIRM)
     after = await council.snapshot(case_id)
     seen_by_bo = (await council.api("GET", f"/api/v1/cases/{case_id}", BO)).json()
     seen_by_anna = (await council.api("GET", f"/api/v1/cases/{case_id}", ANNA)).json()
@@ -200,7 +204,7 @@ async def test_scores_given_before_a_conflict_was_declared_stop_counting(
     await council.api("POST", f"/api/v1/cases/{case_id}/scores", ANNA, all_scores(1))
     await council.api("POST", f"/api/v1/cases/{case_id}/scores", CIA, all_scores(5))
 
-    await council.api("POST", f"/api/v1/cases/{case_id}/conflicts", ANNA)
+    await council.api("POST", f"/api/v1/cases/{case_id}/conflicts", ANNA, CONFIRM)
     case = (await council.api("GET", f"/api/v1/cases/{case_id}", CIA)).json()
 
     assert [m["member"]["name"] for m in case["assessment"]["members"]] == ["Cia Lund"]
@@ -235,7 +239,7 @@ async def test_a_withdrawn_case_can_no_longer_be_scored_decided_or_declared_on(
         KARIN,
         {"decision": "rejected", "support_granted": [], "motivation": "Withdrawn."},
     )
-    declaring = await council.api("POST", f"/api/v1/cases/{case_id}/conflicts", BO)
+    declaring = await council.api("POST", f"/api/v1/cases/{case_id}/conflicts", BO, CONFIRM)
     case = (await council.api("GET", f"/api/v1/cases/{case_id}", ANNA)).json()
 
     assert scoring.status_code == 409

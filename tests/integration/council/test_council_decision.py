@@ -31,7 +31,8 @@ GRANT = {
 
 async def _assessed_case(council: RunningCouncil) -> tuple[str, Any]:
     case_id, submitted = await council.open_case()
-    await council.api("POST", f"/api/v1/cases/{case_id}/scores", ANNA, all_scores(4))
+    for scorer in (ANNA, BO):  # the quorum: two full assessments
+        await council.api("POST", f"/api/v1/cases/{case_id}/scores", scorer, all_scores(4))
     return case_id, submitted
 
 
@@ -41,7 +42,9 @@ async def test_the_chairs_decision_goes_out_as_grant_decided_through_the_outbox(
     case_id, submitted = await council.open_case()
     for scorer in (BO, ANNA, CIA):
         await council.api("POST", f"/api/v1/cases/{case_id}/scores", scorer, all_scores())
-    await council.api("POST", f"/api/v1/cases/{case_id}/conflicts", CIA)  # after scoring
+    await council.api(
+        "POST", f"/api/v1/cases/{case_id}/conflicts", CIA, {"confirm": True}
+    )  # after scoring
 
     decided = await council.api("POST", f"/api/v1/cases/{case_id}/decision", KARIN, GRANT)
     (record,) = await collect(
@@ -91,7 +94,7 @@ async def test_a_case_is_decided_once(council: RunningCouncil) -> None:
         KARIN,
         {"decision": "rejected", "support_granted": [], "motivation": "Changed my mind."},
     )
-    scoring = await council.api("POST", f"/api/v1/cases/{case_id}/scores", BO, all_scores())
+    scoring = await council.api("POST", f"/api/v1/cases/{case_id}/scores", CIA, all_scores())
 
     assert first.status_code == 201
     assert again.status_code == 409
@@ -147,7 +150,9 @@ async def test_only_a_chair_without_a_conflict_decides_an_assessed_case(
     case_id, _ = await _assessed_case(council)
     unassessed, _ = await council.open_case()
     conflicted_chair = chair("Lena Lind")
-    await council.api("POST", f"/api/v1/cases/{case_id}/conflicts", conflicted_chair)
+    await council.api(
+        "POST", f"/api/v1/cases/{case_id}/conflicts", conflicted_chair, {"confirm": True}
+    )
     before = await council.snapshot(case_id)
     before_unassessed = await council.snapshot(unassessed)
 
@@ -162,7 +167,7 @@ async def test_only_a_chair_without_a_conflict_decides_an_assessed_case(
     assert by_conflicted.status_code == 403
     assert "conflict of interest" in by_conflicted.json()["detail"]
     assert too_early.status_code == 409
-    assert "no assessment yet" in too_early.json()["detail"]
+    assert "needs full assessments" in too_early.json()["detail"]
     assert await council.snapshot(case_id) == before
     assert await council.snapshot(unassessed) == before_unassessed
 

@@ -62,6 +62,9 @@ async def test_a_member_scores_on_the_case_page_and_sees_the_table(
     assert submitted.contact.email in page.text
     assert "Save my scores" in page.text
     assert "Record the decision" not in page.text  # a member is not the chair
+    assert "Bo Ek</th>" not in page.text  # independent: not before she has scored herself
+    assert "Well argued." not in page.text
+    assert "once you have scored every criterion yourself" in page.text
     assert saved.status_code == 303
     assert "Your scores are saved." in shown.text
     assert '<th scope="col">Anna Berg</th>' in shown.text
@@ -95,7 +98,8 @@ async def test_the_chair_decides_on_the_page_after_fixing_a_missing_motivation(
     council: RunningCouncil,
 ) -> None:
     case_id, _ = await council.open_case()
-    await council.api("POST", f"/api/v1/cases/{case_id}/scores", ANNA, all_scores())
+    for scorer in (ANNA, BO):
+        await council.api("POST", f"/api/v1/cases/{case_id}/scores", scorer, all_scores())
     async with council.sign_in(KARIN) as browser:
         page = await browser.get(f"/staff/cases/{case_id}")
         form = {
@@ -133,16 +137,30 @@ async def test_a_member_declares_a_conflict_on_the_page_and_no_longer_sees_score
     await council.api("POST", f"/api/v1/cases/{case_id}/scores", ANNA, all_scores())
     async with council.sign_in(BO) as browser:
         page = await browser.get(f"/staff/cases/{case_id}")
+        form = {"csrf_token": _csrf(page), "reason": "I advise the company."}
+        before = await council.snapshot(case_id)
+        asked = await browser.post(f"/staff/cases/{case_id}/conflicts", data=form)
+        unchanged = await council.snapshot(case_id)
         declared = await browser.post(
-            f"/staff/cases/{case_id}/conflicts",
-            data={"csrf_token": _csrf(page), "reason": "I advise the company."},
+            f"/staff/cases/{case_id}/conflicts", data=form | {"confirm": "yes"}
         )
         shown = await browser.get(declared.headers["Location"])
         scoring = await browser.post(
             f"/staff/cases/{case_id}/scores", data=_score_form(_csrf(page))
         )
+    audit = await council.database["audit"].find_one(
+        {"case_id": case_id, "action": "conflict_declared"}
+    )
 
+    assert asked.status_code == 200
+    assert "Yes, declare my conflict of interest" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text
+    assert ">I advise the company.</textarea>" in asked.text  # the note is carried over
+    assert f'href="/staff/cases/{case_id}">No, go back to the case' in asked.text
+    assert unchanged == before  # nothing is recorded until confirmed
     assert declared.status_code == 303
+    assert audit is not None
+    assert audit["details"] == {"reason": "I advise the company."}
     assert "Your conflict of interest is recorded" in shown.text
     assert "Anna Berg</th>" not in shown.text
     assert "Save my scores" not in shown.text
@@ -169,3 +187,34 @@ async def test_an_unknown_case_page_is_a_404_page(council: RunningCouncil) -> No
 
     assert page.status_code == 404
     assert "Case not found" in page.text
+
+
+async def test_below_the_quorum_the_chairs_page_says_what_is_missing_and_offers_no_decision(
+    council: RunningCouncil,
+) -> None:
+    case_id, _ = await council.open_case()
+    await council.api("POST", f"/api/v1/cases/{case_id}/scores", ANNA, all_scores())
+    async with council.sign_in(KARIN) as browser:
+        page = await browser.get(f"/staff/cases/{case_id}")
+        csrf = _csrf(page)
+        before = await council.snapshot(case_id)
+        refused = await browser.post(
+            f"/staff/cases/{case_id}/decision",
+            data={
+                "csrf_token": csrf,
+                "decision": "rejected",
+                "motivation": "Not viable yet.",
+            },
+        )
+    async with council.sign_in(ANNA) as browser:
+        members_page = await browser.get(f"/staff/cases/{case_id}")
+
+    assert page.status_code == 200
+    assert "1 is given, 1 more needed" in page.text
+    assert "The case can be decided once 2 council members" in page.text
+    assert "Record the decision" not in page.text
+    assert 'href="/staff/meeting"' in page.text  # the chair's meeting is in the menu
+    assert refused.status_code == 409
+    assert "1 more needed" in refused.text
+    assert await council.snapshot(case_id) == before
+    assert 'href="/staff/meeting"' not in members_page.text

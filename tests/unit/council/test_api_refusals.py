@@ -30,8 +30,9 @@ API_ROUTES: list[tuple[str, str, Any]] = [
     ("GET", "/api/v1/cases", None),
     ("GET", CASE, None),
     ("POST", f"{CASE}/scores", SCORES),
-    ("POST", f"{CASE}/conflicts", {}),
+    ("POST", f"{CASE}/conflicts", {"confirm": True}),
     ("POST", f"{CASE}/decision", DECISION),
+    ("GET", "/api/v1/meeting", None),
     ("GET", "/api/v1/reports", None),
     ("GET", "/api/v1/reports.csv", None),
 ]
@@ -41,6 +42,7 @@ PAGE_ROUTES = [
     ("POST", "/staff/cases/case-app_x/scores"),
     ("POST", "/staff/cases/case-app_x/conflicts"),
     ("POST", "/staff/cases/case-app_x/decision"),
+    ("GET", "/staff/meeting"),
     ("GET", "/staff/reports"),
     ("GET", "/staff/reports.csv"),
 ]
@@ -91,6 +93,40 @@ async def test_a_member_who_is_not_chair_cannot_decide(client: httpx.AsyncClient
 
     assert response.status_code == 403
     assert response.json()["detail"] == "this needs the role council_chair"
+
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        (None, ["body"]),
+        ({}, ["body", "confirm"]),
+        ({"confirm": False, "reason": "My cousin."}, ["body", "confirm"]),
+        ({"confirm": True, "reason": "x" * 1001}, ["body", "reason"]),
+    ],
+)
+async def test_a_conflict_is_declared_only_with_an_explicit_confirmation(
+    client: httpx.AsyncClient, body: dict[str, Any] | None, loc: list[str]
+) -> None:
+    response = await client.post(
+        f"{CASE}/conflicts",
+        json=body,
+        headers={"Authorization": f"Bearer {token(Role.COUNCIL_MEMBER)}"},
+    )
+
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == loc
+
+
+@pytest.mark.parametrize("role", [Role.COUNCIL_MEMBER, Role.ADMINISTRATOR])
+async def test_only_the_chair_holds_the_meeting(client: httpx.AsyncClient, role: Role) -> None:
+    api = await client.get("/api/v1/meeting", headers={"Authorization": f"Bearer {token(role)}"})
+    client.cookies.set(SESSION_COOKIE, token(role))
+    page = await client.get("/staff/meeting")
+
+    assert api.status_code == 403
+    assert api.json()["detail"] == "this needs the role council_chair"
+    assert page.status_code == 403
 
 
 async def test_a_chair_who_is_not_a_member_cannot_score(client: httpx.AsyncClient) -> None:

@@ -11,14 +11,21 @@ from digitalwell_council.domain import (
     MOTIVATION_MAX,
     CaseStatus,
     ConflictOfInterest,
+    Criterion,
     IllegalMove,
+    Quorum,
     check_decision,
+    quorum,
 )
 from digitalwell_council.models import DecisionRequest, ScoringRequest
 
+FULL = set(Criterion)
+NAMES = {"anna@x": "Anna", "bo@x": "Bo", "cia@x": "Cia"}
+REACHED = Quorum(required=2, complete=2, incomplete=())
 
-def test_an_assessed_case_may_be_decided_by_a_chair_without_a_conflict() -> None:
-    check_decision(CaseStatus.UNDER_ASSESSMENT, "chair@x", {"bo@x"}, ["Anna"])
+
+def test_a_case_at_its_quorum_may_be_decided_by_a_chair_without_a_conflict() -> None:
+    check_decision(CaseStatus.UNDER_ASSESSMENT, "chair@x", {"bo@x"}, REACHED)
 
 
 @pytest.mark.parametrize(
@@ -26,25 +33,57 @@ def test_an_assessed_case_may_be_decided_by_a_chair_without_a_conflict() -> None
     [
         (CaseStatus.DECIDED, "already decided"),
         (CaseStatus.WITHDRAWN, "withdrawn"),
-        (CaseStatus.NEW, "no assessment yet"),
+        (CaseStatus.NEW, "needs full assessments"),
     ],
 )
 def test_a_decided_withdrawn_or_unassessed_case_cannot_be_decided(
     status: CaseStatus, reason: str
 ) -> None:
-    assessed_by = [] if status is CaseStatus.NEW else ["Anna"]
+    standing = quorum(2, {}, {}, set()) if status is CaseStatus.NEW else REACHED
     with pytest.raises(IllegalMove, match=reason):
-        check_decision(status, "chair@x", set(), assessed_by)
-
-
-def test_a_case_whose_only_scorer_has_a_conflict_is_not_assessed() -> None:
-    with pytest.raises(IllegalMove, match="no assessment yet"):
-        check_decision(CaseStatus.UNDER_ASSESSMENT, "chair@x", {"bo@x"}, [])
+        check_decision(status, "chair@x", set(), standing)
 
 
 def test_a_chair_with_a_declared_conflict_takes_no_part_in_the_decision() -> None:
     with pytest.raises(ConflictOfInterest, match="no part in its decision"):
-        check_decision(CaseStatus.UNDER_ASSESSMENT, "chair@x", {"chair@x"}, ["Anna"])
+        check_decision(CaseStatus.UNDER_ASSESSMENT, "chair@x", {"chair@x"}, REACHED)
+
+
+def test_the_quorum_counts_members_without_a_conflict_who_scored_every_criterion() -> None:
+    scored = {"anna@x": FULL, "bo@x": {Criterion.NEED}, "cia@x": FULL}
+
+    standing = quorum(2, scored, NAMES, {"cia@x"})
+
+    assert (standing.complete, standing.missing, standing.reached) == (1, 1, False)
+    assert [(member.name, len(member.missing)) for member in standing.incomplete] == [("Bo", 4)]
+
+
+def test_below_the_quorum_the_refusal_says_how_many_more_and_what_is_left_for_whom() -> None:
+    scored = {"anna@x": FULL, "bo@x": {Criterion.NEED, Criterion.VIABILITY, Criterion.INNOVATION}}
+    standing = quorum(2, scored, NAMES, set())
+
+    with pytest.raises(IllegalMove) as refused:
+        check_decision(CaseStatus.UNDER_ASSESSMENT, "chair@x", set(), standing)
+
+    assert str(refused.value) == (
+        "the case needs full assessments (every criterion scored) from 2 council members "
+        "without a conflict of interest and has 1: 1 more needed "
+        "(Bo has not scored public_sector_fit, feasibility)"
+    )
+
+
+def test_a_case_whose_only_full_assessment_is_conflicted_has_none() -> None:
+    standing = quorum(1, {"bo@x": FULL}, NAMES, {"bo@x"})
+
+    assert (standing.complete, standing.reached, standing.incomplete) == (0, False, ())
+    assert "and has none: 1 more needed" in standing.shortfall()
+
+
+def test_a_larger_quorum_needs_more_and_a_reached_one_says_nothing_is_missing() -> None:
+    scored = {"anna@x": FULL, "bo@x": FULL, "cia@x": FULL}
+
+    assert quorum(4, scored, NAMES, set()).missing == 1
+    assert quorum(3, scored, NAMES, set()).shortfall() == ""
 
 
 def _decision(**changes: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from digitalwell_council.models import (
     CaseList,
     ConflictRequest,
     DecisionRequest,
+    Meeting,
     Report,
     ReportRowOut,
     ScoringRequest,
@@ -24,7 +25,7 @@ from digitalwell_council.models import (
 from digitalwell_council.reporting import Period, ReportRow, report_csv
 from digitalwell_council.store import CaseStore
 from digitalwell_council.usecases import EventCommitter, member_key
-from digitalwell_council.views import case_summary, read_case
+from digitalwell_council.views import case_summary, meeting, read_case
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.staff import Role, StaffMember, staff_api
 
@@ -81,10 +82,10 @@ def csv_response(rows: list[ReportRow], period: Period) -> Response:
 
 
 def create_router(
-    committer: EventCommitter, store: CaseStore, members: tuple[str, ...]
+    committer: EventCommitter, store: CaseStore, members: tuple[str, ...], quorum: int
 ) -> APIRouter:
     """The staff API under /api/v1, every route behind a bearer token."""
-    cases = _Cases(committer, store, members)
+    cases = _Cases(committer, store, members, quorum)
     router = APIRouter(prefix="/api/v1")
     router.include_router(_case_routes(cases), tags=["cases"])
     router.include_router(_report_routes(store), tags=["reports"])
@@ -98,11 +99,17 @@ class _Cases:
     committer: EventCommitter
     store: CaseStore
     members: tuple[str, ...]
+    quorum: int
 
     async def detail(self, case_id: str, viewer: StaffMember) -> CaseDetail:
         """The case as ``viewer`` may see it; 404 when there is none."""
         case = await read_case(
-            self.store, case_id, viewer=member_key(viewer), configured_members=self.members
+            self.store,
+            case_id,
+            viewer=member_key(viewer),
+            chair=Role.COUNCIL_CHAIR in viewer.roles,
+            configured_members=self.members,
+            required=self.quorum,
         )
         if case is None:
             raise not_found(case_id)
@@ -169,13 +176,17 @@ def _case_routes(cases: _Cases) -> APIRouter:
     @router.post(
         "/cases/{case_id}/conflicts",
         status_code=http.HTTP_201_CREATED,
-        summary="Declare your conflict of interest on the case",
-        responses={**_REFUSALS, 409: {"description": "already declared, or the case is closed"}},
+        summary="Declare your conflict of interest on the case (send confirm: true)",
+        responses={
+            **_REFUSALS,
+            409: {"description": "already declared, or the case is closed"},
+            422: {"description": "confirm is not true, or the note is too long"},
+        },
     )
     async def declare_conflict(
-        case_id: CaseId, declarer: CouncilStaff, declaration: ConflictRequest | None = None
+        case_id: CaseId, declarer: CouncilStaff, declaration: ConflictRequest
     ) -> CaseDetail:
-        reason = declaration.reason.strip() if declaration is not None else ""
+        reason = declaration.reason.strip()
         return await cases.act(
             case_id,
             declarer,
@@ -188,7 +199,12 @@ def _case_routes(cases: _Cases) -> APIRouter:
         summary="Record the chair's decision; GrantDecided goes out",
         responses={
             **_REFUSALS,
-            409: {"description": "already decided, withdrawn, or not assessed yet"},
+            409: {
+                "description": (
+                    "already decided, withdrawn, or short of the quorum (the message says how "
+                    "many full assessments are missing and who has criteria left)"
+                )
+            },
             422: {"description": "a missing motivation, an unknown or misplaced kind of support"},
         },
     )
@@ -202,6 +218,7 @@ def _case_routes(cases: _Cases) -> APIRouter:
                 cases.committer,
                 cases.store,
                 case_id,
+                required=cases.quorum,
                 chair=decider,
                 decision=decision.decision,
                 support_granted=[
@@ -210,6 +227,14 @@ def _case_routes(cases: _Cases) -> APIRouter:
                 motivation=decision.motivation,
             ),
         )
+
+    @router.get(
+        "/meeting",
+        summary="The council's meeting: cases ready for decision, with means and spread",
+        responses=_REFUSALS,
+    )
+    async def get_meeting(viewer: CouncilChair) -> Meeting:
+        return await meeting(cases.store, viewer=member_key(viewer), required=cases.quorum)
 
     return router
 

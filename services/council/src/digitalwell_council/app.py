@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "members on the programme's rubric and decided by its chair."
         ),
         routers=[
-            create_router(runtime, store, settings.member_addresses),
-            create_page_router(runtime, store, settings.member_addresses),
+            create_router(runtime, store, settings.member_addresses, settings.quorum),
+            create_page_router(runtime, store, settings.member_addresses, settings.quorum),
         ],
     )

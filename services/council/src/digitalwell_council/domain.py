@@ -140,10 +140,136 @@ def assessors(scored: Iterable[Assessor], conflicted: Collection[str]) -> list[s
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A council member who has not scored every criterion of the case."""
+
+    key: str
+    name: str
+    missing: tuple[Criterion, ...]
+
+
+def pending_members(
+    council: Mapping[str, str],
+    scored: Mapping[str, Collection[Criterion]],
+    conflicted: Collection[str],
+) -> list[Pending]:
+    """Members of ``council`` (key → name) still to score a criterion; conflicted ones excused."""
+    pending = []
+    for key, name in council.items():
+        if key in conflicted:
+            continue
+        done = scored.get(key, ())
+        missing = tuple(criterion for criterion in Criterion if criterion not in done)
+        if missing:
+            pending.append(Pending(key, name, missing))
+    return sorted(pending, key=lambda member: member.name.casefold())
+
+
+def scored_in_full(
+    scored: Mapping[str, Collection[Criterion]], conflicted: Collection[str]
+) -> set[str]:
+    """The members without a conflict who have scored every criterion: full assessments."""
+    return {
+        key
+        for key, done in scored.items()
+        if key not in conflicted and all(criterion in done for criterion in Criterion)
+    }
+
+
+# -- independent assessment ---------------------------------------------------------------------
+
+
+class Sight(StrEnum):
+    """How much of a case's assessment a person may see."""
+
+    ALL = "all"  # every member's scores and comments, the means and the spread
+    OWN = "own"  # only their own scores, until they have scored every criterion
+    NONE = "none"  # nothing: they declared a conflict of interest
+
+
+def assessment_sight(
+    viewer: str,
+    *,
+    chair: bool,
+    status: CaseStatus,
+    scored: Mapping[str, Collection[Criterion]],
+    conflicted: Collection[str],
+) -> Sight:
+    """What ``viewer`` may see of the others' assessments: the one rule for the API and pages.
+
+    A member assesses on their own: they see no one else's scores or comments (nor the means
+    they make) until they have scored every criterion themselves, so nobody anchors on what
+    others gave. A conflict of interest hides everything, the chair's too. The chair, who
+    decides and does not need to score, sees all; so does everyone once the case is closed,
+    when there is no assessment left to sway.
+    """
+    if viewer in conflicted:
+        return Sight.NONE
+    if chair or status not in OPEN_STATUSES or viewer in scored_in_full(scored, conflicted):
+        return Sight.ALL
+    return Sight.OWN
+
+
+# -- the decision -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Quorum:
+    """Where a case stands against the quorum: full assessments needed, given, and unfinished."""
+
+    required: int
+    complete: int
+    incomplete: tuple[Pending, ...]  # members who began scoring and have criteria left
+
+    @property
+    def reached(self) -> bool:
+        """Enough members without a conflict have scored every criterion to decide."""
+        return self.complete >= self.required
+
+    @property
+    def missing(self) -> int:
+        """How many more full assessments the decision needs."""
+        return max(self.required - self.complete, 0)
+
+    def shortfall(self) -> str:
+        """What is missing before the case may be decided, in words (empty when reached)."""
+        if self.reached:
+            return ""
+        given = "none" if self.complete == 0 else str(self.complete)
+        text = (
+            f"the case needs full assessments (every criterion scored) from {self.required} "
+            f"council members without a conflict of interest and has {given}: "
+            f"{self.missing} more needed"
+        )
+        if self.incomplete:
+            unfinished = "; ".join(
+                f"{member.name} has not scored {', '.join(c.value for c in member.missing)}"
+                for member in self.incomplete
+            )
+            text += f" ({unfinished})"
+        return text
+
+
+def quorum(
+    required: int,
+    scored: Mapping[str, Collection[Criterion]],
+    names: Mapping[str, str],
+    conflicted: Collection[str],
+) -> Quorum:
+    """The quorum of ``required`` full assessments, counting only members without a conflict."""
+    started = {key: names.get(key, key) for key in scored}
+    return Quorum(
+        required=required,
+        complete=len(scored_in_full(scored, conflicted)),
+        incomplete=tuple(pending_members(started, scored, conflicted)),
+    )
+
+
 def check_decision(
-    status: CaseStatus, chair: str, conflicted: Collection[str], assessed_by: Sequence[str]
+    status: CaseStatus, chair: str, conflicted: Collection[str], standing: Quorum
 ) -> None:
-    """The chair may decide an open, assessed case on which they declared no conflict."""
+    """The chair may decide an open case that reached its quorum, on which they have no conflict."""
     if chair in conflicted:
         raise ConflictOfInterest(
             "you declared a conflict of interest on this case, so you take no part in its decision"
@@ -151,11 +277,8 @@ def check_decision(
     if status is CaseStatus.DECIDED:
         raise IllegalMove("the case is already decided: a decision is taken once")
     _check_open(status, "decided")
-    if not assessed_by:
-        raise IllegalMove(
-            "the case has no assessment yet: at least one council member without a conflict "
-            "of interest must score it before it is decided"
-        )
+    if not standing.reached:
+        raise IllegalMove(standing.shortfall())
     check_move(status, CaseStatus.DECIDED)
 
 
@@ -188,29 +311,3 @@ def summarise(criterion: Criterion, scores: Sequence[int]) -> CriterionSummary:
     return CriterionSummary(
         criterion, len(scores), round(statistics.fmean(scores), 1), min(scores), max(scores)
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Pending:
-    """A council member who has not scored every criterion of the case."""
-
-    key: str
-    name: str
-    missing: tuple[Criterion, ...]
-
-
-def pending_members(
-    council: Mapping[str, str],
-    scored: Mapping[str, Collection[Criterion]],
-    conflicted: Collection[str],
-) -> list[Pending]:
-    """Members of ``council`` (key → name) still to score a criterion; conflicted ones excused."""
-    pending = []
-    for key, name in council.items():
-        if key in conflicted:
-            continue
-        done = scored.get(key, ())
-        missing = tuple(criterion for criterion in Criterion if criterion not in done)
-        if missing:
-            pending.append(Pending(key, name, missing))
-    return sorted(pending, key=lambda member: member.name.casefold())

@@ -25,6 +25,7 @@ from digitalwell_council.domain import (
     SCORE_MIN,
     CaseStatus,
     Criterion,
+    Sight,
     check_support_granted,
 )
 from digitalwell_council.reporting import Period
@@ -79,8 +80,16 @@ class ConflictRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    confirm: Literal[True] = Field(
+        description=(
+            "true: you confirm the declaration, which cannot be undone and hides the case's "
+            "scores from you"
+        )
+    )
     reason: str = Field(
-        "", max_length=CONFLICT_REASON_MAX, description="e.g. a tie to the applicant"
+        "",
+        max_length=CONFLICT_REASON_MAX,
+        description="an optional note, e.g. a tie to the applicant; kept in the audit trail",
     )
 
 
@@ -192,15 +201,34 @@ class PendingOut(BaseModel):
     missing: list[Criterion]
 
 
-class AssessmentOut(BaseModel):
-    """Every member's scores, the summary per criterion, and who has not scored yet."""
+class QuorumOut(BaseModel):
+    """Where the case stands against the quorum the decision needs."""
 
+    required: int = Field(description="full assessments (every criterion) the decision needs")
+    complete: int = Field(description="members without a conflict who scored every criterion")
+    missing: int = Field(description="how many more full assessments are needed")
+    reached: bool = Field(description="true once the chair may decide")
+    incomplete: list[PendingOut] = Field(
+        description="members who began scoring, with the criteria they have left"
+    )
+
+
+class AssessmentOut(BaseModel):
+    """The members' scores as you may see them, the summary per criterion, who is still to score."""
+
+    sight: Sight = Field(
+        description=(
+            "all: every member's scores, means and spread; own: only your own scores, until "
+            "you have scored every criterion (independent assessment), so no means or spread"
+        )
+    )
     spread: Literal["min-max"] = Field(
         "min-max", description="the spread per criterion is the lowest and highest score"
     )
     criteria: list[CriterionOut]
     members: list[MemberScores]
     not_scored: list[PendingOut]
+    quorum: QuorumOut
 
 
 class ConflictOut(BaseModel):
@@ -252,6 +280,25 @@ class CaseDetail(CaseSummary):
     )
     decision: DecisionOut | None
     audit: list[AuditEntry]
+
+
+class MeetingCase(CaseSummary):
+    """A case ready for the chair's decision, with the council's scores per criterion."""
+
+    quorum: QuorumOut
+    your_conflict: bool = Field(
+        description="you declared a conflict of interest: another chair decides, no scores shown"
+    )
+    criteria: list[CriterionOut] | None = Field(
+        description="mean and spread per criterion; null when you declared a conflict"
+    )
+
+
+class Meeting(BaseModel):
+    """The council's meeting: the cases that reached the quorum and await a decision."""
+
+    quorum: int = Field(description="full assessments a decision needs (COUNCIL_QUORUM)")
+    cases: list[MeetingCase]
 
 
 class ReportRowOut(BaseModel):

@@ -33,7 +33,7 @@ from digitalwell_council.models import CaseDetail, ConflictRequest, DecisionRequ
 from digitalwell_council.reporting import Period
 from digitalwell_council.store import CaseStore
 from digitalwell_council.usecases import EventCommitter, member_key
-from digitalwell_council.views import case_summary, read_case
+from digitalwell_council.views import case_summary, meeting, read_case
 from digitalwell_shared.contracts import SupportKind
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.pages import SECURITY_HEADERS, page_path
@@ -82,10 +82,10 @@ class _Forms:
 
 
 def create_page_router(
-    committer: EventCommitter, store: CaseStore, members: tuple[str, ...]
+    committer: EventCommitter, store: CaseStore, members: tuple[str, ...], quorum: int
 ) -> APIRouter:
     """The staff pages, each behind the session cookie (and CSRF token on every form)."""
-    pages = _Pages(committer, store, members)
+    pages = _Pages(committer, store, members, quorum)
     council_page = staff_page(*COUNCIL)
     member_page = staff_page(Role.COUNCIL_MEMBER)
     chair_page = staff_page(Role.COUNCIL_CHAIR)
@@ -115,6 +115,9 @@ def create_page_router(
         pages.decide,
         methods=["POST"],
         dependencies=[Depends(chair_page)],
+    )
+    router.add_api_route(
+        "/staff/meeting", pages.meeting, methods=["GET"], dependencies=[Depends(chair_page)]
     )
     router.add_api_route(
         "/staff/reports", pages.reports, methods=["GET"], dependencies=[Depends(report_page)]
@@ -150,11 +153,12 @@ class _Pages:
     """The page handlers and what they share: templates, the store and the use cases' parts."""
 
     def __init__(
-        self, committer: EventCommitter, store: CaseStore, members: tuple[str, ...]
+        self, committer: EventCommitter, store: CaseStore, members: tuple[str, ...], quorum: int
     ) -> None:
         self._committer = committer
         self._store = store
         self._members = members
+        self._quorum = quorum
         self._templates = Jinja2Templates(directory=TEMPLATES)
         self._templates.env.filters["local"] = _local_time
         self._templates.env.globals |= {
@@ -229,7 +233,12 @@ class _Pages:
     ) -> Response:
         staff: StaffMember = request.state.staff
         case = await read_case(
-            self._store, case_id, viewer=member_key(staff), configured_members=self._members
+            self._store,
+            case_id,
+            viewer=member_key(staff),
+            chair=Role.COUNCIL_CHAIR in staff.roles,
+            configured_members=self._members,
+            required=self._quorum,
         )
         if case is None:
             return self._render(
@@ -288,16 +297,19 @@ class _Pages:
         )
 
     async def declare_conflict(self, request: Request, case_id: CaseId) -> Response:
-        """Record the person's conflict of interest on the case."""
+        """Ask the person to confirm their conflict of interest, then record it once confirmed."""
         posted = await request.form()
         forms = _Forms()
+        reason = _text(posted, "reason")
         try:
-            declaration = ConflictRequest(reason=_text(posted, "reason"))
+            declaration = ConflictRequest(confirm=True, reason=reason)
         except ValidationError as invalid:
             forms.errors["reason"] = _first_message(invalid)
             return await self._case_page(
                 request, case_id, forms, status_code=http.HTTP_422_UNPROCESSABLE_CONTENT
             )
+        if _text(posted, "confirm") != "yes":
+            return await self._confirm_conflict(request, case_id, declaration.reason.strip())
         return await self._act(
             request,
             case_id,
@@ -352,6 +364,7 @@ class _Pages:
                 self._committer,
                 self._store,
                 case_id,
+                required=self._quorum,
                 chair=request.state.staff,
                 decision=decision.decision,
                 support_granted=[
@@ -381,6 +394,31 @@ class _Pages:
             page_path(request, f"/staff/cases/{case_id}?notice={notice}"),
             status_code=http.HTTP_303_SEE_OTHER,
         )
+
+    async def _confirm_conflict(self, request: Request, case_id: str, reason: str) -> Response:
+        """The confirm step: what declaring means, the note as given, and a way back."""
+        staff: StaffMember = request.state.staff
+        case = await self._store.by_id(case_id)
+        if case is None:
+            return await self._case_page(request, case_id, _Forms())  # renders the 404 page
+        return self._render(
+            request,
+            "conflict_confirm.html",
+            {
+                "section": "cases",
+                "case_id": case_id,
+                "case_number": case.get("case_number", ""),
+                "title": case["application"]["title"],
+                "reason": reason,
+                "already": member_key(staff) in usecases.conflicted_keys(case),
+            },
+        )
+
+    async def meeting(self, request: Request) -> Response:
+        """The council's meeting: the cases ready for decision with their means and spread."""
+        staff: StaffMember = request.state.staff
+        ready = await meeting(self._store, viewer=member_key(staff), required=self._quorum)
+        return self._render(request, "meeting.html", {"section": "meeting", "meeting": ready})
 
     async def reports(
         self, request: Request, period: Annotated[str, Query(max_length=10)] = "month"

@@ -23,6 +23,17 @@ class Settings(ServiceSettings):
         ),
     )
 
+    # -- how the council decides (issue 13) --
+    quorum: int = Field(
+        2,
+        ge=1,
+        description=(
+            "how many council members without a conflict of interest must have scored every "
+            "criterion before the chair may decide a case"
+        ),
+    )
+    # -- end of how the council decides --
+
     @property
     def member_addresses(self) -> tuple[str, ...]:
         """The council's addresses from ``members``, lower case, each once."""

@@ -179,6 +179,13 @@ class CaseStore:
         cursor = self._assessments.find({"case_id": case_id}, session=session)
         return [assessment async for assessment in cursor]
 
+    async def assessments_of(self, case_ids: Sequence[str]) -> list[Document]:
+        """Every member's latest scores on each of the cases, in one query."""
+        if not case_ids:
+            return []
+        cursor = self._assessments.find({"case_id": {"$in": list(case_ids)}})
+        return [assessment async for assessment in cursor]
+
     # -- the council's roster -------------------------------------------------------------
 
     async def remember_member(self, member: Document, at: datetime, session: Session) -> None:

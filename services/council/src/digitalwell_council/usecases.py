@@ -15,6 +15,7 @@ from digitalwell_council.domain import (
     check_conflict_declaration,
     check_decision,
     check_move,
+    quorum,
     status_after_scoring,
 )
 from digitalwell_council.reporting import CaseFacts, Period, ReportRow, build_report
@@ -72,6 +73,19 @@ def _audit(case_id: str, action: str, at: datetime, actor: Document, **details: 
 def conflicted_keys(case: Document) -> set[str]:
     """The members who declared a conflict of interest on the case."""
     return {conflict["member"]["key"] for conflict in case.get("conflicts", [])}
+
+
+def scored_criteria(assessments: Sequence[Document]) -> dict[str, set[Criterion]]:
+    """Which criteria each member (by key) has scored on the case."""
+    return {
+        assessment["member"]["key"]: {Criterion(name) for name in assessment.get("scores", {})}
+        for assessment in assessments
+    }
+
+
+def member_names(assessments: Sequence[Document]) -> dict[str, str]:
+    """The names of the members who have scored the case, by key."""
+    return {assessment["member"]["key"]: assessment["member"]["name"] for assessment in assessments}
 
 
 async def _open_case(store: CaseStore, case_id: str, session: Session) -> Document:
@@ -207,12 +221,16 @@ async def decide_case(
     store: CaseStore,
     case_id: str,
     *,
+    required: int,
     chair: StaffMember,
     decision: Decision,
     support_granted: Sequence[tuple[SupportKind, str]],
     motivation: str,
 ) -> GrantDecided:
-    """Record the chair's decision and announce it as GrantDecided, in one transaction."""
+    """Record the chair's decision and announce it as GrantDecided, in one transaction.
+
+    Refused (IllegalMove) until ``required`` members without a conflict scored every criterion.
+    """
     person = _person(chair)
     decided: list[GrantDecided] = []
 
@@ -220,12 +238,14 @@ async def decide_case(
         decided.clear()  # a retried transaction starts over
         case = await _open_case(store, case_id, session)
         conflicted = conflicted_keys(case)
-        scored = [
-            Assessor(assessment["member"]["key"], assessment["member"]["name"])
-            for assessment in await store.assessments(case_id, session)
-        ]
-        assessed_by = assessors(scored, conflicted)
-        check_decision(CaseStatus(case["status"]), person["key"], conflicted, assessed_by)
+        assessments = await store.assessments(case_id, session)
+        standing = quorum(
+            required, scored_criteria(assessments), member_names(assessments), conflicted
+        )
+        check_decision(CaseStatus(case["status"]), person["key"], conflicted, standing)
+        assessed_by = assessors(
+            [Assessor(key, name) for key, name in member_names(assessments).items()], conflicted
+        )
         event = GrantDecided(
             application_id=case["application_id"],
             case_number=case["case_number"],

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from digitalwell_council.domain import Criterion, pending_members, summarise
+from digitalwell_council.domain import (
+    CaseStatus,
+    Criterion,
+    Pending,
+    Quorum,
+    Sight,
+    assessment_sight,
+    pending_members,
+    quorum,
+    summarise,
+)
 from digitalwell_council.models import (
     AssessmentOut,
     AuditEntry,
@@ -14,13 +24,21 @@ from digitalwell_council.models import (
     ConflictOut,
     CriterionOut,
     DecisionOut,
+    Meeting,
+    MeetingCase,
     MemberScores,
     PendingOut,
     Person,
+    QuorumOut,
     ScoreOut,
 )
 from digitalwell_council.store import CaseStore
-from digitalwell_council.usecases import conflicted_keys, council_roster
+from digitalwell_council.usecases import (
+    conflicted_keys,
+    council_roster,
+    member_names,
+    scored_criteria,
+)
 from digitalwell_shared.mongo import Document
 
 
@@ -44,28 +62,78 @@ def case_summary(case: Document, now: datetime) -> CaseSummary:
     )
 
 
-def assessment_view(
-    assessments: Sequence[Document], council: Mapping[str, str], conflicted: set[str]
-) -> AssessmentOut:
-    """Each member's latest scores, mean and range per criterion, and who is still to score.
+def _criteria(counting: Sequence[Document], *, with_figures: bool) -> list[CriterionOut]:
+    """Each criterion with the mean and spread of ``counting``'s scores (or none, if hidden)."""
+    criteria = []
+    for criterion in Criterion:
+        given = [
+            int(assessment["scores"][criterion.value]["score"])
+            for assessment in counting
+            if criterion.value in assessment.get("scores", {})
+        ]
+        summary = summarise(criterion, given)
+        criteria.append(
+            CriterionOut(
+                criterion=criterion,
+                label=criterion.label,
+                question=criterion.question,
+                count=summary.count,
+                mean=summary.mean if with_figures else None,
+                min=summary.low if with_figures else None,
+                max=summary.high if with_figures else None,
+            )
+        )
+    return criteria
 
-    Scores of a member who later declared a conflict of interest do not count (the audit
-    trail keeps them).
+
+def _quorum_out(standing: Quorum) -> QuorumOut:
+    return QuorumOut(
+        required=standing.required,
+        complete=standing.complete,
+        missing=standing.missing,
+        reached=standing.reached,
+        incomplete=[_pending_out(each) for each in standing.incomplete],
+    )
+
+
+def _pending_out(pending: Pending) -> PendingOut:
+    return PendingOut(
+        member=Person(name=pending.name, email=pending.key if "@" in pending.key else ""),
+        missing=list(pending.missing),
+    )
+
+
+def assessment_view(
+    assessments: Sequence[Document],
+    council: Mapping[str, str],
+    conflicted: set[str],
+    *,
+    sight: Sight,
+    viewer: str,
+    required: int,
+) -> AssessmentOut:
+    """The members' latest scores as ``viewer`` may see them, who is still to score, the quorum.
+
+    With ``Sight.OWN`` only the viewer's own scores are shown, and no means or spread (they are
+    made of the others' scores). Scores of a member who later declared a conflict of interest
+    do not count (the audit trail keeps them).
     """
     counting = sorted(
         (each for each in assessments if each["member"]["key"] not in conflicted),
         key=lambda each: str(each["member"]["name"]).casefold(),
     )
+    shown = (
+        counting
+        if sight is Sight.ALL
+        else [each for each in counting if each["member"]["key"] == viewer]
+    )
     members = []
-    given: dict[Criterion, list[int]] = {criterion: [] for criterion in Criterion}
-    for assessment in counting:
+    for assessment in shown:
         scores = [
             ScoreOut(criterion=criterion, **assessment["scores"][criterion.value])
             for criterion in Criterion
             if criterion.value in assessment.get("scores", {})
         ]
-        for score in scores:
-            given[score.criterion].append(score.score)
         members.append(
             MemberScores(
                 member=_person(assessment["member"]),
@@ -73,44 +141,24 @@ def assessment_view(
                 complete=len(scores) == len(Criterion),
             )
         )
-    scored = {
-        assessment["member"]["key"]: {Criterion(name) for name in assessment.get("scores", {})}
-        for assessment in counting
-    }
-    everyone = dict(council) | {
-        assessment["member"]["key"]: assessment["member"]["name"] for assessment in assessments
-    }
-    criteria = []
-    for criterion in Criterion:
-        summary = summarise(criterion, given[criterion])
-        criteria.append(
-            CriterionOut(
-                criterion=criterion,
-                label=criterion.label,
-                question=criterion.question,
-                count=summary.count,
-                mean=summary.mean,
-                min=summary.low,
-                max=summary.high,
-            )
-        )
+    scored = scored_criteria(counting)
+    everyone = dict(council) | member_names(assessments)
     return AssessmentOut(
-        criteria=criteria,
+        sight=sight,
+        criteria=_criteria(shown, with_figures=sight is Sight.ALL),
         members=members,
         not_scored=[
-            PendingOut(
-                member=Person(name=pending.name, email=pending.key if "@" in pending.key else ""),
-                missing=list(pending.missing),
-            )
-            for pending in pending_members(everyone, scored, conflicted)
+            _pending_out(pending) for pending in pending_members(everyone, scored, conflicted)
         ],
+        quorum=_quorum_out(quorum(required, scored, member_names(assessments), conflicted)),
     )
 
 
-def _audit_entry(entry: Document, *, hide_scores: bool) -> AuditEntry:
+def _audit_entry(entry: Document, *, sight: Sight, viewer: str) -> AuditEntry:
     details = dict(entry.get("details", {}))
-    if hide_scores and entry["action"] == "scored":
-        # A member with a conflict of interest sees that someone scored, not what they gave.
+    hidden = sight is Sight.NONE or (sight is Sight.OWN and entry["actor"].get("key") != viewer)
+    if hidden and entry["action"] == "scored":
+        # Who scored which criteria is shown, not what they gave (see assessment_sight).
         details = {"criteria": [score["criterion"] for score in details.get("scores", [])]}
     return AuditEntry(
         at=entry["at"], action=entry["action"], actor=_person(entry["actor"]), details=details
@@ -138,11 +186,19 @@ def case_detail(
     audit: Sequence[Document],
     council: Mapping[str, str],
     viewer: str,
+    chair: bool,
+    required: int,
     now: datetime,
 ) -> CaseDetail:
-    """The whole case as ``viewer`` (a member key) may see it: no scores after a conflict."""
+    """The whole case as ``viewer`` (a member key) may see it, by ``assessment_sight``."""
     conflicted = conflicted_keys(case)
-    hidden = viewer in conflicted
+    sight = assessment_sight(
+        viewer,
+        chair=chair,
+        status=CaseStatus(case["status"]),
+        scored=scored_criteria(assessments),
+        conflicted=conflicted,
+    )
     return CaseDetail(
         **case_summary(case, now).model_dump(),
         application=case["application"],
@@ -151,15 +207,25 @@ def case_detail(
             ConflictOut(member=_person(each["member"]), reason=each["reason"], at=each["at"])
             for each in case.get("conflicts", [])
         ],
-        your_conflict=hidden,
-        assessment=None if hidden else assessment_view(assessments, council, conflicted),
+        your_conflict=sight is Sight.NONE,
+        assessment=None
+        if sight is Sight.NONE
+        else assessment_view(
+            assessments, council, conflicted, sight=sight, viewer=viewer, required=required
+        ),
         decision=_decision(case),
-        audit=[_audit_entry(entry, hide_scores=hidden) for entry in audit],
+        audit=[_audit_entry(entry, sight=sight, viewer=viewer) for entry in audit],
     )
 
 
 async def read_case(
-    store: CaseStore, case_id: str, *, viewer: str, configured_members: Sequence[str]
+    store: CaseStore,
+    case_id: str,
+    *,
+    viewer: str,
+    chair: bool,
+    configured_members: Sequence[str],
+    required: int,
 ) -> CaseDetail | None:
     """The whole case as ``viewer`` may see it, or None when no case has this id."""
     case = await store.by_id(case_id)
@@ -171,5 +237,42 @@ async def read_case(
         audit=await store.audit(case_id),
         council=await council_roster(store, configured_members),
         viewer=viewer,
+        chair=chair,
+        required=required,
         now=datetime.now(UTC),
     )
+
+
+async def meeting(store: CaseStore, *, viewer: str, required: int) -> Meeting:
+    """The cases ready for the chair's decision (quorum reached, not decided), oldest first.
+
+    Means and spread per criterion are over the members without a conflict; a case on which
+    ``viewer`` declared a conflict is listed without them, for another chair to decide.
+    """
+    cases = await store.queue(
+        status=CaseStatus.UNDER_ASSESSMENT, application_id=None, oldest_first=True, limit=500
+    )
+    by_case: dict[str, list[Document]] = {}
+    for assessment in await store.assessments_of([case["_id"] for case in cases]):
+        by_case.setdefault(assessment["case_id"], []).append(assessment)
+    now = datetime.now(UTC)
+    ready = []
+    for case in cases:
+        conflicted = conflicted_keys(case)
+        assessments = by_case.get(case["_id"], [])
+        standing = quorum(
+            required, scored_criteria(assessments), member_names(assessments), conflicted
+        )
+        if not standing.reached:
+            continue
+        counting = [each for each in assessments if each["member"]["key"] not in conflicted]
+        yours = viewer in conflicted
+        ready.append(
+            MeetingCase(
+                **case_summary(case, now).model_dump(),
+                quorum=_quorum_out(standing),
+                your_conflict=yours,
+                criteria=None if yours else _criteria(counting, with_figures=True),
+            )
+        )
+    return Meeting(quorum=required, cases=ready)

@@ -29,6 +29,7 @@ from digitalwell_council.domain import (
 )
 from digitalwell_council.reporting import Period
 from digitalwell_shared.contracts import ApplicationSubmitted, Decision, SupportKind
+from digitalwell_shared.text import MultiLineText
 
 
 def _require_text(value: str) -> str:
@@ -38,7 +39,7 @@ def _require_text(value: str) -> str:
     return value
 
 
-RequiredText = Annotated[str, AfterValidator(_require_text)]
+RequiredText = Annotated[MultiLineText, AfterValidator(_require_text)]
 
 
 # -- requests ---------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ class ConflictRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(
+    reason: MultiLineText = Field(
         "", max_length=CONFLICT_REASON_MAX, description="e.g. a tie to the applicant"
     )
 

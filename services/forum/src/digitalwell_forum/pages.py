@@ -17,7 +17,7 @@ from starlette.datastructures import URL
 from digitalwell_forum.calendar import ICS_MEDIA_TYPE, booking_calendar, sessions_feed
 from digitalwell_forum.domain import BookingRefused, BookingStatus, SessionStatus
 from digitalwell_forum.messages import format_span, format_time, kind_name, translate
-from digitalwell_forum.models import BookingRequest, SessionRequest
+from digitalwell_forum.models import BookingRequest, CancelSessionRequest, SessionRequest
 from digitalwell_forum.store import BookingStore, SessionStore
 from digitalwell_forum.usecases import Forum, UnknownBookingsError
 from digitalwell_forum.views import (
@@ -32,6 +32,7 @@ from digitalwell_shared.contracts import Language, SessionKind
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language, page_path
 from digitalwell_shared.staff import Role, StaffMember, staff_page
+from digitalwell_shared.text import CONTROL_CHARACTER_ERROR, SINGLE_LINE_ERROR
 
 TEMPLATES = Path(__file__).parent / "templates"
 LanguageParameter = Annotated[str | None, Query(description="sv or en")]
@@ -364,7 +365,16 @@ class _Pages:
         """Cancel the session and tell everyone booked."""
         posted = await request.form()
         language = language_of(_text(posted.get("lang")))
-        reason = _text(posted.get("reason")).strip()[:2000]
+        try:
+            reason = CancelSessionRequest(reason=_text(posted.get("reason"))).reason
+        except ValidationError:
+            return await self._staff_session(
+                request,
+                session_id,
+                language,
+                refusal="reason_invalid",
+                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            )
         try:
             await self._forum.cancel_session(session_id, reason)
         except BookingRefused as refused:
@@ -616,6 +626,8 @@ def _field_errors(invalid: ValidationError, language: Language) -> dict[str, str
             errors[field] = translate(language, "error_too_long")
         elif field == "email":
             errors[field] = translate(language, "error_email")
+        elif kind in {SINGLE_LINE_ERROR, CONTROL_CHARACTER_ERROR}:
+            errors[field] = translate(language, f"error_{kind}")
         else:
             errors[field] = str(error["msg"]).removeprefix("Value error, ")
     return errors

@@ -27,6 +27,7 @@ from digitalwell_intake.views import Links, applicant_language, status_view
 from digitalwell_shared.contracts import Language, Stage, SupportKind
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language
+from digitalwell_shared.text import CONTROL_CHARACTER_ERROR
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Anything else in lang shows the page in Swedish; a bad token shows the bad-link page.
@@ -138,9 +139,15 @@ class _Pages:
         reason = _text(posted.get("reason"))
         try:
             withdrawal = WithdrawRequest(reason=reason)
-        except ValidationError:
+        except ValidationError as invalid:
+            # Only the length or the control characters can be wrong with an optional text.
+            error = (
+                "error_control_characters"
+                if invalid.errors()[0]["type"] == CONTROL_CHARACTER_ERROR
+                else "error_too_long"
+            )
             return await self._withdraw_form(
-                request, application_id, token, lang, reason=reason, error="error_too_long"
+                request, application_id, token, lang, reason=reason, error=error
             )
         language = language_of(lang)
         if not withdraw_token_is_valid(self._links.link_secret, application_id, token):

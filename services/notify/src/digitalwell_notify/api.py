@@ -25,6 +25,7 @@ from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, page_path
 from digitalwell_shared.staff import Role, staff_api, staff_page
+from digitalwell_shared.text import SingleLineText
 
 TEMPLATES = FilePath(__file__).parent / "templates" / "pages"
 # No caching either: the staff pages hold people's addresses.
@@ -78,10 +79,12 @@ class EmailDetail(EmailSummary):
 class LogFilters(BaseModel):
     """Which e-mails of the delivery log to list; empty fields mean any."""
 
-    application_id: str | None = Field(None, max_length=_FILTER_MAX)
-    recipient: str | None = Field(None, max_length=_FILTER_MAX, description="the address")
+    application_id: SingleLineText | None = Field(None, max_length=_FILTER_MAX)
+    recipient: SingleLineText | None = Field(
+        None, max_length=_FILTER_MAX, description="the address"
+    )
     status: DeliveryStatus | None = None
-    template: str | None = Field(None, max_length=_FILTER_MAX)
+    template: SingleLineText | None = Field(None, max_length=_FILTER_MAX)
     limit: int = Field(100, ge=1, le=500, description="how many e-mails, newest first")
 
     @field_validator("application_id", "recipient", "status", "template", mode="before")

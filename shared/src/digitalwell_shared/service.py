@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 import structlog
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage, KafkaRouter
@@ -29,11 +30,13 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI, get_asyncapi_html
 from faststream.types import BrokerMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from digitalwell_shared.consumer import BatchConsumer, Consumption, DeadLetterPolicy
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.http_guard import BodySizeLimit, ResponseHeaders, validation_error_handler
 from digitalwell_shared.inbox import Inbox
 from digitalwell_shared.logging import configure_logging, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics, LagMetrics, OutboxMetrics
@@ -255,15 +258,29 @@ def create_runtime(
     )
 
 
-class _CorrelationMiddleware(BaseHTTPMiddleware):
-    """Gives every request a correlation id (from the caller's header, or a new one)."""
+class _CorrelationMiddleware:
+    """Gives every request a correlation id (from the caller's header, or a new one).
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+    Pure ASGI: Starlette's BaseHTTPMiddleware reads the body in a task group, which wraps an
+    error raised while reading (a body over its limit) in an ExceptionGroup nobody handles.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        correlation_id = Headers(scope=scope).get(CORRELATION_HEADER) or str(uuid.uuid4())
+
+        async def with_correlation_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[CORRELATION_HEADER] = correlation_id
+            await send(message)
+
         with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
-            response = await call_next(request)
-        response.headers[CORRELATION_HEADER] = correlation_id
-        return response
+            await self.app(scope, receive, with_correlation_id)
 
 
 def create_http_app(
@@ -299,7 +316,15 @@ def create_http_app(
     app = FastAPI(title=title, description=description, lifespan=lifespan)
     app.add_middleware(_CorrelationMiddleware)
     runtime.tracing.instrument(app)
+    # Added last, so outermost: a body over the limit is refused before anything reads it.
+    app.add_middleware(ResponseHeaders)
+    app.add_middleware(
+        BodySizeLimit,
+        json_limit=runtime.settings.max_json_body_bytes,
+        form_limit=runtime.settings.max_form_body_bytes,
+    )
     app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.state.runtime = runtime
     app.state.staff = runtime.staff
     for router in routers:

@@ -113,3 +113,24 @@ async def test_a_staff_account_with_a_line_break_in_its_name_is_refused_without_
     assert "Bcc" not in response.text
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_the_body_limit_is_the_json_one_for_json_and_the_larger_one_for_forms(
+    intake: RunningIntake,
+) -> None:
+    over_json_limit = "x" * (intake.settings.max_json_body_bytes + 1)
+    body = application_body(summary=over_json_limit)
+    fields = form_data(form_fields(body, lang="en"))
+
+    as_json = await intake.client.post(SUBMIT, json=body)
+    as_form = await intake.client.post("/applications", data=fields)
+    too_big_form = await intake.client.post(
+        "/applications",
+        data=fields | {"need": "y" * intake.settings.max_form_body_bytes},
+    )
+
+    assert as_json.status_code == 413
+    assert as_form.status_code == 422  # read, and refused for the summary's length
+    assert 'href="#summary"' in as_form.text
+    assert too_big_form.status_code == 413
+    assert await intake.stored_for(body) == (0, 0)

@@ -39,6 +39,7 @@ from digitalwell_shared.contracts import SessionKind
 from digitalwell_shared.staff import Role, StaffMember, staff_api
 
 _TOKEN_MAX = 200
+_UNKNOWN_SHOWN = 5
 TokenParameter = Annotated[str, Query(max_length=_TOKEN_MAX, description="the link's token")]
 _BAD_TOKEN = "The token is not valid for this booking; use the link in the e-mail"  # noqa: S105
 Coordinator = Annotated[StaffMember, Depends(staff_api(Role.FORUM_COORDINATOR, Role.ADMINISTRATOR))]
@@ -186,8 +187,10 @@ def _attendance_routes(forum: Forum) -> APIRouter:
         except UnknownBookingsError as unknown:
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
+                # A few of them: enough to find the mistake, not the whole list sent back.
                 "attended names bookings that are not confirmed bookings of this session: "
-                + ", ".join(unknown.booking_ids),
+                + ", ".join(unknown.booking_ids[:_UNKNOWN_SHOWN])
+                + (", …" if len(unknown.booking_ids) > _UNKNOWN_SHOWN else ""),
             ) from unknown
         report = attendance_report_view(*await forum.attendance())
         return next(row for row in report.sessions if row.session_id == session_id)

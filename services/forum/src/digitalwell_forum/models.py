@@ -27,6 +27,7 @@ REASON_MAX = 2000
 CAPACITY_MAX = 10_000
 SERIES_MAX = 20
 PARTICIPANTS_MAX = 50
+_BOOKING_ID_MAX = 100
 
 ProgrammeTime = Annotated[
     datetime,
@@ -156,7 +157,9 @@ class AttendanceRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    attended: list[str] = Field(default_factory=list, max_length=CAPACITY_MAX)
+    attended: list[Annotated[SingleLineText, Field(max_length=_BOOKING_ID_MAX)]] = Field(
+        default_factory=list, max_length=CAPACITY_MAX
+    )
 
 
 class DateView(BaseModel):

@@ -135,12 +135,12 @@ async def validation_error_handler(_request: Request, exc: Exception) -> JSONRes
     errors: Sequence[Any] = exc.errors() if isinstance(exc, RequestValidationError) else ()
     detail = [
         {
-            "type": _excerpt(str(error.get("type", "invalid"))),
+            "type": excerpt(str(error.get("type", "invalid"))),
             "loc": [
-                part if isinstance(part, int) else _excerpt(str(part))
+                part if isinstance(part, int) else excerpt(str(part))
                 for part in error.get("loc", ())
             ],
-            "msg": _excerpt(str(error.get("msg", ""))),
+            "msg": excerpt(str(error.get("msg", ""))),
         }
         for error in errors
     ]
@@ -149,5 +149,6 @@ async def validation_error_handler(_request: Request, exc: Exception) -> JSONRes
     )
 
 
-def _excerpt(text: str) -> str:
+def excerpt(text: str) -> str:
+    """``text``, or its start when it is longer than an error message should repeat."""
     return text if len(text) <= EXCERPT_MAX else f"{text[: EXCERPT_MAX - 1]}…"

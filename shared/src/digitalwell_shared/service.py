@@ -44,6 +44,7 @@ from digitalwell_shared.mongo import Client, Database, Session, create_client, i
 from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.staff import StaffAuth, StaffPageRefusal, page_refusal_handler
+from digitalwell_shared.throttle import Throttle
 from digitalwell_shared.tracing import Tracing
 
 log = get_logger(__name__)
@@ -294,9 +295,12 @@ def create_http_app(
     runtime.subscribe()
     runtime.broker.include_router(runtime.router)
 
+    throttle = Throttle(runtime.database, runtime.settings)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await runtime.outbox.ensure_indexes()
+        await throttle.ensure_indexes()
         for hook in runtime.startup_hooks:
             await hook()
         await runtime.broker.start()
@@ -327,6 +331,7 @@ def create_http_app(
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.state.runtime = runtime
     app.state.staff = runtime.staff
+    app.state.throttle = throttle
     for router in routers:
         app.include_router(router)
     app.include_router(runtime.staff.sign_out_router())

@@ -37,12 +37,15 @@ from digitalwell_forum.views import (
 )
 from digitalwell_shared.contracts import SessionKind
 from digitalwell_shared.staff import Role, StaffMember, staff_api
+from digitalwell_shared.throttle import RequestLimit, throttled
 
 _TOKEN_MAX = 200
 _UNKNOWN_SHOWN = 5
 TokenParameter = Annotated[str, Query(max_length=_TOKEN_MAX, description="the link's token")]
 _BAD_TOKEN = "The token is not valid for this booking; use the link in the e-mail"  # noqa: S105
 Coordinator = Annotated[StaffMember, Depends(staff_api(Role.FORUM_COORDINATOR, Role.ADMINISTRATOR))]
+# One count for the API and the booking form.
+BookingLimit = Annotated[RequestLimit, Depends(throttled("bookings"))]
 
 
 class Eligibility(BaseModel):
@@ -261,11 +264,15 @@ def _booking_request_routes(forum: Forum, links: Links) -> APIRouter:
                 "description": "a new booking: confirmed, or waitlisted when the session is full"
             },
             422: {"description": "a field is invalid, or application_id is missing"},
+            429: {"description": "too many bookings from this address or e-mail address"},
             **_REFUSALS,
         },
     )
-    async def book(session_id: str, request: BookingRequest, response: Response) -> Any:
+    async def book(
+        session_id: str, request: BookingRequest, response: Response, limit: BookingLimit
+    ) -> Any:
         """Book a seat; the same e-mail address booking again gets its existing booking."""
+        await limit.by_email(request.email)
         try:
             outcome = await forum.book(session_id, request)
         except BookingRefused as refused:

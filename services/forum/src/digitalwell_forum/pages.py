@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.datastructures import URL
 
+from digitalwell_forum.api import BookingLimit
 from digitalwell_forum.calendar import ICS_MEDIA_TYPE, booking_calendar, sessions_feed
 from digitalwell_forum.domain import BookingRefused, BookingStatus, SessionStatus
 from digitalwell_forum.messages import format_span, format_time, kind_name, translate
@@ -127,7 +128,7 @@ class _Pages:
             return self._not_found(request, language)
         return self._session_form(request, found, language, {"language": language.value}, {})
 
-    async def book(self, request: Request, session_id: str) -> Response:
+    async def book(self, request: Request, session_id: str, limit: BookingLimit) -> Response:
         """Book from the form: the booking's page, or the form again with what is wrong."""
         posted = await request.form()
         language = language_of(_text(posted.get("lang")))
@@ -144,6 +145,7 @@ class _Pages:
             return self._session_form(
                 request, found, language, form, errors, status.HTTP_422_UNPROCESSABLE_CONTENT
             )
+        await limit.by_email(booking.email)
         try:
             outcome = await self._forum.book(session_id, booking)
         except BookingRefused as refused:

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from digitalwell_intake import usecases
+from digitalwell_intake.api import ApplicationLimit
 from digitalwell_intake.domain import (
     ApplicationStatus,
     IllegalMove,
@@ -76,7 +77,7 @@ class _Pages:
             request, language, ApplicationForm(text={"contact_language": language.value}), {}
         )
 
-    async def submit_form(self, request: Request) -> Response:
+    async def submit_form(self, request: Request, limit: ApplicationLimit) -> Response:
         """Accept the form, or show it again with its errors and what was typed."""
         posted = await request.form()
         items = [(name, value) for name, value in posted.multi_items() if isinstance(value, str)]
@@ -89,6 +90,7 @@ class _Pages:
             return self._form_page(
                 request, language, form, errors, status.HTTP_422_UNPROCESSABLE_CONTENT
             )
+        await limit.by_email(application.contact.email)
         # A double click posts twice: the second finds the first by organisation number and title.
         submission = await usecases.submit_application(
             self._committer, self._store, application, idempotency_key=None, policy=self._policy

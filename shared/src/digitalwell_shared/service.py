@@ -13,8 +13,8 @@ import logging
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -30,9 +30,13 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI, get_asyncapi_html
 from faststream.types import BrokerMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from digitalwell_shared.api_docs import add_api_docs
 from digitalwell_shared.consumer import BatchConsumer, Consumption, DeadLetterPolicy
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
@@ -296,6 +300,7 @@ def create_http_app(
     runtime.broker.include_router(runtime.router)
 
     throttle = Throttle(runtime.database, runtime.settings)
+    metrics_server = MetricsServer(runtime) if runtime.settings.metrics_port else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -305,6 +310,8 @@ def create_http_app(
             await hook()
         await runtime.broker.start()
         await runtime.relay.start()
+        if metrics_server is not None:
+            await metrics_server.start()
         log.info("service started", url=runtime.settings.base_url)
         try:
             yield
@@ -312,12 +319,18 @@ def create_http_app(
             # Consumers first (in-flight handlers finish and commit), then the relay's last batch.
             await runtime.broker.stop()
             await runtime.relay.stop()
+            if metrics_server is not None:
+                await metrics_server.stop()
             for hook in runtime.shutdown_hooks:
                 await hook()
             await runtime.mongo.close()
             log.info("service stopped")
 
-    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    # FastAPI's own /docs and /redoc load their scripts from a CDN: ours come from a package.
+    app = FastAPI(
+        title=title, description=description, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
+    add_api_docs(app, title)
     app.add_middleware(_CorrelationMiddleware)
     runtime.tracing.instrument(app)
     # Added last, so outermost: a body over the limit is refused before anything reads it.
@@ -339,20 +352,30 @@ def create_http_app(
     if not any(getattr(route, "path", None) == "/" for route in app.routes):
         app.add_api_route(
             "/",
-            _landing_page(title, description),
+            _landing_page(title, description, asyncapi_page=_asyncapi_page_served(runtime)),
             response_class=HTMLResponse,
             include_in_schema=False,
         )
     return app
 
 
-def _landing_page(title: str, description: str) -> Callable[[], Awaitable[str]]:
+def _asyncapi_page_served(runtime: Runtime) -> bool:
+    """Whether /asyncapi is served; in production only its document, /asyncapi.json, is.
+
+    FastStream's page loads its script from a CDN, and no package on PyPI ships it.
+    """
+    return runtime.settings.environment != "production"
+
+
+def _landing_page(
+    title: str, description: str, *, asyncapi_page: bool
+) -> Callable[[], Awaitable[str]]:
     """A page for a service that has no pages of its own yet, so its address answers."""
     links = "".join(
         f'<li><a href="{path}">{label}</a></li>'
         for path, label in (
             ("/docs", "HTTP API"),
-            ("/asyncapi", "Events (AsyncAPI)"),
+            ("/asyncapi" if asyncapi_page else "/asyncapi.json", "Events (AsyncAPI)"),
             ("/readyz", "Readiness"),
             ("/metrics", "Metrics"),
         )
@@ -390,24 +413,79 @@ def _operations_router(runtime: Runtime, *, title: str, description: str) -> API
             status_code=200 if ready else 503,
         )
 
-    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        for refresh in runtime.scrape_hooks:
-            try:
-                await asyncio.wait_for(refresh(), _SCRAPE_QUERY_SECONDS)
-            except Exception:  # the other metrics still answer; this gauge stays as it was
-                log.warning("a metric could not be refreshed", exc_info=True)
-        return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
+    if not runtime.settings.metrics_port:  # else the metrics server of its own answers it
+
+        @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+        async def metrics() -> Response:
+            return await metrics_response(runtime)
 
     @router.get("/asyncapi.json", summary="The service's AsyncAPI 3 document")
     async def asyncapi_json() -> Response:
         return Response(asyncapi.to_specification().to_json(), media_type="application/json")
 
-    @router.get("/asyncapi", response_class=HTMLResponse, include_in_schema=False)
-    async def asyncapi_page() -> str:
-        return get_asyncapi_html(asyncapi.to_specification(), try_it_out_path=None)
+    if _asyncapi_page_served(runtime):
+
+        @router.get("/asyncapi", response_class=HTMLResponse, include_in_schema=False)
+        async def asyncapi_page() -> str:
+            return get_asyncapi_html(asyncapi.to_specification(), try_it_out_path=None)
 
     return router
+
+
+async def metrics_response(runtime: Runtime) -> Response:
+    """The Prometheus text of the runtime's registry, its query-based gauges refreshed first."""
+    for refresh in runtime.scrape_hooks:
+        try:
+            await asyncio.wait_for(refresh(), _SCRAPE_QUERY_SECONDS)
+        except Exception:  # the other metrics still answer; this gauge stays as it was
+            log.warning("a metric could not be refreshed", exc_info=True)
+    return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """A uvicorn server inside the service's process: the main server handles the signals."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class MetricsServer:
+    """/metrics on a port of its own, so the Ingress, which exposes the main port, never has it."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Listen on METRICS_PORT; a taken port stops the service's start."""
+        settings = self._runtime.settings
+        if not port_is_free(settings.http_host, settings.metrics_port):
+            raise RuntimeError(f"the metrics port {settings.metrics_port} is already in use")
+
+        async def metrics(_request: Request) -> Response:
+            return await metrics_response(self._runtime)
+
+        app = Starlette(routes=[Route("/metrics", metrics)])
+        config = uvicorn.Config(
+            app,
+            host=settings.http_host,
+            port=settings.metrics_port,
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+        )
+        self._server = _EmbeddedServer(config)
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started and not self._task.done():  # noqa: ASYNC110 - uvicorn sets a flag, no event
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        """Stop listening and wait for the server to end."""
+        if self._server is not None and self._task is not None:
+            self._server.should_exit = True
+            await self._task
 
 
 def port_is_free(host: str, port: int) -> bool:

@@ -77,7 +77,8 @@ class Throttle:
                 )
             except DuplicateKeyError:  # two first requests of a window at once: count again
                 continue
-            return int(counter["count"])
+            if counter is not None:  # an upsert returning the document after always finds one
+                return int(counter["count"])
         raise RuntimeError(f"the throttle counter {key} could not be counted")
 
     def client_address(self, request: Request) -> str:

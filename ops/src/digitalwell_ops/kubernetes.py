@@ -17,6 +17,7 @@ from digitalwell_ops.system import SERVICES, Service
 from digitalwell_ops.system import service as named
 
 GENERATED_DIR = "deploy/base"
+METRICS_PORT = 9090
 HOST = "digitalwell.example.org"
 KAFKA_BOOTSTRAP = "kafka-bootstrap.kafka.svc.cluster.local:9092"
 MONGODB_URL = "mongodb://mongodb.mongodb.svc.cluster.local:27017/?replicaSet=rs0"
@@ -46,6 +47,10 @@ def _cluster_values(service: Service) -> dict[str, str]:
         "public_base_url": public_url(service),
         "log_format": "json",
         "staff_sign_in_url": f"{public_url(intake)}/staff/sign-in",
+        # /metrics on a port the Service and so the Ingress do not have; Prometheus scrapes it.
+        "metrics_port": str(METRICS_PORT),
+        # Reached through ingress-nginx, which appends the client's address to X-Forwarded-For.
+        "trusted_proxy_hops": "1",
     }
     # A setting named after another service (notify's intake_url, ...) is where people reach it.
     values |= {f"{other.name}_url": public_url(other) for other in SERVICES}
@@ -96,7 +101,10 @@ def _deployment(service: Service) -> dict[str, Any]:
         "name": service.name,
         "image": f"digitalwell-{service.name}",
         "imagePullPolicy": "IfNotPresent",
-        "ports": [{"name": "http", "containerPort": service.default_http_port}],
+        "ports": [
+            {"name": "http", "containerPort": service.default_http_port},
+            {"name": "metrics", "containerPort": METRICS_PORT},
+        ],
         "envFrom": [
             {"configMapRef": {"name": f"{service.name}-config"}},
             {"secretRef": {"name": f"{service.name}-secrets"}},
@@ -134,7 +142,7 @@ def _deployment(service: Service) -> dict[str, Any]:
                     "annotations": {
                         "prometheus.io/scrape": "true",
                         "prometheus.io/path": "/metrics",
-                        "prometheus.io/port": str(service.default_http_port),
+                        "prometheus.io/port": str(METRICS_PORT),
                     },
                 },
                 "spec": {
@@ -231,14 +239,15 @@ def _network_policy(service: Service) -> dict[str, Any]:
                 "ports": [{"protocol": "TCP", "port": port} for port in _SMTP_PORTS],
             }
         )
+    # The ingress controller reaches the service's pages and APIs, Prometheus its metrics.
     ingress = [
         {
             "from": [
                 {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}}}
-                for namespace in ("ingress-nginx", "monitoring")
             ],
-            "ports": [{"protocol": "TCP", "port": "http"}],
+            "ports": [{"protocol": "TCP", "port": port}],
         }
+        for namespace, port in (("ingress-nginx", "http"), ("monitoring", "metrics"))
     ]
     return {
         "apiVersion": "networking.k8s.io/v1",

@@ -13,14 +13,15 @@ import logging
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import structlog
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage, KafkaRouter
@@ -29,11 +30,17 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI, get_asyncapi_html
 from faststream.types import BrokerMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.applications import Starlette
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from digitalwell_shared.api_docs import add_api_docs
 from digitalwell_shared.consumer import BatchConsumer, Consumption, DeadLetterPolicy
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.http_guard import BodySizeLimit, ResponseHeaders, validation_error_handler
 from digitalwell_shared.inbox import Inbox
 from digitalwell_shared.logging import configure_logging, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics, LagMetrics, OutboxMetrics
@@ -41,6 +48,7 @@ from digitalwell_shared.mongo import Client, Database, Session, create_client, i
 from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.staff import StaffAuth, StaffPageRefusal, page_refusal_handler
+from digitalwell_shared.throttle import Throttle
 from digitalwell_shared.tracing import Tracing
 
 log = get_logger(__name__)
@@ -255,15 +263,29 @@ def create_runtime(
     )
 
 
-class _CorrelationMiddleware(BaseHTTPMiddleware):
-    """Gives every request a correlation id (from the caller's header, or a new one)."""
+class _CorrelationMiddleware:
+    """Gives every request a correlation id (from the caller's header, or a new one).
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+    Pure ASGI: Starlette's BaseHTTPMiddleware reads the body in a task group, which wraps an
+    error raised while reading (a body over its limit) in an ExceptionGroup nobody handles.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        correlation_id = Headers(scope=scope).get(CORRELATION_HEADER) or str(uuid.uuid4())
+
+        async def with_correlation_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[CORRELATION_HEADER] = correlation_id
+            await send(message)
+
         with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
-            response = await call_next(request)
-        response.headers[CORRELATION_HEADER] = correlation_id
-        return response
+            await self.app(scope, receive, with_correlation_id)
 
 
 def create_http_app(
@@ -277,13 +299,19 @@ def create_http_app(
     runtime.subscribe()
     runtime.broker.include_router(runtime.router)
 
+    throttle = Throttle(runtime.database, runtime.settings)
+    metrics_server = MetricsServer(runtime) if runtime.settings.metrics_port else None
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await runtime.outbox.ensure_indexes()
+        await throttle.ensure_indexes()
         for hook in runtime.startup_hooks:
             await hook()
         await runtime.broker.start()
         await runtime.relay.start()
+        if metrics_server is not None:
+            await metrics_server.start()
         log.info("service started", url=runtime.settings.base_url)
         try:
             yield
@@ -291,17 +319,32 @@ def create_http_app(
             # Consumers first (in-flight handlers finish and commit), then the relay's last batch.
             await runtime.broker.stop()
             await runtime.relay.stop()
+            if metrics_server is not None:
+                await metrics_server.stop()
             for hook in runtime.shutdown_hooks:
                 await hook()
             await runtime.mongo.close()
             log.info("service stopped")
 
-    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    # FastAPI's own /docs and /redoc load their scripts from a CDN: ours come from a package.
+    app = FastAPI(
+        title=title, description=description, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
+    add_api_docs(app, title)
     app.add_middleware(_CorrelationMiddleware)
     runtime.tracing.instrument(app)
+    # Added last, so outermost: a body over the limit is refused before anything reads it.
+    app.add_middleware(ResponseHeaders)
+    app.add_middleware(
+        BodySizeLimit,
+        json_limit=runtime.settings.max_json_body_bytes,
+        form_limit=runtime.settings.max_form_body_bytes,
+    )
     app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.state.runtime = runtime
     app.state.staff = runtime.staff
+    app.state.throttle = throttle
     for router in routers:
         app.include_router(router)
     app.include_router(runtime.staff.sign_out_router())
@@ -309,20 +352,30 @@ def create_http_app(
     if not any(getattr(route, "path", None) == "/" for route in app.routes):
         app.add_api_route(
             "/",
-            _landing_page(title, description),
+            _landing_page(title, description, asyncapi_page=_asyncapi_page_served(runtime)),
             response_class=HTMLResponse,
             include_in_schema=False,
         )
     return app
 
 
-def _landing_page(title: str, description: str) -> Callable[[], Awaitable[str]]:
+def _asyncapi_page_served(runtime: Runtime) -> bool:
+    """Whether /asyncapi is served; in production only its document, /asyncapi.json, is.
+
+    FastStream's page loads its script from a CDN, and no package on PyPI ships it.
+    """
+    return runtime.settings.environment != "production"
+
+
+def _landing_page(
+    title: str, description: str, *, asyncapi_page: bool
+) -> Callable[[], Awaitable[str]]:
     """A page for a service that has no pages of its own yet, so its address answers."""
     links = "".join(
         f'<li><a href="{path}">{label}</a></li>'
         for path, label in (
             ("/docs", "HTTP API"),
-            ("/asyncapi", "Events (AsyncAPI)"),
+            ("/asyncapi" if asyncapi_page else "/asyncapi.json", "Events (AsyncAPI)"),
             ("/readyz", "Readiness"),
             ("/metrics", "Metrics"),
         )
@@ -360,24 +413,79 @@ def _operations_router(runtime: Runtime, *, title: str, description: str) -> API
             status_code=200 if ready else 503,
         )
 
-    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        for refresh in runtime.scrape_hooks:
-            try:
-                await asyncio.wait_for(refresh(), _SCRAPE_QUERY_SECONDS)
-            except Exception:  # the other metrics still answer; this gauge stays as it was
-                log.warning("a metric could not be refreshed", exc_info=True)
-        return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
+    if not runtime.settings.metrics_port:  # else the metrics server of its own answers it
+
+        @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+        async def metrics() -> Response:
+            return await metrics_response(runtime)
 
     @router.get("/asyncapi.json", summary="The service's AsyncAPI 3 document")
     async def asyncapi_json() -> Response:
         return Response(asyncapi.to_specification().to_json(), media_type="application/json")
 
-    @router.get("/asyncapi", response_class=HTMLResponse, include_in_schema=False)
-    async def asyncapi_page() -> str:
-        return get_asyncapi_html(asyncapi.to_specification(), try_it_out_path=None)
+    if _asyncapi_page_served(runtime):
+
+        @router.get("/asyncapi", response_class=HTMLResponse, include_in_schema=False)
+        async def asyncapi_page() -> str:
+            return get_asyncapi_html(asyncapi.to_specification(), try_it_out_path=None)
 
     return router
+
+
+async def metrics_response(runtime: Runtime) -> Response:
+    """The Prometheus text of the runtime's registry, its query-based gauges refreshed first."""
+    for refresh in runtime.scrape_hooks:
+        try:
+            await asyncio.wait_for(refresh(), _SCRAPE_QUERY_SECONDS)
+        except Exception:  # the other metrics still answer; this gauge stays as it was
+            log.warning("a metric could not be refreshed", exc_info=True)
+    return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """A uvicorn server inside the service's process: the main server handles the signals."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class MetricsServer:
+    """/metrics on a port of its own, so the Ingress, which exposes the main port, never has it."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Listen on METRICS_PORT; a taken port stops the service's start."""
+        settings = self._runtime.settings
+        if not port_is_free(settings.http_host, settings.metrics_port):
+            raise RuntimeError(f"the metrics port {settings.metrics_port} is already in use")
+
+        async def metrics(_request: Request) -> Response:
+            return await metrics_response(self._runtime)
+
+        app = Starlette(routes=[Route("/metrics", metrics)])
+        config = uvicorn.Config(
+            app,
+            host=settings.http_host,
+            port=settings.metrics_port,
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+        )
+        self._server = _EmbeddedServer(config)
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started and not self._task.done():  # noqa: ASYNC110 - uvicorn sets a flag, no event
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        """Stop listening and wait for the server to end."""
+        if self._server is not None and self._task is not None:
+            self._server.should_exit = True
+            await self._task
 
 
 def port_is_free(host: str, port: int) -> bool:

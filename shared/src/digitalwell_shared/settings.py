@@ -128,6 +128,57 @@ class ServiceSettings(BaseSettings):
     # Switches for a developer's convenience that must be off in production, with the reason.
     development_only: ClassVar[Mapping[str, str]] = {}
 
+    # -- HTTP guards: body limits, throttling, metrics port (issue 10, "input that cannot hurt")
+    max_json_body_bytes: int = Field(
+        262_144,
+        ge=1024,
+        description="largest request body accepted, except forms; a larger one is refused with 413",
+    )
+    max_form_body_bytes: int = Field(
+        1_048_576, ge=1024, description="largest HTML form post accepted (urlencoded, multipart)"
+    )
+    throttle_enabled: bool | None = Field(
+        None,
+        description=(
+            "throttle the public forms and APIs (429 with Retry-After); "
+            "unset means on in production, off in development"
+        ),
+    )
+    throttle_per_address: int = Field(
+        30, ge=1, description="requests of one public form or API per client address and window"
+    )
+    throttle_per_email: int = Field(
+        5, ge=1, description="requests of one public form or API per e-mail address and window"
+    )
+    throttle_window_seconds: int = Field(3600, ge=1, description="length of a throttling window")
+    trusted_proxy_hops: int = Field(
+        0,
+        ge=0,
+        le=10,
+        description=(
+            "how many proxies in front of the service add to X-Forwarded-For; the client address "
+            "is the one the outermost of them saw; 0 uses the connection's address"
+        ),
+    )
+    metrics_port: int = Field(
+        0,
+        ge=0,
+        le=65535,
+        description=(
+            "port of a separate server for /metrics, which the Ingress must not expose; "
+            "0 serves /metrics on the main port"
+        ),
+    )
+
+    @property
+    def throttling(self) -> bool:
+        """Whether the public forms and APIs are throttled."""
+        if self.throttle_enabled is None:
+            return self.environment == "production"
+        return self.throttle_enabled
+
+    # -- end of HTTP guards
+
     @model_validator(mode="after")
     def _refuse_the_unsafe_in_production(self) -> Self:
         if self.environment != "production":

@@ -30,6 +30,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi import status as http
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from digitalwell_shared.http_guard import keep_private
 from digitalwell_shared.pages import SECURITY_HEADERS, public_url
 from digitalwell_shared.settings import ServiceSettings
 
@@ -255,6 +256,7 @@ def staff_api(*roles: Role) -> Callable[[Request], Awaitable[StaffMember]]:
     needed = frozenset(roles)
 
     async def signed_in_staff(request: Request) -> StaffMember:
+        keep_private(request)  # a staff answer, or its refusal, is no cache's business
         return await _auth_of(request).api_member(request, needed)
 
     return signed_in_staff

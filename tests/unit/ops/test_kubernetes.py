@@ -101,7 +101,30 @@ def test_the_port_a_service_listens_on_is_the_port_its_pod_exposes(objects) -> N
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         config = next(c for n, c in config_maps.items() if n.startswith(f"{name}-config"))["data"]
         port = int(config[f"{service(name).env_prefix}HTTP_PORT"])
-        assert container["ports"] == [{"name": "http", "containerPort": port}]
+        metrics_port = int(config[f"{service(name).env_prefix}METRICS_PORT"])
+        assert container["ports"] == [
+            {"name": "http", "containerPort": port},
+            {"name": "metrics", "containerPort": metrics_port},
+        ]
+
+
+def test_metrics_have_a_port_the_service_and_so_the_ingress_do_not_expose(objects) -> None:
+    services = _of_kind(objects, "Service")
+    policies = _of_kind(objects, "NetworkPolicy")
+    for name, deployment in _of_kind(objects, "Deployment").items():
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+        assert annotations["prometheus.io/port"] == str(ports["metrics"])
+        assert ports["metrics"] != ports["http"]
+        assert [port["targetPort"] for port in services[name]["spec"]["ports"]] == ["http"]
+        allowed = {
+            rule["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]: [
+                port["port"] for port in rule["ports"]
+            ]
+            for rule in policies[name]["spec"]["ingress"]
+        }
+        assert allowed == {"ingress-nginx": ["http"], "monitoring": ["metrics"]}
 
 
 def test_the_ingress_serves_every_service_under_one_host_and_their_urls_use_it(objects) -> None:

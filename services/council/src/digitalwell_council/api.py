@@ -26,6 +26,7 @@ from digitalwell_council.reporting import Period, ReportRow, report_csv
 from digitalwell_council.store import CaseStore
 from digitalwell_council.usecases import EventCommitter, member_key
 from digitalwell_council.views import case_summary, meeting, read_case
+from digitalwell_shared.http_guard import excerpt
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.staff import Role, StaffMember, staff_api
 
@@ -51,7 +52,7 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {
 
 def not_found(case_id: str) -> HTTPException:
     """The 404 for an unknown case id."""
-    return HTTPException(http.HTTP_404_NOT_FOUND, f"No case has the id {case_id!r}")
+    return HTTPException(http.HTTP_404_NOT_FOUND, f"No case has the id {excerpt(case_id)!r}")
 
 
 def refusal(refused: CaseRefusal) -> HTTPException:

@@ -30,6 +30,7 @@ from digitalwell_council.domain import (
 )
 from digitalwell_council.reporting import Period
 from digitalwell_shared.contracts import ApplicationSubmitted, Decision, SupportKind
+from digitalwell_shared.text import MultiLineText
 
 
 def _require_text(value: str) -> str:
@@ -39,7 +40,7 @@ def _require_text(value: str) -> str:
     return value
 
 
-RequiredText = Annotated[str, AfterValidator(_require_text)]
+RequiredText = Annotated[MultiLineText, AfterValidator(_require_text)]
 
 
 # -- requests ---------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ class ConflictRequest(BaseModel):
             "scores from you"
         )
     )
-    reason: str = Field(
+    reason: MultiLineText = Field(
         "",
         max_length=CONFLICT_REASON_MAX,
         description="an optional note, e.g. a tie to the applicant; kept in the audit trail",

@@ -38,12 +38,16 @@ from digitalwell_forum.views import (
 from digitalwell_shared.contracts import SessionKind
 from digitalwell_shared.links import LinkCheck
 from digitalwell_shared.staff import Role, StaffMember, staff_api
+from digitalwell_shared.throttle import RequestLimit, throttled
 
 _TOKEN_MAX = 200
+_UNKNOWN_SHOWN = 5
 TokenParameter = Annotated[str, Query(max_length=_TOKEN_MAX, description="the link's token")]
 _BAD_TOKEN = "The token is not valid for this booking; use the link in the e-mail"  # noqa: S105
 _EXPIRED_TOKEN = "The link has expired: its session has ended"  # noqa: S105 - a message, not a secret
 Coordinator = Annotated[StaffMember, Depends(staff_api(Role.FORUM_COORDINATOR, Role.ADMINISTRATOR))]
+# One count for the API and the booking form.
+BookingLimit = Annotated[RequestLimit, Depends(throttled("bookings"))]
 
 
 class Eligibility(BaseModel):
@@ -188,8 +192,10 @@ def _attendance_routes(forum: Forum) -> APIRouter:
         except UnknownBookingsError as unknown:
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
+                # A few of them: enough to find the mistake, not the whole list sent back.
                 "attended names bookings that are not confirmed bookings of this session: "
-                + ", ".join(unknown.booking_ids),
+                + ", ".join(unknown.booking_ids[:_UNKNOWN_SHOWN])
+                + (", …" if len(unknown.booking_ids) > _UNKNOWN_SHOWN else ""),
             ) from unknown
         report = attendance_report_view(*await forum.attendance())
         return next(row for row in report.sessions if row.session_id == session_id)
@@ -265,11 +271,15 @@ def _booking_request_routes(forum: Forum, sessions: SessionStore, links: Links) 
                 "description": "a new booking: confirmed, or waitlisted when the session is full"
             },
             422: {"description": "a field is invalid, or application_id is missing"},
+            429: {"description": "too many bookings from this address or e-mail address"},
             **_REFUSALS,
         },
     )
-    async def book(session_id: str, request: BookingRequest, response: Response) -> Any:
+    async def book(
+        session_id: str, request: BookingRequest, response: Response, limit: BookingLimit
+    ) -> Any:
         """Book a seat; the same e-mail address booking again gets its existing booking."""
+        await limit.by_email(request.email)
         try:
             outcome = await forum.book(session_id, request)
         except BookingRefused as refused:

@@ -55,6 +55,8 @@ _SV: dict[str, str] = {
     "error_too_long": "Texten är för lång.",
     "error_email": "Skriv en e-postadress i rätt format, t.ex. namn@exempel.se.",
     "error_invalid": "Kontrollera fältet.",
+    "error_single_line": "Skriv på en rad, utan kontrolltecken.",
+    "error_control_characters": "Ta bort kontrolltecknen; radbrytningar och tabbar går bra.",
     "back_to_sessions": "Till alla tillfällen",
     # The booking page
     "booking_title": "Din bokning",
@@ -92,6 +94,9 @@ _SV: dict[str, str] = {
     "refused_title": "Det gick inte",
     # Refusals
     "refusal_session_not_found": "Tillfället finns inte.",
+    "refusal_reason_invalid": (
+        "Förklaringen får vara högst 2000 tecken och inte innehålla kontrolltecken."
+    ),
     "refusal_session_cancelled": "Tillfället är inställt.",
     "refusal_session_started": "Tillfället har redan börjat.",
     "refusal_session_not_begun": "Tillfället har inte börjat än.",
@@ -203,6 +208,8 @@ _EN: dict[str, str] = {
     "error_too_long": "The text is too long.",
     "error_email": "Enter an email address in the correct format, like name@example.com.",
     "error_invalid": "Check this field.",
+    "error_single_line": "Write this on a single line, without control characters.",
+    "error_control_characters": "Remove the control characters; line breaks and tabs are fine.",
     "back_to_sessions": "All sessions",
     "booking_title": "Your booking",
     "booked_confirmed": "Done! You have a place.",
@@ -238,6 +245,9 @@ _EN: dict[str, str] = {
     "not_found_body": "We cannot find a session or booking with that id.",
     "refused_title": "That did not work",
     "refusal_session_not_found": "The session does not exist.",
+    "refusal_reason_invalid": (
+        "The explanation can be at most 2000 characters, without control characters."
+    ),
     "refusal_session_cancelled": "The session is cancelled.",
     "refusal_session_started": "The session has already started.",
     "refusal_session_not_begun": "The session has not begun yet.",

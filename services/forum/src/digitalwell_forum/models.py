@@ -17,6 +17,7 @@ from pydantic import (
 
 from digitalwell_forum.domain import SessionDate, date_problems, programme_time
 from digitalwell_shared.contracts import Language, SessionKind
+from digitalwell_shared.text import MultiLineText, SingleLineText
 
 TITLE_MAX = 200
 TEXT_MAX = 5000
@@ -26,6 +27,7 @@ REASON_MAX = 2000
 CAPACITY_MAX = 10_000
 SERIES_MAX = 20
 PARTICIPANTS_MAX = 50
+_BOOKING_ID_MAX = 100
 
 ProgrammeTime = Annotated[
     datetime,
@@ -49,8 +51,8 @@ class SessionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: SessionKind
-    title: str = Field(min_length=1, max_length=TITLE_MAX)
-    description: str = Field("", max_length=TEXT_MAX)
+    title: SingleLineText = Field(min_length=1, max_length=TITLE_MAX)
+    description: MultiLineText = Field("", max_length=TEXT_MAX)
     starts_at: ProgrammeTime
     ends_at: ProgrammeTime
     later_dates: list[DateRequest] = Field(
@@ -58,14 +60,16 @@ class SessionRequest(BaseModel):
         max_length=SERIES_MAX,
         description="further dates of a training series, booked together with the first",
     )
-    location: str = Field(min_length=1, max_length=LOCATION_MAX, description="place or link")
+    location: SingleLineText = Field(
+        min_length=1, max_length=LOCATION_MAX, description="place or link"
+    )
     capacity: int = Field(ge=1, le=CAPACITY_MAX, description="seats")
-    public_sector_participants: list[Annotated[str, Field(min_length=1, max_length=NAME_MAX)]] = (
-        Field(
-            default_factory=list,
-            max_length=PARTICIPANTS_MAX,
-            description="who from the public sector takes part, e.g. Region Värmland, hemtjänst",
-        )
+    public_sector_participants: list[
+        Annotated[SingleLineText, Field(min_length=1, max_length=NAME_MAX)]
+    ] = Field(
+        default_factory=list,
+        max_length=PARTICIPANTS_MAX,
+        description="who from the public sector takes part, e.g. Region Värmland, hemtjänst",
     )
     registration_deadline: ProgrammeTime | None = Field(
         None, description="last moment to book; the session's start when left out"
@@ -125,10 +129,10 @@ class BookingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=NAME_MAX, description="full name")
+    name: SingleLineText = Field(min_length=1, max_length=NAME_MAX, description="full name")
     email: EmailStr = Field(description="where the confirmation and reminders go")
     language: Language = Field(Language.SV, description="the language e-mails are written in")
-    application_id: str | None = Field(
+    application_id: SingleLineText | None = Field(
         None,
         max_length=100,
         description="the granted application, for an innovation_forum session",
@@ -145,7 +149,7 @@ class CancelSessionRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field("", max_length=REASON_MAX)
+    reason: MultiLineText = Field("", max_length=REASON_MAX)
 
 
 class AttendanceRequest(BaseModel):
@@ -153,7 +157,9 @@ class AttendanceRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    attended: list[str] = Field(default_factory=list, max_length=CAPACITY_MAX)
+    attended: list[Annotated[SingleLineText, Field(max_length=_BOOKING_ID_MAX)]] = Field(
+        default_factory=list, max_length=CAPACITY_MAX
+    )
 
 
 class DateView(BaseModel):

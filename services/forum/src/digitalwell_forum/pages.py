@@ -15,10 +15,11 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.datastructures import URL
 
+from digitalwell_forum.api import BookingLimit
 from digitalwell_forum.calendar import ICS_MEDIA_TYPE, booking_calendar, sessions_feed
 from digitalwell_forum.domain import BookingRefused, BookingStatus, SessionStatus
 from digitalwell_forum.messages import format_span, format_time, kind_name, translate
-from digitalwell_forum.models import BookingRequest, SessionRequest
+from digitalwell_forum.models import BookingRequest, CancelSessionRequest, SessionRequest
 from digitalwell_forum.store import BookingStore, SessionStore
 from digitalwell_forum.usecases import Forum, UnknownBookingsError
 from digitalwell_forum.views import (
@@ -34,6 +35,7 @@ from digitalwell_shared.links import LinkCheck
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language, page_path
 from digitalwell_shared.staff import Role, StaffMember, staff_page
+from digitalwell_shared.text import CONTROL_CHARACTER_ERROR, SINGLE_LINE_ERROR
 
 TEMPLATES = Path(__file__).parent / "templates"
 LanguageParameter = Annotated[str | None, Query(description="sv or en")]
@@ -128,7 +130,7 @@ class _Pages:
             return self._not_found(request, language)
         return self._session_form(request, found, language, {"language": language.value}, {})
 
-    async def book(self, request: Request, session_id: str) -> Response:
+    async def book(self, request: Request, session_id: str, limit: BookingLimit) -> Response:
         """Book from the form: the booking's page, or the form again with what is wrong."""
         posted = await request.form()
         language = language_of(_text(posted.get("lang")))
@@ -145,6 +147,7 @@ class _Pages:
             return self._session_form(
                 request, found, language, form, errors, status.HTTP_422_UNPROCESSABLE_CONTENT
             )
+        await limit.by_email(booking.email)
         try:
             outcome = await self._forum.book(session_id, booking)
         except BookingRefused as refused:
@@ -384,7 +387,16 @@ class _Pages:
         """Cancel the session and tell everyone booked."""
         posted = await request.form()
         language = language_of(_text(posted.get("lang")))
-        reason = _text(posted.get("reason")).strip()[:2000]
+        try:
+            reason = CancelSessionRequest(reason=_text(posted.get("reason"))).reason
+        except ValidationError:
+            return await self._staff_session(
+                request,
+                session_id,
+                language,
+                refusal="reason_invalid",
+                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            )
         try:
             await self._forum.cancel_session(session_id, reason)
         except BookingRefused as refused:
@@ -646,6 +658,8 @@ def _field_errors(invalid: ValidationError, language: Language) -> dict[str, str
             errors[field] = translate(language, "error_too_long")
         elif field == "email":
             errors[field] = translate(language, "error_email")
+        elif kind in {SINGLE_LINE_ERROR, CONTROL_CHARACTER_ERROR}:
+            errors[field] = translate(language, f"error_{kind}")
         else:
             errors[field] = str(error["msg"]).removeprefix("Value error, ")
     return errors

@@ -25,6 +25,8 @@ from digitalwell_intake.store import ApplicationStore
 from digitalwell_intake.usecases import EventCommitter, SubmissionPolicy
 from digitalwell_intake.views import Links, status_view
 from digitalwell_shared.contracts import Language
+from digitalwell_shared.http_guard import excerpt
+from digitalwell_shared.throttle import RequestLimit, throttled
 
 # Visible ASCII, as the Idempotency-Key draft's examples use: room for a UUID or a hash.
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
@@ -34,7 +36,7 @@ _NOT_FOUND = "No application has this id; check the id or link in your receipt"
 
 def _not_found_detail(application_id: str) -> str:
     """The 404 message for an unknown application id."""
-    return f"{_NOT_FOUND} ({application_id!r})"
+    return f"{_NOT_FOUND} ({excerpt(application_id)!r})"
 
 
 def _conflict_detail(refused: IllegalMove) -> str:
@@ -73,6 +75,8 @@ def _idempotency_key(
 
 
 IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]
+# One count for the API and the form: both submit applications.
+ApplicationLimit = Annotated[RequestLimit, Depends(throttled("applications"))]
 
 
 def _submission_result(
@@ -104,13 +108,16 @@ def create_api_router(
             200: {"description": "a repeat of an earlier submission: the first application"},
             201: {"description": "a new application; Location is its status URL"},
             422: {"description": "a field is invalid, or an Idempotency-Key was reused"},
+            429: {"description": "too many applications from this address or e-mail address"},
         },
     )
     async def submit_application(
         application: ApplicationRequest,
         response: Response,
         idempotency_key: IdempotencyKey,
+        limit: ApplicationLimit,
     ) -> SubmissionResult:
+        await limit.by_email(application.contact.email)
         try:
             submission = await usecases.submit_application(
                 committer, store, application, idempotency_key=idempotency_key, policy=policy

@@ -11,6 +11,7 @@ from pydantic_core import ErrorDetails
 
 from digitalwell_intake.messages import translate
 from digitalwell_shared.contracts import Language
+from digitalwell_shared.text import CONTROL_CHARACTER_ERROR, SINGLE_LINE_ERROR
 
 # The form's fields in page order: the error summary lists errors in this order.
 FIELDS = (
@@ -55,6 +56,8 @@ _RULE_ERRORS = {
     "email_invalid": "error_email",
     "support_required": "error_support_required",
     "consent_required": "error_consent_required",
+    SINGLE_LINE_ERROR: "error_single_line",
+    CONTROL_CHARACTER_ERROR: "error_control_characters",
 }
 
 

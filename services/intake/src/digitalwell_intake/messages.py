@@ -86,6 +86,8 @@ _SV: dict[str, str] = {
     "error_support_required": "Välj minst ett slags stöd.",
     "error_consent_required": "Du behöver samtycka för att vi ska kunna ta emot ansökan.",
     "error_invalid": "Kontrollera fältet.",
+    "error_single_line": "Skriv på en rad, utan kontrolltecken.",
+    "error_control_characters": "Ta bort kontrolltecknen; radbrytningar och tabbar går bra.",
     # The status page
     "status_title": "Ansökans status",
     "received_title": "Tack! Vi har tagit emot ansökan.",
@@ -221,6 +223,8 @@ _EN: dict[str, str] = {
     "error_support_required": "Choose at least one kind of support.",
     "error_consent_required": "You need to give your consent for us to accept the application.",
     "error_invalid": "Check this field.",
+    "error_single_line": "Write this on a single line, without control characters.",
+    "error_control_characters": "Remove the control characters; line breaks and tabs are fine.",
     "status_title": "Application status",
     "received_title": "Thank you! We have received your application.",
     "received_body": (

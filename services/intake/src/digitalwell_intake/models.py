@@ -27,6 +27,7 @@ from digitalwell_intake.domain import (
     normalise_phone,
 )
 from digitalwell_shared.contracts import Decision, Language, Stage, SupportKind
+from digitalwell_shared.text import multi_line, single_line
 
 NAME_MAX = 200
 TITLE_MAX = 200
@@ -87,28 +88,36 @@ def _require_consent(value: bool) -> bool:
     return value
 
 
+# The control-character check after the constraints, which pydantic applies to a plain str only.
 ShortText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=NAME_MAX),
+    AfterValidator(single_line),
     AfterValidator(_require_text),
 ]
 LongText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=LONG_TEXT_MAX),
+    AfterValidator(multi_line),
     AfterValidator(_require_text),
 ]
 ListItem = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=LIST_ITEM_MAX),
+    AfterValidator(single_line),
     AfterValidator(_require_text),
 ]
 OrgNumber = Annotated[
     str,
     StringConstraints(max_length=_ORG_NUMBER_MAX),
+    AfterValidator(single_line),
     AfterValidator(_by_rule(normalise_org_number)),
 ]
 Phone = Annotated[
-    str, StringConstraints(max_length=_PHONE_MAX), AfterValidator(_by_rule(normalise_phone))
+    str,
+    StringConstraints(max_length=_PHONE_MAX),
+    AfterValidator(single_line),
+    AfterValidator(_by_rule(normalise_phone)),
 ]
 
 
@@ -187,9 +196,11 @@ class WithdrawRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=REASON_MAX)] = Field(
-        "", description="why the application is withdrawn; optional, never shown publicly"
-    )
+    reason: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, max_length=REASON_MAX),
+        AfterValidator(multi_line),
+    ] = Field("", description="why the application is withdrawn; optional, never shown publicly")
 
 
 class GrantedSupport(BaseModel):

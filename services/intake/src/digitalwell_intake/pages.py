@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from digitalwell_intake import usecases
+from digitalwell_intake.api import ApplicationLimit
 from digitalwell_intake.domain import (
     ApplicationStatus,
     IllegalMove,
@@ -27,6 +28,7 @@ from digitalwell_intake.views import Links, applicant_language, status_view
 from digitalwell_shared.contracts import Language, Stage, SupportKind
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language
+from digitalwell_shared.text import CONTROL_CHARACTER_ERROR
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Anything else in lang shows the page in Swedish; a bad token shows the bad-link page.
@@ -75,7 +77,7 @@ class _Pages:
             request, language, ApplicationForm(text={"contact_language": language.value}), {}
         )
 
-    async def submit_form(self, request: Request) -> Response:
+    async def submit_form(self, request: Request, limit: ApplicationLimit) -> Response:
         """Accept the form, or show it again with its errors and what was typed."""
         posted = await request.form()
         items = [(name, value) for name, value in posted.multi_items() if isinstance(value, str)]
@@ -88,6 +90,7 @@ class _Pages:
             return self._form_page(
                 request, language, form, errors, status.HTTP_422_UNPROCESSABLE_CONTENT
             )
+        await limit.by_email(application.contact.email)
         # A double click posts twice: the second finds the first by organisation number and title.
         submission = await usecases.submit_application(
             self._committer, self._store, application, idempotency_key=None, policy=self._policy
@@ -138,9 +141,15 @@ class _Pages:
         reason = _text(posted.get("reason"))
         try:
             withdrawal = WithdrawRequest(reason=reason)
-        except ValidationError:
+        except ValidationError as invalid:
+            # Only the length or the control characters can be wrong with an optional text.
+            error = (
+                "error_control_characters"
+                if invalid.errors()[0]["type"] == CONTROL_CHARACTER_ERROR
+                else "error_too_long"
+            )
             return await self._withdraw_form(
-                request, application_id, token, lang, reason=reason, error="error_too_long"
+                request, application_id, token, lang, reason=reason, error=error
             )
         language = language_of(lang)
         if not withdraw_token_is_valid(self._links.link_secret, application_id, token):

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Res
 from fastapi import status as http
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, EmailStr, Field, StringConstraints
 
 from digitalwell_intake.accounts import (
     MAX_PASSWORD_LENGTH,
@@ -37,6 +37,7 @@ from digitalwell_shared.staff import (
     staff_api,
     staff_page,
 )
+from digitalwell_shared.text import single_line
 
 TEMPLATES = Path(__file__).parent / "templates"
 _PAGE_HEADERS = SECURITY_HEADERS | {"Cache-Control": "no-store"}
@@ -51,7 +52,11 @@ RegistrarApi = Annotated[StaffMember, Depends(staff_api(*_REGISTER_ROLES))]
 RegistrarPage = Annotated[StaffMember, Depends(staff_page(*_REGISTER_ROLES))]
 SignedInPage = Annotated[StaffMember, Depends(staff_page())]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(single_line),
+]
 
 
 class SignInRequest(BaseModel):

@@ -27,6 +27,7 @@ from digitalwell_shared.logging import redact_text
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, page_path
 from digitalwell_shared.staff import Role, StaffMember, staff_api, staff_page
+from digitalwell_shared.text import SingleLineText
 
 TEMPLATES = FilePath(__file__).parent / "templates" / "pages"
 # No caching either: the staff pages hold people's addresses.
@@ -93,10 +94,12 @@ class EmailDetail(EmailSummary):
 class LogFilters(BaseModel):
     """Which e-mails of the delivery log to list; empty fields mean any."""
 
-    application_id: str | None = Field(None, max_length=_FILTER_MAX)
-    recipient: str | None = Field(None, max_length=_FILTER_MAX, description="the address")
+    application_id: SingleLineText | None = Field(None, max_length=_FILTER_MAX)
+    recipient: SingleLineText | None = Field(
+        None, max_length=_FILTER_MAX, description="the address"
+    )
     status: DeliveryStatus | None = None
-    template: str | None = Field(None, max_length=_FILTER_MAX)
+    template: SingleLineText | None = Field(None, max_length=_FILTER_MAX)
     limit: int = Field(100, ge=1, le=500, description="how many e-mails, newest first")
 
     @field_validator("application_id", "recipient", "status", "template", mode="before")

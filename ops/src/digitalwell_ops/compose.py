@@ -1,8 +1,8 @@
 """docker-compose.yml, generated: the infrastructure, the topics and every service's settings.
 
 Every setting of every service is written out: a value that differs on compose comes from
-``_compose_values``, the rest is the settings class's default. The two secrets every service
-shares come from the environment (or an ``.env`` file) with the development values as fallback.
+``_compose_values``, the rest is the settings class's default. The secrets and keys the services
+share come from the environment (or an ``.env`` file) with the development values as fallback.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ KAFKA_BOOTSTRAP = "kafka:9092"
 MONGODB_URL = "mongodb://mongodb:27017/?replicaSet=rs0"
 SHARED_SECRETS = {
     "link_secret": "DIGITALWELL_LINK_SECRET",
-    "staff_session_secret": "DIGITALWELL_STAFF_SESSION_SECRET",
+    "staff_csrf_secret": "DIGITALWELL_STAFF_CSRF_SECRET",
+    # intake alone has the signing key; every service lists its public half.
+    "staff_signing_key": "DIGITALWELL_STAFF_SIGNING_KEY",
+    "staff_verify_keys": "DIGITALWELL_STAFF_VERIFY_KEYS",
 }
 
 _HEADER = """\
@@ -32,8 +35,9 @@ _HEADER = """\
 # Mailpit, the topics, and the four services built from ./Dockerfile:
 #   docker compose up --build
 # Pages: intake http://localhost:8000, council :8001, forum :8002, notify :8003, mail :8025.
-# Beyond a laptop set (e.g. in .env) DIGITALWELL_LINK_SECRET, DIGITALWELL_STAFF_SESSION_SECRET,
-# DIGITALWELL_SEED_DEMO_STAFF=false and DIGITALWELL_ADMIN_EMAIL/_PASSWORD (a first administrator).
+# Beyond a laptop set (e.g. in .env) DIGITALWELL_LINK_SECRET, DIGITALWELL_STAFF_CSRF_SECRET,
+# DIGITALWELL_STAFF_SIGNING_KEY with DIGITALWELL_STAFF_VERIFY_KEYS, DIGITALWELL_SEED_DEMO_STAFF=false
+# and DIGITALWELL_ADMIN_EMAIL/_PASSWORD (a first administrator).
 """
 
 

@@ -10,7 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogFormat = Literal["auto", "json", "console"]
 DEV_LINK_SECRET = "dev-only-link-secret-not-for-production"  # noqa: S105 - refused in production
-DEV_STAFF_SESSION_SECRET = "dev-only-staff-session-secret-not-for-production"  # noqa: S105
+DEV_STAFF_CSRF_SECRET = "dev-only-staff-csrf-secret-not-for-production"  # noqa: S105
+# intake's development signing key's public half (the private half is in intake's settings).
+DEV_STAFF_VERIFY_KEY = "dev:WaGoSXr65Ye8mEyjmUlU9MyAXUGoiOJ_ZNo9RcY802U"
 MIN_SECRET_LENGTH = 32
 
 
@@ -74,16 +76,31 @@ class ServiceSettings(BaseSettings):
         ),
     )
 
-    staff_session_secret: SecretStr = Field(
-        SecretStr(DEV_STAFF_SESSION_SECRET),
+    # -- staff identity (issue 10: tokens nobody can mint or keep) -------------------------
+    staff_verify_keys: str = Field(
+        DEV_STAFF_VERIFY_KEY,
         description=(
-            "key that signs staff sign-in sessions and tokens; "
-            "the same random value of 32+ characters in every service"
+            "intake's public keys that staff session tokens are checked with: comma-separated "
+            "<key id>:<base64url Ed25519 public key>; list the old and the new key while rotating"
+        ),
+    )
+    staff_csrf_secret: SecretStr = Field(
+        SecretStr(DEV_STAFF_CSRF_SECRET),
+        description=(
+            "key that binds the CSRF token of staff forms to the session; the same random value "
+            "of 32+ characters in every service (it signs no session)"
         ),
     )
     staff_session_minutes: int = Field(
         480, ge=5, le=1440, description="how long a staff sign-in lasts before signing in again"
     )
+    staff_idle_minutes: int = Field(
+        30, ge=1, le=1440, description="how long a staff session lasts without being used"
+    )
+    staff_revocations_poll_seconds: float = Field(
+        2.0, gt=0, description="how often each replica reloads the staff sessions ended elsewhere"
+    )
+    # -- end of staff identity ----------------------------------------------------------------
     staff_sign_in_url: str = Field(
         "http://127.0.0.1:8000/staff/sign-in",
         description="intake's staff sign-in page, where every service sends people to sign in",
@@ -99,7 +116,11 @@ class ServiceSettings(BaseSettings):
         "", description="the provider's signing keys; empty means <issuer>/.well-known/jwks.json"
     )
     staff_oidc_audience: str = Field(
-        "", description="the audience the provider's tokens must name; empty skips the check"
+        "",
+        description=(
+            "the audience the provider's tokens must name (required in production); empty skips "
+            "the check in development"
+        ),
     )
     staff_oidc_roles_claim: str = Field(
         "roles",
@@ -114,7 +135,7 @@ class ServiceSettings(BaseSettings):
         # Anyone who knows a dev secret could withdraw any application, or sign in as anyone.
         for name, secret, dev_value in (
             ("LINK_SECRET", self.link_secret, DEV_LINK_SECRET),
-            ("STAFF_SESSION_SECRET", self.staff_session_secret, DEV_STAFF_SESSION_SECRET),
+            ("STAFF_CSRF_SECRET", self.staff_csrf_secret, DEV_STAFF_CSRF_SECRET),
         ):
             value = secret.get_secret_value()
             if value == dev_value or len(value) < MIN_SECRET_LENGTH:
@@ -122,6 +143,12 @@ class ServiceSettings(BaseSettings):
                     f"{prefix}{name} must be set to a random value of at least "
                     f"{MIN_SECRET_LENGTH} characters in production"
                 )
+        if DEV_STAFF_VERIFY_KEY in self.staff_verify_keys.replace(" ", "").split(","):
+            # Its private half is published in the source: anyone could mint a session.
+            raise ValueError(f"{prefix}STAFF_VERIFY_KEYS must not list the development key")
+        if self.staff_oidc_issuer and not self.staff_oidc_audience:
+            # Without an audience any token the provider issued for another application passes.
+            raise ValueError(f"{prefix}STAFF_OIDC_AUDIENCE must be set in production")
         return self
 
     @property

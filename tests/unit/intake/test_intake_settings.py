@@ -9,6 +9,14 @@ from digitalwell_intake.settings import Settings
 from digitalwell_shared.settings import DEV_LINK_SECRET
 
 STRONG = "k3PqL9vX2mN8rT5wY7zA1bC4dE6fG0hJ"
+# A key pair of this test's own (never a real one), as production needs.
+SIGNING_KEY = "prod-1:ZAqJLsSNvILQEcO_UIhaAs20fG9oavsCPgZhW8yb6Gg"
+VERIFY_KEY = "prod-1:4WcxmNv6XLQkm2tGRFFhmOH04UAkYmIC7BBUQdIMRwU"
+STAFF_KEYS = {
+    "staff_csrf_secret": STRONG,
+    "staff_signing_key": SIGNING_KEY,
+    "staff_verify_keys": VERIFY_KEY,
+}
 
 
 def test_the_defaults_serve_a_developer() -> None:
@@ -47,7 +55,7 @@ def test_production_refuses_a_short_secret() -> None:
 
 def test_production_needs_a_public_base_url() -> None:
     with pytest.raises(ValidationError, match="INTAKE_PUBLIC_BASE_URL"):
-        Settings(environment="production", link_secret=STRONG, staff_session_secret=STRONG)
+        Settings(environment="production", link_secret=STRONG, **STAFF_KEYS)
 
 
 def test_production_with_a_secret_and_an_address_starts() -> None:
@@ -55,17 +63,51 @@ def test_production_with_a_secret_and_an_address_starts() -> None:
         environment="production",
         public_base_url="https://ansok.example.se/",
         link_secret=STRONG,
-        staff_session_secret=STRONG,
+        **STAFF_KEYS,
     )
 
     assert settings.base_url == "https://ansok.example.se"
 
 
-def test_production_refuses_the_dev_staff_session_secret() -> None:
-    with pytest.raises(ValidationError, match="INTAKE_STAFF_SESSION_SECRET"):
+def test_production_refuses_the_dev_staff_csrf_secret() -> None:
+    with pytest.raises(ValidationError, match="INTAKE_STAFF_CSRF_SECRET"):
         Settings(
-            environment="production", public_base_url="https://ansok.example.se", link_secret=STRONG
+            environment="production",
+            public_base_url="https://ansok.example.se",
+            link_secret=STRONG,
+            staff_signing_key=SIGNING_KEY,
+            staff_verify_keys=VERIFY_KEY,
         )
+
+
+def test_production_refuses_the_development_signing_key() -> None:
+    with pytest.raises(ValidationError, match="development key"):
+        Settings(
+            environment="production",
+            public_base_url="https://ansok.example.se",
+            link_secret=STRONG,
+            staff_csrf_secret=STRONG,
+            staff_verify_keys=f"{VERIFY_KEY},dev:WaGoSXr65Ye8mEyjmUlU9MyAXUGoiOJ_ZNo9RcY802U",
+        )
+
+
+def test_the_signing_key_must_be_one_the_services_verify() -> None:
+    with pytest.raises(ValidationError, match="INTAKE_STAFF_VERIFY_KEYS"):
+        Settings(staff_signing_key=SIGNING_KEY)
+
+
+def test_sign_in_is_throttled_in_production_and_not_in_development() -> None:
+    production = Settings(
+        environment="production",
+        public_base_url="https://ansok.example.se",
+        link_secret=STRONG,
+        **STAFF_KEYS,
+    )
+
+    assert production.sign_in_throttled
+    assert production.totp_required
+    assert not Settings().sign_in_throttled
+    assert Settings(staff_sign_in_throttle=True).sign_in_throttled
 
 
 def test_production_refuses_seeding_the_demo_staff() -> None:
@@ -74,7 +116,7 @@ def test_production_refuses_seeding_the_demo_staff() -> None:
             environment="production",
             public_base_url="https://ansok.example.se",
             link_secret=STRONG,
-            staff_session_secret=STRONG,
+            **STAFF_KEYS,
             seed_demo_staff=True,
         )
 
@@ -95,7 +137,7 @@ def test_a_bootstrap_administrator_needs_a_usable_password(
             environment=environment,
             public_base_url="https://ansok.example.se",
             link_secret=STRONG,
-            staff_session_secret=STRONG,
+            **STAFF_KEYS,
             bootstrap_admin_email="it@region.example",
             bootstrap_admin_password=password,
         )

@@ -29,7 +29,7 @@ from digitalwell_shared.staff import SESSION_COOKIE, RevokedSessions, Role, Staf
 from tests.support.intake import RunningIntake, application_body, running_intake, settings
 
 MAX_FAILURES = 3
-NEW_PASSWORD = "a-long-enough-secret"  # noqa: S105 - a test account's password
+NEW_PASSWORD = "a-long-enough-secret"
 
 
 @pytest.fixture(scope="module")

@@ -36,8 +36,8 @@ _HEADER = """\
 #   docker compose up --build
 # Pages: intake http://localhost:8000, council :8001, forum :8002, notify :8003, mail :8025.
 # Beyond a laptop set (e.g. in .env) DIGITALWELL_LINK_SECRET, DIGITALWELL_STAFF_CSRF_SECRET,
-# DIGITALWELL_STAFF_SIGNING_KEY with DIGITALWELL_STAFF_VERIFY_KEYS, DIGITALWELL_SEED_DEMO_STAFF=false
-# and DIGITALWELL_ADMIN_EMAIL/_PASSWORD (a first administrator).
+# DIGITALWELL_STAFF_SIGNING_KEY with DIGITALWELL_STAFF_VERIFY_KEYS (`digitalwell staff-key`),
+# DIGITALWELL_SEED_DEMO_STAFF=false and DIGITALWELL_ADMIN_EMAIL/_PASSWORD (a first administrator).
 """
 
 

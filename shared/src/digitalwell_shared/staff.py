@@ -447,8 +447,27 @@ def _roles_in_claims(claims: dict[str, Any], path: str) -> list[str]:
 
 
 def member_from_provider(claims: dict[str, Any], roles_path: str) -> StaffMember:
-    """The person a provider's verified claims describe, with the DigitalWell roles they list."""
-    return _member(claims, roles=_roles_in_claims(claims, roles_path))
+    """The person a provider's verified claims describe, with the DigitalWell roles they list.
+
+    A person is known by the provider's subject within its issuer (``sub`` is unique and never
+    reassigned there; an e-mail address is neither), and the address is taken only when the
+    provider says it has verified it, so nobody becomes a council member by typing an address.
+    """
+    issuer = str(claims.get("iss", "")).rstrip("/")
+    subject = str(claims["sub"])
+    email = str(claims.get("email", "")) if claims.get("email_verified") is True else ""
+    name = claims.get("name") or claims.get("preferred_username") or email or subject
+    return StaffMember(
+        id=f"{issuer}|{subject}",
+        email=email,
+        name=str(name),
+        roles=frozenset(
+            Role(role)
+            for role in _roles_in_claims(claims, roles_path)
+            if role in {known.value for known in Role}
+        ),
+        session_id=str(claims.get("sid") or claims.get("jti") or subject),
+    )
 
 
 def _issuer_of(token: str) -> str | None:

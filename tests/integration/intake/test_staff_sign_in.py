@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pyotp
 import pytest
 from argon2 import PasswordHasher
 from pydantic import SecretStr
@@ -408,21 +411,97 @@ async def test_sign_in_does_not_send_people_to_another_site(intake: RunningIntak
     assert 'name="next" value=""' in form.text
 
 
-async def test_the_sign_in_throttle_answers_429_with_retry_after(
-    intake_kafka: str, mongodb_url: str
-) -> None:
+@pytest.fixture(scope="module")
+async def strict_intake(intake_kafka: str, mongodb_url: str) -> AsyncIterator[RunningIntake]:
+    """intake as production has it: sign-in throttled, chairs and administrators need codes."""
     service_settings = settings(intake_kafka, mongodb_url).model_copy(
-        update={"staff_sign_in_throttle": True, "staff_sign_ins_per_address_per_minute": 4}
+        update={
+            "seed_demo_staff": True,
+            "staff_sign_in_throttle": True,
+            "staff_sign_ins_per_address_per_minute": 4,
+            "staff_require_totp": True,
+        }
     )
-    async with running_intake(service_settings) as throttled:
-        answers = [await _sign_in(throttled.client, f"x{n}@example.org", "guess") for n in range(6)]
-        async with throttled.client_from("192.0.2.10") as elsewhere:
-            other_address = await _sign_in(elsewhere, "x@example.org", "guess")
+    async with running_intake(service_settings) as running:
+        yield running
+
+
+async def test_the_sign_in_throttle_answers_429_with_retry_after(
+    strict_intake: RunningIntake,
+) -> None:
+    async with strict_intake.client_from("192.0.2.1") as client:
+        answers = [await _sign_in(client, f"x{n}@example.org", "guess") for n in range(6)]
+    async with strict_intake.client_from("192.0.2.10") as elsewhere:
+        other_address = await _sign_in(elsewhere, "x@example.org", "guess")
 
     assert [answer.status_code for answer in answers[:4]] == [401] * 4
     assert {answer.status_code for answer in answers[4:]} == {429}
     assert 0 < int(answers[4].headers["Retry-After"]) <= 60
     assert other_address.status_code == 401
+
+
+async def test_an_enrolled_person_needs_a_fresh_code_and_a_code_works_once(
+    intake: RunningIntake,
+) -> None:
+    account = await _new_account(intake)
+    token = await _token(intake.client, account["email"], NEW_PASSWORD)
+    started = await intake.client.post("/api/v1/auth/totp", headers=_bearer(token))
+    app = pyotp.TOTP(started.json()["secret"])
+    code = app.now()
+    confirmed = await intake.client.post(
+        "/api/v1/auth/totp/confirm", json={"code": code}, headers=_bearer(token)
+    )
+    credentials = {"email": account["email"], "password": NEW_PASSWORD}
+
+    without = await intake.client.post("/api/v1/auth/token", json=credentials)
+    replayed = await intake.client.post("/api/v1/auth/token", json=credentials | {"totp": code})
+    following = app.at(datetime.now(UTC) + timedelta(seconds=30))
+    fresh = await intake.client.post("/api/v1/auth/token", json=credentials | {"totp": following})
+
+    assert started.status_code == 200, started.text
+    assert started.json()["otpauth_uri"].startswith("otpauth://totp/DigitalWell:")
+    assert started.json()["qr_svg"].startswith("<svg")
+    assert confirmed.status_code == 204, confirmed.text
+    assert without.status_code == 401
+    assert "one-time code" in without.json()["detail"]
+    assert replayed.status_code == 401
+    assert "used already" in replayed.json()["detail"]
+    assert fresh.status_code == 200, fresh.text
+
+
+async def test_an_administrator_who_must_have_codes_enrols_at_sign_in(
+    strict_intake: RunningIntake,
+) -> None:
+    async with strict_intake.client_from("192.0.2.20") as client:
+        api = await _sign_in(client, "admin@example.org", DEMO_PASSWORD)
+        form = await client.get("/staff/sign-in")
+        nonce = re.search(r'name="nonce" value="([^"]+)"', form.text)
+        assert nonce is not None
+        enrol_page = await client.post(
+            "/staff/sign-in",
+            data={"email": "admin@example.org", "password": DEMO_PASSWORD, "nonce": nonce[1]},
+        )
+        ticket = re.search(r'name="ticket" value="([^"]+)"', enrol_page.text)
+        uri = re.search(r"<code[^>]*>(otpauth://[^<]+)</code>", enrol_page.text)
+        assert ticket is not None
+        assert uri is not None
+        secret = parse_qs(urlsplit(html.unescape(uri[1])).query)["secret"][0]
+        enrolled = await client.post(
+            "/staff/sign-in/enrol", data={"ticket": ticket[1], "code": pyotp.TOTP(secret).now()}
+        )
+        start_page = await client.get("/staff")
+        again = await client.post(
+            "/staff/sign-in/enrol", data={"ticket": ticket[1], "code": pyotp.TOTP(secret).now()}
+        )
+
+    assert api.status_code == 401
+    assert "enrol" in api.json()["detail"]
+    assert enrol_page.status_code == 200
+    assert "<svg" in enrol_page.text
+    assert enrolled.status_code == 303, enrolled.text
+    assert start_page.status_code == 200
+    assert "Eva Sund" in start_page.text
+    assert again.status_code == 401  # a ticket finishes one sign-in
 
 
 async def test_throttled_accounts_logic_counts_per_address(intake: RunningIntake) -> None:

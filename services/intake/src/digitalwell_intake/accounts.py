@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import secrets
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from functools import cached_property
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from digitalwell_intake import totp
 from digitalwell_intake.store import Reservation, SignInAttemptStore, StaffAccountStore
 from digitalwell_shared.contracts import IntegrationEvent, SessionEndReason, StaffSessionRevoked
 from digitalwell_shared.envelope import Envelope
@@ -52,6 +55,27 @@ class SignInThrottled(Exception):  # noqa: N818 - reads as the rule says it
     def __init__(self, retry_after: int) -> None:
         super().__init__("too many sign-in attempts from your address: try again shortly")
         self.retry_after = retry_after
+
+
+class SecondFactorRefused(SignInRefused):
+    """The password was right but the one-time code is missing, wrong or already used."""
+
+
+class EnrolmentNeeded(Exception):  # noqa: N818 - reads as the rule says it
+    """The password was right, and this role must enrol a one-time code app first.
+
+    ``ticket`` lets the sign-in page finish the enrolment (and the sign-in) with a code.
+    """
+
+    def __init__(self, ticket: str, secret: str, email: str) -> None:
+        super().__init__("enrol an authenticator app at the sign-in page to sign in")
+        self.ticket = ticket
+        self.secret = secret
+        self.email = email
+
+
+SECOND_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.COUNCIL_CHAIR})
+_ENROLMENT_TICKET_LIFETIME = timedelta(minutes=10)
 
 
 class AccountExists(Exception):  # noqa: N818 - reads as the rule says it
@@ -130,13 +154,15 @@ class Accounts:
     lock_policy: LockPolicy
     hasher: PasswordHasher
     sessions: SessionEnding
+    # Administrators and chairs must give a one-time code (always so in production).
+    totp_required: bool = False
 
     @cached_property
     def _decoy_hash(self) -> str:
         # An unknown address costs as much time as a wrong password, so timing tells nothing.
         return self.hasher.hash(uuid.uuid4().hex)
 
-    async def sign_in(self, email: str, password: str, *, client: str) -> Document:
+    async def sign_in(self, email: str, password: str, *, client: str, totp: str = "") -> Document:
         """The account ``email`` and ``password`` sign in from ``client``; SignInRefused if not.
 
         Every refusal runs exactly one argon2 verification (against a decoy hash when the
@@ -167,6 +193,7 @@ class Accounts:
                 "this account still has the demo password, which production refuses; "
                 "ask an administrator to set a new one"
             )
+        await self._second_factor(account, totp, now)
         await self.attempts.clear(key)
         rehash = (
             await asyncio.to_thread(self.hasher.hash, password)
@@ -193,6 +220,73 @@ class Accounts:
             raise AccountExists(email)
         log.info("staff account created", staff_id=account["_id"], roles=account["roles"])
         return account
+
+    async def _second_factor(self, account: Document, code: str, now: datetime) -> None:
+        """Check the one-time code of an enrolled account, or one whose role must have one.
+
+        A wrong code leaves the attempt counted, so codes are guessed under the same lock.
+        """
+        secret = account.get("totp_secret")
+        if secret is None:
+            roles = {Role(role) for role in account["roles"]}
+            if self.totp_required and not roles.isdisjoint(SECOND_FACTOR_ROLES):
+                ticket, new = await self._enrolment_ticket(account["_id"], now)
+                raise EnrolmentNeeded(ticket, new, account["email"])
+            return
+        step = totp.matching_step(secret, code, now)
+        if step is None:
+            raise SecondFactorRefused("enter the current one-time code from your authenticator app")
+        if not await self.store.use_totp_step(account["_id"], step):
+            raise SecondFactorRefused("this one-time code was used already: wait for the next one")
+
+    async def _enrolment_ticket(self, account_id: str, now: datetime) -> tuple[str, str]:
+        ticket, secret = secrets.token_urlsafe(32), totp.new_secret()
+        await self.store.change(
+            account_id,
+            {
+                "totp_ticket": {
+                    "hash": _ticket_hash(ticket),
+                    "secret": secret,
+                    "expires_at": now + _ENROLMENT_TICKET_LIFETIME,
+                }
+            },
+        )
+        return ticket, secret
+
+    async def enrol_at_sign_in(self, ticket: str, code: str) -> Document:
+        """Finish a sign-in that needed an enrolment: the first code from the new app.
+
+        SecondFactorRefused when the ticket has run out (or was used) or the code is wrong; the
+        person then signs in again.
+        """
+        now = datetime.now(UTC)
+        account = await self.store.by_enrolment_ticket(_ticket_hash(ticket), now)
+        if account is None:
+            raise SecondFactorRefused("the sign-in has expired: sign in again")
+        secret = account["totp_ticket"]["secret"]
+        step = totp.matching_step(secret, code, now)
+        if step is None:
+            raise SecondFactorRefused("that code is not right: sign in again and scan anew")
+        await self.store.change(account["_id"], {"totp_secret": secret, "totp_last_step": step})
+        log.info("one-time codes enrolled", staff_id=account["_id"])
+        return account
+
+    async def start_enrolment(self, account_id: str) -> str:
+        """A new secret for a signed-in person's app, kept pending until a code confirms it."""
+        secret = totp.new_secret()
+        if await self.store.change(account_id, {"totp_pending": secret}) is None:
+            raise AccountNotFound(account_id)
+        return secret
+
+    async def confirm_enrolment(self, account_id: str, code: str) -> None:
+        """Make the pending secret the account's, given a code from it; SecondFactorRefused."""
+        account = await self._account(account_id)
+        secret = account.get("totp_pending")
+        step = totp.matching_step(secret, code, datetime.now(UTC)) if secret else None
+        if secret is None or step is None:
+            raise SecondFactorRefused("that code is not right: scan the code and try again")
+        await self.store.change(account_id, {"totp_secret": secret, "totp_last_step": step})
+        log.info("one-time codes enrolled", staff_id=account_id)
 
     async def sign_out(self, staff_id: str, session_id: str) -> None:
         """End one session: the person signed out."""
@@ -324,3 +418,8 @@ class Accounts:
             return await asyncio.to_thread(self.hasher.verify, password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+def _ticket_hash(ticket: str) -> str:
+    # Only the hash is stored: a reader of the database cannot finish someone's sign-in.
+    return hashlib.sha256(ticket.encode()).hexdigest()

@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sessions=SessionEnding(
             runtime.commit_with_events, runtime.envelope_for, runtime.staff.revoked
         ),
+        totp_required=settings.totp_required,
     )
     issuer = SessionIssuer(
         settings.staff_signing_key.get_secret_value(),

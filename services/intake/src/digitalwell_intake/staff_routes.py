@@ -13,13 +13,16 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Res
 from fastapi import status as http
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
+from digitalwell_intake import totp
 from digitalwell_intake.accounts import (
     MAX_PASSWORD_LENGTH,
     AccountExists,
     AccountNotFound,
     Accounts,
+    EnrolmentNeeded,
     PasswordRefused,
     SignInRefused,
     SignInThrottled,
@@ -65,6 +68,25 @@ class SignInRequest(BaseModel):
 
     email: EmailStr
     password: Password
+    totp: str = Field(
+        "",
+        max_length=10,
+        description="the current one-time code, for administrators, chairs and anyone enrolled",
+    )
+
+
+class TotpEnrolment(BaseModel):
+    """A new authenticator app secret, pending until a code from it confirms it."""
+
+    secret: str
+    otpauth_uri: str
+    qr_svg: str = Field(description="the URI as an SVG QR code")
+
+
+class TotpCode(BaseModel):
+    """A one-time code from the authenticator app."""
+
+    code: str = Field(min_length=6, max_length=10)
 
 
 class PasswordChange(BaseModel):
@@ -331,6 +353,33 @@ def _account_api(accounts: Accounts) -> APIRouter:
 def _own_password_api(accounts: Accounts) -> APIRouter:
     router = APIRouter()
 
+    @router.post("/auth/totp", summary="Start enrolling an authenticator app (one-time codes)")
+    async def start_totp(member: AnyStaff) -> TotpEnrolment:
+        try:
+            secret = await accounts.start_enrolment(member.id)
+        except AccountNotFound as missing:
+            raise HTTPException(
+                http.HTTP_409_CONFLICT, "your second factor is kept by the region's sign-in"
+            ) from missing
+        uri = totp.otpauth_uri(secret, member.email)
+        return TotpEnrolment(secret=secret, otpauth_uri=uri, qr_svg=totp.qr_svg(uri))
+
+    @router.post(
+        "/auth/totp/confirm",
+        status_code=http.HTTP_204_NO_CONTENT,
+        summary="Confirm the app with a code from it; from now on sign-in needs a code",
+        responses={422: {"description": "the code is not right"}},
+    )
+    async def confirm_totp(code: TotpCode, member: AnyStaff) -> Response:
+        try:
+            await accounts.confirm_enrolment(member.id, code.code)
+        except (SignInRefused, AccountNotFound) as refused:
+            raise HTTPException(
+                http.HTTP_422_UNPROCESSABLE_CONTENT,
+                [{"loc": ["body", "code"], "msg": "the code is not right", "type": "totp"}],
+            ) from refused
+        return Response(status_code=http.HTTP_204_NO_CONTENT)
+
     @router.post(
         "/auth/password",
         summary="Change one's own password (needs the current one); ends every session",
@@ -394,8 +443,15 @@ def _token_api(issuer: SessionIssuer, accounts: Accounts, *, password_sign_in: b
             )
         try:
             account = await accounts.sign_in(
-                str(credentials.email), credentials.password, client=_client(request)
+                str(credentials.email),
+                credentials.password,
+                client=_client(request),
+                totp=credentials.totp,
             )
+        except EnrolmentNeeded as needed:
+            raise HTTPException(
+                http.HTTP_401_UNAUTHORIZED, f"{needed}, then send its code in totp"
+            ) from needed
         except SignInThrottled as throttled:
             raise HTTPException(
                 http.HTTP_429_TOO_MANY_REQUESTS,
@@ -454,6 +510,7 @@ def create_staff_pages(
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     if region is None:
         router.include_router(_sign_in_pages(settings, staff, issuer, accounts, templates))
+        router.include_router(_enrolment_at_sign_in(settings, staff, issuer, accounts, templates))
     else:
         router.include_router(_region_sign_in_pages(settings, staff, issuer, region, templates))
     router.include_router(_session_pages(settings, staff, issuer, accounts))
@@ -562,6 +619,50 @@ def _password_page(
     staff: StaffAuth, issuer: SessionIssuer, accounts: Accounts, templates: Jinja2Templates
 ) -> APIRouter:
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    @router.get("/staff/totp")
+    async def totp_page(request: Request, member: SignedInPage) -> Response:
+        try:
+            secret = await accounts.start_enrolment(member.id)
+        except AccountNotFound:
+            raise HTTPException(http.HTTP_409_CONFLICT, "kept by the region's sign-in") from None
+        uri = totp.otpauth_uri(secret, member.email)
+        return _render(
+            templates,
+            request,
+            "staff/totp_enrol.html",
+            {
+                "member": member,
+                "uri": uri,
+                "qr": Markup(totp.qr_svg(uri)),  # noqa: S704 - SVG drawn by segno, no input
+                "action": "/staff/totp",
+            },
+        )
+
+    @router.post("/staff/totp")
+    async def confirm_totp(
+        request: Request, member: SignedInPage, code: Annotated[str, Form(max_length=10)] = ""
+    ) -> Response:
+        try:
+            await accounts.confirm_enrolment(member.id, code)
+        except (SignInRefused, AccountNotFound) as refused:
+            return _render(
+                templates,
+                request,
+                "staff/message.html",
+                {"member": member, "title": "Not enrolled", "text": f"{refused}."},
+                http.HTTP_422_UNPROCESSABLE_CONTENT,
+            )
+        return _render(
+            templates,
+            request,
+            "staff/message.html",
+            {
+                "member": member,
+                "title": "Authenticator app enrolled",
+                "text": "From now on, signing in asks for a code from it.",
+            },
+        )
 
     @router.get("/staff/password")
     async def password_page(request: Request, member: SignedInPage) -> Response:
@@ -695,8 +796,10 @@ def _sign_in_pages(
     @router.post("/staff/sign-in")
     async def sign_in(
         request: Request,
+        *,
         email: Annotated[str, Form(max_length=320)] = "",
         password: Annotated[str, Form(max_length=MAX_PASSWORD_LENGTH)] = "",
+        totp_code: Annotated[str, Form(max_length=10)] = "",
         nonce: Annotated[str, Form(max_length=100)] = "",
         next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002 - the usual name
     ) -> Response:
@@ -719,7 +822,23 @@ def _sign_in_pages(
                 http.HTTP_422_UNPROCESSABLE_CONTENT,
             )
         try:
-            account = await accounts.sign_in(email.strip(), password, client=_client(request))
+            account = await accounts.sign_in(
+                email.strip(), password, client=_client(request), totp=totp_code
+            )
+        except EnrolmentNeeded as needed:
+            uri = totp.otpauth_uri(needed.secret, needed.email)
+            return _render(
+                templates,
+                request,
+                "staff/totp_enrol.html",
+                {
+                    "ticket": needed.ticket,
+                    "next": next_url,
+                    "uri": uri,
+                    "qr": Markup(totp.qr_svg(uri)),  # noqa: S704 - SVG drawn by segno, no input
+                    "action": "/staff/sign-in/enrol",
+                },
+            )
         except SignInThrottled as throttled:
             refused_page = sign_in_form(
                 request, next_url, f"{throttled}.", email, http.HTTP_429_TOO_MANY_REQUESTS
@@ -729,6 +848,43 @@ def _sign_in_pages(
         except SignInRefused as refused:
             return sign_in_form(
                 request, next_url, f"Sign-in failed: {refused}.", email, http.HTTP_401_UNAUTHORIZED
+            )
+        response = RedirectResponse(next_url or "/staff", status_code=http.HTTP_303_SEE_OTHER)
+        staff.set_session_cookie(response, _issue(issuer, account))
+        response.delete_cookie(_SIGN_IN_NONCE, path="/staff/sign-in")
+        return response
+
+    return router
+
+
+def _enrolment_at_sign_in(
+    settings: Settings,
+    staff: StaffAuth,
+    issuer: SessionIssuer,
+    accounts: Accounts,
+    templates: Jinja2Templates,
+) -> APIRouter:
+    """The end of a first sign-in that must enrol an authenticator app."""
+    router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    @router.post("/staff/sign-in/enrol")
+    async def enrol(
+        request: Request,
+        ticket: Annotated[str, Form(max_length=100)] = "",
+        code: Annotated[str, Form(max_length=10)] = "",
+        next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002 - the usual name
+    ) -> Response:
+        # The ticket is the CSRF check: only the page that showed the QR code has it.
+        next_url = _safe_next(next, settings)
+        try:
+            account = await accounts.enrol_at_sign_in(ticket, code)
+        except SignInRefused as refused:
+            return _render(
+                templates,
+                request,
+                "staff/message.html",
+                {"title": "Not signed in", "text": f"{refused}.", "sign_in": True},
+                http.HTTP_401_UNAUTHORIZED,
             )
         response = RedirectResponse(next_url or "/staff", status_code=http.HTTP_303_SEE_OTHER)
         staff.set_session_cookie(response, _issue(issuer, account))

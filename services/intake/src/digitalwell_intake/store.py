@@ -205,8 +205,9 @@ class StaffAccountStore:
         return {account["email"] async for account in cursor}
 
     async def list(self) -> list[Document]:
-        """Every account, by e-mail address, without password hashes."""
-        cursor = self._accounts.find({}, {"password_hash": 0}).sort("email", 1)
+        """Every account, by e-mail address, without password hashes and one-time code secrets."""
+        hidden = {"password_hash": 0, "totp_secret": 0, "totp_pending": 0, "totp_ticket": 0}
+        cursor = self._accounts.find({}, hidden).sort("email", 1)
         return [account async for account in cursor]
 
     async def by_id(self, account_id: str) -> Document | None:
@@ -227,7 +228,7 @@ class StaffAccountStore:
         found: Document | None = await self._accounts.find_one_and_update(
             {"_id": account_id},
             {"$set": changes},
-            projection={"password_hash": 0, "totp_secret": 0},
+            projection={"password_hash": 0, "totp_secret": 0, "totp_pending": 0, "totp_ticket": 0},
             return_document=ReturnDocument.AFTER,
             session=session,
         )
@@ -239,6 +240,14 @@ class StaffAccountStore:
             {"_id": account_id, "totp_last_step": {"$lt": step}}, {"$set": {"totp_last_step": step}}
         )
         return result.modified_count == 1
+
+    async def by_enrolment_ticket(self, ticket_hash: str, now: datetime) -> Document | None:
+        """The account a sign-in's unexpired enrolment ticket belongs to, taking the ticket."""
+        found: Document | None = await self._accounts.find_one_and_update(
+            {"totp_ticket.hash": ticket_hash, "totp_ticket.expires_at": {"$gt": now}},
+            {"$unset": {"totp_ticket": ""}},
+        )
+        return found
 
 
 @dataclass(frozen=True, slots=True)

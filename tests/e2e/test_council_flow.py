@@ -103,13 +103,27 @@ async def test_one_browser_sign_in_reaches_every_services_staff_pages(stack: Sta
         log = await browser.get(f"{stack.service_url('notify')}/staff/emails")
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', queue.text)
         assert csrf is not None
-        # Signing out on council signs the browser out of intake as well.
-        await browser.post(
-            f"{stack.service_url('council')}/staff/sign-out", data={"csrf_token": csrf[1]}
+        session = browser.cookies["digitalwell_staff"]
+        # Signing out on council is passed on to intake (307, as a browser follows it), which
+        # ends the session in every service, not only the browser's cookie.
+        signed_out = await browser.post(
+            f"{stack.service_url('council')}/staff/sign-out",
+            data={"csrf_token": csrf[1]},
+            follow_redirects=True,
         )
         after = await browser.get(f"{intake}/staff")
+
+        async def council_refuses_the_old_token() -> bool:
+            answer = await browser.get(
+                f"{stack.service_url('council')}/api/v1/cases",
+                headers={"Authorization": f"Bearer {session}"},
+            )
+            return answer.status_code == 401
+
+        await until_true(council_refuses_the_old_token, seconds=90)
 
     assert queue.status_code == 200
     assert "Karin Ek" in queue.text
     assert log.status_code == 403
+    assert signed_out.status_code == 200  # intake's sign-in page
     assert after.status_code == 401

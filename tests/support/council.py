@@ -13,7 +13,12 @@ import httpx
 from digitalwell_council.app import create_app
 from digitalwell_council.settings import Settings
 from digitalwell_devstack.servers import create_topics
-from digitalwell_shared.contracts import ApplicationSubmitted, ApplicationWithdrawn, GrantDecided
+from digitalwell_shared.contracts import (
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    GrantDecided,
+    StaffSessionRevoked,
+)
 from digitalwell_shared.mongo import Database
 from digitalwell_shared.staff import SESSION_COOKIE, Role
 from tests.support.events import application_submitted
@@ -23,7 +28,12 @@ from tests.support.staff import bearer, staff_token
 from tests.support.waiting import until_true
 
 BASE_URL = "http://council.test"
-TOPICS = (ApplicationSubmitted.topic, ApplicationWithdrawn.topic, GrantDecided.topic)
+TOPICS = (
+    ApplicationSubmitted.topic,
+    ApplicationWithdrawn.topic,
+    GrantDecided.topic,
+    StaffSessionRevoked.topic,  # every service consumes it
+)
 # The first event after a consumer group forms waits for the group to join (Tansu: 5-15 s).
 CONSUME_SECONDS = 90.0
 # The demo accounts the devstack seeds at intake, as COUNCIL_MEMBERS would list them.

@@ -15,7 +15,7 @@ from digitalwell_devstack.servers import create_topics
 from digitalwell_forum.app import PUBLISHES, create_app
 from digitalwell_forum.settings import Settings
 from digitalwell_forum.worker import JobWorker
-from digitalwell_shared.contracts import GrantDecided
+from digitalwell_shared.contracts import GrantDecided, StaffSessionRevoked
 from digitalwell_shared.mongo import Database
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.staff import Role
@@ -23,7 +23,7 @@ from tests.support.runtime import serving
 from tests.support.staff import bearer, staff_token
 
 BASE_URL = "http://forum.test"
-TOPICS = (GrantDecided.topic, *(event.topic for event in PUBLISHES))
+TOPICS = (GrantDecided.topic, StaffSessionRevoked.topic, *(event.topic for event in PUBLISHES))
 COORDINATOR_EMAIL = "coordinator@example.org"
 
 

@@ -10,17 +10,28 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 from digitalwell_devstack.servers import create_topics
 from digitalwell_intake.app import create_app
 from digitalwell_intake.domain import luhn_check_digit
 from digitalwell_intake.settings import Settings
-from digitalwell_shared.contracts import ApplicationSubmitted, ApplicationWithdrawn, GrantDecided
+from digitalwell_shared.contracts import (
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    GrantDecided,
+    StaffSessionRevoked,
+)
 from digitalwell_shared.mongo import Database
 from tests.support.runtime import serving
 
 BASE_URL = "http://intake.test"
-TOPICS = (ApplicationSubmitted.topic, ApplicationWithdrawn.topic, GrantDecided.topic)
+TOPICS = (
+    ApplicationSubmitted.topic,
+    ApplicationWithdrawn.topic,
+    GrantDecided.topic,
+    StaffSessionRevoked.topic,  # every service consumes it
+)
 
 
 def org_number() -> str:
@@ -116,6 +127,12 @@ class RunningIntake:
     settings: Settings
     client: httpx.AsyncClient
     database: Database
+    app: FastAPI
+
+    def client_from(self, address: str) -> httpx.AsyncClient:
+        """Another HTTP client of the same app, as if from the client address ``address``."""
+        transport = httpx.ASGITransport(self.app, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url=self.settings.base_url)
 
     async def count(self, collection: str, query: dict[str, Any] | None = None) -> int:
         """How many documents in ``collection`` match ``query`` (all, without one)."""
@@ -139,5 +156,6 @@ def _normal_org_number(text: str) -> str:
 @asynccontextmanager
 async def running_intake(service_settings: Settings) -> AsyncIterator[RunningIntake]:
     """Start intake as its lifespan does, and stop it after the test."""
-    async with serving(create_app(service_settings), service_settings.base_url) as (client, db):
-        yield RunningIntake(service_settings, client, db)
+    app = create_app(service_settings)
+    async with serving(app, service_settings.base_url) as (client, db):
+        yield RunningIntake(service_settings, client, db, app)

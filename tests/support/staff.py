@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from digitalwell_intake.sessions import DEV_STAFF_SIGNING_KEY, SessionIssuer
 from digitalwell_shared.settings import ServiceSettings
-from digitalwell_shared.staff import Role, StaffAuth
+from digitalwell_shared.staff import Role
 
 
 def staff_token(
-    settings: ServiceSettings, *roles: Role, name: str = "Test Person", email: str | None = None
+    settings: ServiceSettings,
+    *roles: Role,
+    name: str = "Test Person",
+    email: str | None = None,
+    signing_key: str = DEV_STAFF_SIGNING_KEY,
 ) -> str:
-    """A token for a person holding ``roles``, valid for the service with ``settings``."""
+    """A token for a person holding ``roles``, valid for the service with ``settings``.
+
+    Signed with intake's development key, which every service's default STAFF_VERIFY_KEYS
+    lists; only a test (or intake) holds a private key that can do this.
+    """
     slug = "-".join(sorted(role.value for role in roles)) or "no-role"
     address = email or f"{slug}@example.org"
-    return (
-        StaffAuth(settings)
-        .issue(staff_id=f"staff-{address}", email=address, name=name, roles=roles)
-        .token
+    issuer = SessionIssuer(
+        signing_key,
+        session_minutes=settings.staff_session_minutes,
+        idle_minutes=settings.staff_idle_minutes,
     )
+    return issuer.issue(staff_id=f"staff-{address}", email=address, name=name, roles=roles).token
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The operators' command, ``digitalwell``: generate, topics, lag, DLQ replay, outbox, export.
+"""The operators' command, ``digitalwell``: generate, topics, lag, DLQ replay, outbox, keys, export.
 
 Broker and database addresses come from the services' own settings (the same ``<PREFIX>*``
 environment variables), unless given with ``--bootstrap-servers`` or ``--mongodb-url``.
@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bson import json_util
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 
 from digitalwell_ops import broker, data, generate
 from digitalwell_ops.system import SERVICES, service, topic_partitions, wiring
@@ -143,6 +151,20 @@ async def _export(arguments: argparse.Namespace) -> int:
     return 0
 
 
+async def _staff_key(arguments: argparse.Namespace) -> int:
+    private = Ed25519PrivateKey.generate()
+    seed = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    kid = arguments.key_id or f"k{datetime.now(UTC):%Y%m%d}"
+    print(f"INTAKE_STAFF_SIGNING_KEY={kid}:{b64(seed)}")
+    print(f"<PREFIX>STAFF_VERIFY_KEYS={kid}:{b64(public)}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line, one sub-command per task."""
     top = argparse.ArgumentParser(prog="digitalwell", description=__doc__)
@@ -208,6 +230,13 @@ def parser() -> argparse.ArgumentParser:
     )
     outbox.add_argument("service", choices=[each.name for each in SERVICES])
     outbox.add_argument("--republish", action="store_true", help="publish the pending entries")
+
+    key = command(
+        "staff-key",
+        _staff_key,
+        "make a new key pair for staff session tokens: intake's private key, everyone's public key",
+    )
+    key.add_argument("--key-id", help="the key id tokens name (default: k<today's date>)")
 
     export = command(
         "export",

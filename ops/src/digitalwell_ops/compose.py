@@ -1,8 +1,8 @@
 """docker-compose.yml, generated: the infrastructure, the topics and every service's settings.
 
 Every setting of every service is written out: a value that differs on compose comes from
-``_compose_values``, the rest is the settings class's default. The two secrets every service
-shares come from the environment (or an ``.env`` file) with the development values as fallback.
+``_compose_values``, the rest is the settings class's default. The secrets and keys the services
+share come from the environment (or an ``.env`` file) with the development values as fallback.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ MONGODB_URL = "mongodb://mongodb:27017/?replicaSet=rs0"
 BIND_ADDRESS = "${DIGITALWELL_BIND_ADDRESS:-127.0.0.1}"
 SHARED_SECRETS = {
     "link_secret": "DIGITALWELL_LINK_SECRET",
-    "staff_session_secret": "DIGITALWELL_STAFF_SESSION_SECRET",
+    "staff_csrf_secret": "DIGITALWELL_STAFF_CSRF_SECRET",
+    # intake alone has the signing key; every service lists its public half.
+    "staff_signing_key": "DIGITALWELL_STAFF_SIGNING_KEY",
+    "staff_verify_keys": "DIGITALWELL_STAFF_VERIFY_KEYS",
 }
 
 _HEADER = """\
@@ -37,7 +40,8 @@ _HEADER = """\
 # published on 127.0.0.1 only (DIGITALWELL_BIND_ADDRESS=0.0.0.0 opens them to the network).
 # Staff accounts: DIGITALWELL_ADMIN_EMAIL/_PASSWORD creates a first administrator, and
 # DIGITALWELL_SEED_DEMO_STAFF=true the demo accounts. Beyond a laptop set (e.g. in .env)
-# DIGITALWELL_LINK_SECRET and DIGITALWELL_STAFF_SESSION_SECRET.
+# DIGITALWELL_LINK_SECRET, DIGITALWELL_STAFF_CSRF_SECRET, and DIGITALWELL_STAFF_SIGNING_KEY
+# with DIGITALWELL_STAFF_VERIFY_KEYS (`digitalwell staff-key`).
 """
 
 

@@ -13,7 +13,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogFormat = Literal["auto", "json", "console"]
 DEV_LINK_SECRET = "dev-only-link-secret-not-for-production"  # noqa: S105 - refused in production
-DEV_STAFF_SESSION_SECRET = "dev-only-staff-session-secret-not-for-production"  # noqa: S105
+DEV_STAFF_CSRF_SECRET = "dev-only-staff-csrf-secret-not-for-production"  # noqa: S105
+# intake's development signing key's public half (the private half is in intake's settings).
+DEV_STAFF_VERIFY_KEY = "dev:WaGoSXr65Ye8mEyjmUlU9MyAXUGoiOJ_ZNo9RcY802U"
 MIN_SECRET_LENGTH = 32
 
 
@@ -88,16 +90,31 @@ class ServiceSettings(BaseSettings):
     )
     # -- end of signed links --------------------------------------------------------------------
 
-    staff_session_secret: SecretStr = Field(
-        SecretStr(DEV_STAFF_SESSION_SECRET),
+    # -- staff identity (issue 10: tokens nobody can mint or keep) -------------------------
+    staff_verify_keys: str = Field(
+        DEV_STAFF_VERIFY_KEY,
         description=(
-            "key that signs staff sign-in sessions and tokens; "
-            "the same random value of 32+ characters in every service"
+            "intake's public keys that staff session tokens are checked with: comma-separated "
+            "<key id>:<base64url Ed25519 public key>; list the old and the new key while rotating"
+        ),
+    )
+    staff_csrf_secret: SecretStr = Field(
+        SecretStr(DEV_STAFF_CSRF_SECRET),
+        description=(
+            "key that binds the CSRF token of staff forms to the session; the same random value "
+            "of 32+ characters in every service (it signs no session)"
         ),
     )
     staff_session_minutes: int = Field(
         480, ge=5, le=1440, description="how long a staff sign-in lasts before signing in again"
     )
+    staff_idle_minutes: int = Field(
+        30, ge=1, le=1440, description="how long a staff session lasts without being used"
+    )
+    staff_revocations_poll_seconds: float = Field(
+        2.0, gt=0, description="how often each replica reloads the staff sessions ended elsewhere"
+    )
+    # -- end of staff identity ----------------------------------------------------------------
     staff_sign_in_url: str = Field(
         "http://127.0.0.1:8000/staff/sign-in",
         description="intake's staff sign-in page, where every service sends people to sign in",
@@ -113,7 +130,11 @@ class ServiceSettings(BaseSettings):
         "", description="the provider's signing keys; empty means <issuer>/.well-known/jwks.json"
     )
     staff_oidc_audience: str = Field(
-        "", description="the audience the provider's tokens must name; empty skips the check"
+        "",
+        description=(
+            "the audience the provider's tokens must name (required in production); empty skips "
+            "the check in development"
+        ),
     )
     staff_oidc_roles_claim: str = Field(
         "roles",
@@ -406,6 +427,16 @@ def oidc_urls_are_https(settings: ServiceSettings) -> list[str]:
     ]
 
 
+def staff_tokens_are_not_verified_with_the_development_key(
+    settings: ServiceSettings,
+) -> list[str]:
+    """The development key's private half is in this repository: anyone could mint a session."""
+    listed = settings.staff_verify_keys.replace(" ", "").split(",")
+    if DEV_STAFF_VERIFY_KEY not in listed:
+        return []
+    return [f"{_variable(settings, 'staff_verify_keys')} must not list the development key"]
+
+
 def development_switches_are_off(settings: ServiceSettings) -> list[str]:
     """A developer's conveniences (such as the demo accounts) stay off."""
     return [
@@ -427,5 +458,6 @@ PRODUCTION_RULES: tuple[ProductionRule, ...] = (
     secrets_are_not_reused,
     oidc_names_an_audience,
     oidc_urls_are_https,
+    staff_tokens_are_not_verified_with_the_development_key,
     development_switches_are_off,
 )

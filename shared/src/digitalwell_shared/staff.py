@@ -1,11 +1,16 @@
 """Staff sign-in, shared by the four services: who a request is from and what they may do.
 
-intake checks passwords and issues a signed session token (a JWT, HS256, with the person's
-roles); every service verifies it here, from the ``Authorization: Bearer`` header on its
+intake checks passwords and issues a session token (a JWT signed with intake's Ed25519 private
+key, EdDSA, with the person's roles); every service verifies it here with intake's public keys
+(so no other service can mint one), from the ``Authorization: Bearer`` header on its
 staff API or from the session cookie on its staff pages. Cookies are per host, not per port,
 so a browser signed in on intake's page is signed in on every service's pages of the same
 host. With ``STAFF_OIDC_ISSUER`` set, bearer tokens from the region's OpenID Connect provider
 are accepted as well, their roles read from a claim.
+
+A session ends at its idle deadline (``exp``, renewed through intake's refresh), at its maximum
+length (``auth_time`` + the session length), or when intake revokes it (``RevokedSessions``,
+kept up to date from StaffSessionRevoked by ``staff_revocations``).
 
 Routes declare what they need with ``staff_api(*roles)`` or ``staff_page(*roles)``. Pages
 answer 401 with a link to the sign-in page, 403 naming the roles they need; every form a
@@ -14,19 +19,21 @@ signed-in person posts carries a CSRF token bound to their session.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import html
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 import jwt
-from fastapi import APIRouter, Form, HTTPException, Request
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from fastapi import APIRouter, HTTPException, Request
 from fastapi import status as http
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -36,9 +43,10 @@ from digitalwell_shared.settings import ServiceSettings
 
 SESSION_COOKIE = "digitalwell_staff"
 CSRF_FIELD = "csrf_token"
-_ISSUER = "digitalwell"
-_AUDIENCE = "digitalwell-staff"
-_ALGORITHM = "HS256"
+ISSUER = "digitalwell"
+AUDIENCE = "digitalwell-staff"
+ALGORITHM = "EdDSA"
+_CLOCK_LEEWAY = timedelta(seconds=30)  # replicas' clocks differ a little
 
 
 class Role(StrEnum):
@@ -60,6 +68,9 @@ class StaffMember:
     name: str
     roles: frozenset[Role]
     session_id: str
+    # Set for DigitalWell's own sessions (intake's tokens), None for a provider's access token.
+    session_started_at: datetime | None = None
+    expires_at: datetime | None = None
 
     def has_any(self, roles: Iterable[Role]) -> bool:
         """True when the person holds at least one of ``roles``."""
@@ -78,58 +89,128 @@ class SessionToken:
     expires_at: datetime
 
 
+class StaffKeyError(ValueError):
+    """A key setting cannot be read; the message names what is wrong, never the key."""
+
+
+def decode_key_bytes(text: str, *, setting: str) -> tuple[str, bytes]:
+    """``<key id>:<base64url 32 bytes>`` as its key id and raw bytes."""
+    kid, sep, encoded = text.strip().partition(":")
+    if not sep or not kid or not encoded:
+        raise StaffKeyError(f"{setting}: each key is <key id>:<base64url key>")
+    try:
+        raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    except (binascii.Error, ValueError) as broken:
+        raise StaffKeyError(f"{setting}: key {kid!r} is not base64url") from broken
+    if len(raw) != 32:  # noqa: PLR2004 - an Ed25519 key is 32 bytes
+        raise StaffKeyError(f"{setting}: key {kid!r} is not a 32-byte Ed25519 key")
+    return kid, raw
+
+
+def parse_verify_keys(text: str) -> dict[str, Ed25519PublicKey]:
+    """``STAFF_VERIFY_KEYS`` as public keys by key id."""
+    keys = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        kid, raw = decode_key_bytes(entry, setting="STAFF_VERIFY_KEYS")
+        keys[kid] = Ed25519PublicKey.from_public_bytes(raw)
+    if not keys:
+        raise StaffKeyError("STAFF_VERIFY_KEYS: at least one key is needed")
+    return keys
+
+
+class RevokedSessions:
+    """Which sessions intake has ended, as this replica last read them (see staff_revocations).
+
+    Two kinds: one session by its id, or every session of a person begun before a time.
+    """
+
+    def __init__(self) -> None:
+        self._sessions: set[str] = set()
+        self._people: dict[str, datetime] = {}
+
+    def replace(self, sessions: Iterable[str], people: dict[str, datetime]) -> None:
+        """Take what the database holds now (a whole, consistent reading)."""
+        self._sessions = set(sessions)
+        self._people = dict(people)
+
+    def add(self, staff_id: str, session_id: str | None, revoked_at: datetime) -> None:
+        """Note one revocation at once, before the next reading."""
+        if session_id is not None:
+            self._sessions.add(session_id)
+        elif revoked_at > self._people.get(staff_id, datetime.min.replace(tzinfo=UTC)):
+            self._people[staff_id] = revoked_at
+
+    def is_revoked(self, staff_id: str, session_id: str, started_at: datetime) -> bool:
+        """True when this session, or every session of the person begun by then, has ended."""
+        if session_id in self._sessions:
+            return True
+        revoked_at = self._people.get(staff_id)
+        return revoked_at is not None and started_at <= revoked_at
+
+
 class StaffAuth:
-    """Issues and verifies staff session tokens, CSRF tokens, and the FastAPI guards."""
+    """Verifies staff session tokens, makes and checks CSRF tokens, and the FastAPI guards."""
 
     def __init__(self, settings: ServiceSettings) -> None:
-        self._secret = settings.staff_session_secret.get_secret_value()
-        self._lifetime = timedelta(minutes=settings.staff_session_minutes)
+        self._keys = parse_verify_keys(settings.staff_verify_keys)
+        self._csrf_key = hmac.new(
+            settings.staff_csrf_secret.get_secret_value().encode(), b"csrf", hashlib.sha256
+        ).digest()
+        self.session_length = timedelta(minutes=settings.staff_session_minutes)
+        self.idle_length = timedelta(minutes=settings.staff_idle_minutes)
         self._sign_in_url = settings.staff_sign_in_url
+        # intake's staff pages: where sessions are renewed and ended (the same host's cookie).
+        self._intake_staff_url = settings.staff_sign_in_url.removesuffix("/sign-in")
         self._secure_cookie = settings.base_url.startswith("https://")
         self._oidc = _OidcVerifier(settings) if settings.staff_oidc_issuer else None
+        self.revoked = RevokedSessions()
 
     # -- tokens -------------------------------------------------------------------------
 
-    def issue(self, *, staff_id: str, email: str, name: str, roles: Iterable[Role]) -> SessionToken:
-        """A session token for a person whose password (or provider) was just checked."""
-        now = datetime.now(UTC)
-        expires_at = now + self._lifetime
-        claims = {
-            "iss": _ISSUER,
-            "aud": _AUDIENCE,
-            "sub": staff_id,
-            "email": email,
-            "name": name,
-            "roles": sorted(role.value for role in roles),
-            "sid": uuid.uuid4().hex,
-            "iat": now,
-            "exp": expires_at,
-        }
-        return SessionToken(jwt.encode(claims, self._secret, algorithm=_ALGORITHM), expires_at)
-
     def verify(self, token: str) -> StaffMember:
-        """The person a token names; NotSignedIn when it is forged, expired or malformed."""
+        """The person a token names; NotSignedIn when forged, expired, revoked or malformed."""
         if self._oidc is not None and (_issuer_of(token) or "").rstrip("/") == self._oidc.issuer:
             return self._oidc.verify(token)
         try:
+            kid = jwt.get_unverified_header(token).get("kid")
+            key = self._keys.get(kid) if isinstance(kid, str) else None
+            if key is None:
+                raise NotSignedIn("the token is not signed with a key this service knows")
             claims = jwt.decode(
                 token,
-                self._secret,
-                algorithms=[_ALGORITHM],
-                audience=_AUDIENCE,
-                issuer=_ISSUER,
-                options={"require": ["exp", "sub", "sid"]},
+                key,
+                algorithms=[ALGORITHM],  # only EdDSA: an HS256 or "none" token is refused here
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                leeway=_CLOCK_LEEWAY,
+                options={"require": ["exp", "iat", "sub", "sid", "auth_time"]},
             )
         except jwt.PyJWTError as refused:
             raise NotSignedIn(str(refused)) from refused
-        return _member(claims, roles=claims.get("roles", []))
+        issued_at = datetime.fromtimestamp(claims["iat"], UTC)
+        expires_at = datetime.fromtimestamp(claims["exp"], UTC)
+        started_at = datetime.fromtimestamp(claims["auth_time"], UTC)
+        # A token meant to outlive the session length was not minted by intake's rules.
+        if expires_at - issued_at > self.session_length or (
+            expires_at - started_at > self.session_length + _CLOCK_LEEWAY
+        ):
+            raise NotSignedIn("the token lives longer than a staff session may")
+        member = _member(claims, roles=claims.get("roles", []))
+        if self.revoked.is_revoked(member.id, member.session_id, started_at):
+            raise NotSignedIn("the session has ended")
+        return StaffMember(
+            id=member.id,
+            email=member.email,
+            name=member.name,
+            roles=member.roles,
+            session_id=member.session_id,
+            session_started_at=started_at,
+            expires_at=expires_at,
+        )
 
     def csrf_token(self, member: StaffMember) -> str:
         """The token every form of this person's session must send back."""
-        digest = hmac.new(
-            self._secret.encode(), b"csrf\x1f" + member.session_id.encode(), hashlib.sha256
-        )
-        return digest.hexdigest()
+        return hmac.new(self._csrf_key, member.session_id.encode(), hashlib.sha256).hexdigest()
 
     def csrf_is_valid(self, member: StaffMember, token: str) -> bool:
         """True when ``token`` belongs to this person's session; constant time."""
@@ -162,6 +243,18 @@ class StaffAuth:
             if next_url
             else (self._sign_in_url)
         )
+
+    def refresh_url(self, next_url: str) -> str:
+        """The page at intake that renews the browser's session and comes back to ``next_url``."""
+        return f"{self._intake_staff_url}/session/refresh?{urlencode({'next': next_url})}"
+
+    def wants_renewal(self, member: StaffMember) -> bool:
+        """True when less than half the idle period is left and a renewal would add to it."""
+        if member.expires_at is None or member.session_started_at is None:
+            return False
+        now = datetime.now(UTC)
+        ends = member.session_started_at + self.session_length
+        return member.expires_at - now < self.idle_length / 2 and member.expires_at < ends
 
     # -- guards -------------------------------------------------------------------------
 
@@ -210,6 +303,15 @@ class StaffAuth:
                 "This page is for the programme's staff.",
                 link=(self.sign_in_url(public_url(request)), "Sign in"),
             ) from None
+        if request.method == "GET" and self.wants_renewal(member):
+            # Through intake and back: a page in use keeps its session from going idle.
+            raise StaffPageRefusal(
+                http.HTTP_303_SEE_OTHER,
+                "Renewing your session",
+                "One moment: your session is being renewed.",
+                link=(self.refresh_url(public_url(request)), "Continue"),
+                location=self.refresh_url(public_url(request)),
+            )
         if needed and not member.has_any(needed):
             raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "Not for your role", _needs(needed))
         if request.method not in {"GET", "HEAD"}:
@@ -227,22 +329,19 @@ class StaffAuth:
         return member
 
     def sign_out_router(self) -> APIRouter:
-        """POST /staff/sign-out on every service: the cookie is per host, so any one clears it."""
+        """POST /staff/sign-out on every service: passed on to intake, which ends the session.
+
+        A 307 keeps the method and the form (with its CSRF token, whose key every service
+        shares), and the cookie is per host, so intake sees the same session. intake's own
+        route of the same path comes first there.
+        """
         router = APIRouter(include_in_schema=False)
 
         @router.post("/staff/sign-out")
-        async def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
-            token = request.cookies.get(SESSION_COOKIE, "")
-            try:
-                member = self.verify(token)
-            except NotSignedIn:
-                member = None
-            # A forged cross-site sign-out would only be a nuisance, but it is refused anyway.
-            if member is not None and not self.csrf_is_valid(member, csrf_token):
-                raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "This form has expired", "")
-            response = RedirectResponse(self.sign_in_url(), status_code=http.HTTP_303_SEE_OTHER)
-            self.clear_session_cookie(response)
-            return response
+        async def sign_out() -> Response:
+            return RedirectResponse(
+                f"{self._intake_staff_url}/sign-out", status_code=http.HTTP_307_TEMPORARY_REDIRECT
+            )
 
         return router
 
@@ -286,11 +385,18 @@ class StaffPageRefusal(HTTPException):
     """A staff page refused: rendered as a small HTML page, not JSON."""
 
     def __init__(
-        self, status_code: int, title: str, text: str, *, link: tuple[str, str] | None = None
+        self,
+        status_code: int,
+        title: str,
+        text: str,
+        *,
+        link: tuple[str, str] | None = None,
+        location: str | None = None,
     ) -> None:
         super().__init__(status_code, text)
         self.title = title
         self.link = link
+        self.location = location
 
     def page(self) -> HTMLResponse:
         """The refusal as a page a person can act on."""
@@ -307,6 +413,8 @@ class StaffPageRefusal(HTTPException):
             f"<p>{html.escape(str(self.detail))}</p>{link}</body></html>"
         )
         headers = SECURITY_HEADERS | {"Cache-Control": "no-store"}
+        if self.location is not None:
+            headers |= {"Location": self.location}
         return HTMLResponse(body, status_code=self.status_code, headers=headers)
 
 
@@ -341,8 +449,27 @@ def _roles_in_claims(claims: dict[str, Any], path: str) -> list[str]:
 
 
 def member_from_provider(claims: dict[str, Any], roles_path: str) -> StaffMember:
-    """The person a provider's verified claims describe, with the DigitalWell roles they list."""
-    return _member(claims, roles=_roles_in_claims(claims, roles_path))
+    """The person a provider's verified claims describe, with the DigitalWell roles they list.
+
+    A person is known by the provider's subject within its issuer (``sub`` is unique and never
+    reassigned there; an e-mail address is neither), and the address is taken only when the
+    provider says it has verified it, so nobody becomes a council member by typing an address.
+    """
+    issuer = str(claims.get("iss", "")).rstrip("/")
+    subject = str(claims["sub"])
+    email = str(claims.get("email", "")) if claims.get("email_verified") is True else ""
+    name = claims.get("name") or claims.get("preferred_username") or email or subject
+    return StaffMember(
+        id=f"{issuer}|{subject}",
+        email=email,
+        name=str(name),
+        roles=frozenset(
+            Role(role)
+            for role in _roles_in_claims(claims, roles_path)
+            if role in {known.value for known in Role}
+        ),
+        session_id=str(claims.get("sid") or claims.get("jti") or subject),
+    )
 
 
 def _issuer_of(token: str) -> str | None:

@@ -55,6 +55,7 @@ async def test_the_provider_signs_a_person_in_with_their_roles(
         "sub": "u-1",
         "name": "Lena Region",
         "email": "lena@region.example",
+        "email_verified": True,
         "groups": ["forum_coordinator", "staff"],
     }
 
@@ -65,7 +66,29 @@ async def test_the_provider_signs_a_person_in_with_their_roles(
     member = StaffAuth(intake.settings).verify(intake.client.cookies[SESSION_COOKIE])
     assert member.name == "Lena Region"
     assert member.roles == {Role.FORUM_COORDINATOR}
+    assert member.id == f"oidc:{provider.issuer.rstrip('/')}|u-1"
+    assert member.email == "lena@region.example"
     assert "Lena Region" in (await intake.client.get("/staff")).text
+
+
+async def test_an_unverified_address_from_the_provider_is_not_taken(
+    intake: RunningIntake, provider: FakeProvider
+) -> None:
+    intake.client.cookies.clear()
+    provider.person = {
+        "sub": "u-3",
+        "name": "Mallory",
+        "email": "chair@example.org",
+        "email_verified": False,
+        "groups": ["council_member"],
+    }
+
+    signed_in = await _sign_in_at_the_provider(intake, "/staff")
+
+    assert signed_in.status_code == 303, signed_in.text
+    member = StaffAuth(intake.settings).verify(intake.client.cookies[SESSION_COOKIE])
+    assert member.email == ""
+    assert member.id.endswith("|u-3")
 
 
 async def test_a_person_without_a_digitalwell_role_is_not_signed_in(

@@ -9,13 +9,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from digitalwell_shared.settings import ServiceSettings
-from digitalwell_shared.staff import NotSignedIn, Role, StaffAuth
+from digitalwell_shared.staff import NotSignedIn, Role, StaffAuth, member_from_provider
 from tests.support.oidc import FakeProvider, fake_provider
+from tests.support.staff import staff_token
 
 PERSON = {
     "sub": "user-42",
     "name": "Lena Region",
     "email": "lena@region.example",
+    "email_verified": True,
     "realm_access": {"roles": ["council_member", "offline_access"]},
 }
 
@@ -43,6 +45,27 @@ def test_a_provider_token_signs_in_with_the_roles_from_its_claim(provider: FakeP
 
     assert member.name == "Lena Region"
     assert member.roles == {Role.COUNCIL_MEMBER}
+    assert member.id == f"{provider.issuer.rstrip('/')}|user-42"
+    assert member.email == "lena@region.example"
+
+
+def test_a_provider_address_counts_only_when_the_provider_verified_it(
+    provider: FakeProvider,
+) -> None:
+    claims = provider.claims("digitalwell", email="chair@example.org", email_verified=False)
+
+    member = _auth(provider).verify(provider.sign(claims))
+
+    assert member.email == ""
+    assert member.name == "Lena Region"
+    assert member.id.endswith("|user-42")  # the subject, not the address
+
+
+def test_the_same_subject_at_another_issuer_is_another_person(provider: FakeProvider) -> None:
+    here = member_from_provider({"iss": provider.issuer, "sub": "user-42"}, "roles")
+    elsewhere = member_from_provider({"iss": "https://other.example", "sub": "user-42"}, "roles")
+
+    assert here.id != elsewhere.id
 
 
 @pytest.mark.parametrize(
@@ -66,6 +89,6 @@ def test_a_token_signed_with_another_key_is_refused(provider: FakeProvider) -> N
 
 def test_digitalwell_tokens_still_work_beside_the_provider(provider: FakeProvider) -> None:
     auth = _auth(provider)
-    own = auth.issue(staff_id="s1", email="a@example.org", name="A", roles=[Role.ADMINISTRATOR])
+    own = staff_token(ServiceSettings(mongodb_database="x", http_port=1), Role.ADMINISTRATOR)
 
-    assert auth.verify(own.token).roles == {Role.ADMINISTRATOR}
+    assert auth.verify(own).roles == {Role.ADMINISTRATOR}

@@ -14,7 +14,7 @@ import pytest
 
 from digitalwell_council.app import create_app
 from digitalwell_council.settings import Settings
-from digitalwell_shared.staff import SESSION_COOKIE, Role, StaffAuth
+from digitalwell_shared.staff import SESSION_COOKIE, Role
 from tests.support.staff import staff_token
 
 SETTINGS = Settings(mongodb_database="never_used")
@@ -140,13 +140,14 @@ async def test_a_chair_who_is_not_a_member_cannot_score(client: httpx.AsyncClien
 
 
 async def test_a_forged_token_is_not_signed_in(client: httpx.AsyncClient) -> None:
-    forged = StaffAuth(
-        Settings(mongodb_database="x", staff_session_secret="another-secret-" * 3)  # type: ignore[arg-type]
-    ).issue(staff_id="s", email="e@example.org", name="E", roles=[Role.COUNCIL_CHAIR])
-
-    response = await client.get(
-        "/api/v1/cases", headers={"Authorization": f"Bearer {forged.token}"}
+    # Signed with a private key that is not intake's, under intake's key id.
+    forged = staff_token(
+        Settings(),
+        Role.COUNCIL_CHAIR,
+        signing_key="dev:ZAqJLsSNvILQEcO_UIhaAs20fG9oavsCPgZhW8yb6Gg",
     )
+
+    response = await client.get("/api/v1/cases", headers={"Authorization": f"Bearer {forged}"})
 
     assert response.status_code == 401
 

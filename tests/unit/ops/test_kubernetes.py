@@ -1,5 +1,6 @@
 """deploy/ rendered by kubectl kustomize and checked offline against the Kubernetes schemas."""
 
+import base64
 import secrets
 import shutil
 import subprocess
@@ -8,6 +9,13 @@ from urllib.parse import urlparse
 import kubernetes_validate
 import pytest
 import yaml
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 
 from digitalwell_ops.environment import settings_of
 from digitalwell_ops.kubernetes import cluster_settings
@@ -168,7 +176,23 @@ def test_production_leaves_the_secrets_to_the_cluster_and_refuses_dev_settings()
 
 # The two secrets every service shares, as an operator would make them for this run.
 SHARED_SECRETS = {
-    field: secrets.token_urlsafe(32) for field in ("LINK_SECRET", "STAFF_SESSION_SECRET")
+    field: secrets.token_urlsafe(32) for field in ("LINK_SECRET", "STAFF_CSRF_SECRET")
+}
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+# intake's staff token key pair, as `digitalwell staff-key` makes it: the private half in intake's
+# Secret, the public half in every service's STAFF_VERIFY_KEYS (the Secret comes after the
+# ConfigMap in envFrom, so it replaces the base's development key).
+_STAFF_KEY = Ed25519PrivateKey.generate()
+OPERATOR_KEYS = {
+    "STAFF_SIGNING_KEY": "prod-1:"
+    + _b64(_STAFF_KEY.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())),
+    "STAFF_VERIFY_KEYS": "prod-1:"
+    + _b64(_STAFF_KEY.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)),
 }
 
 
@@ -185,6 +209,11 @@ def _operator_secrets(name: str) -> dict[str, str]:
             values[key] = value.replace("mongodb://", f"mongodb://{name}:{secrets.token_hex(8)}@")
         else:
             values[key] = SHARED_SECRETS.get(field) or secrets.token_urlsafe(32)
+    values |= {
+        f"{service(name).env_prefix}{field}": value
+        for field, value in OPERATOR_KEYS.items()
+        if field != "STAFF_SIGNING_KEY" or name == "intake"
+    }
     return values
 
 

@@ -28,7 +28,15 @@ APPS: dict[str, Callable[[], FastAPI]] = {
     "notify": create_notify,
 }
 # Routes for people who are not signed in yet, or that end a session.
-OPEN_STAFF_PATHS = {"/staff/sign-in", "/staff/sign-out", "/staff/oidc/callback"}
+# The session renewal checks the cookie itself and sends anyone without one to sign in; the
+# enrolment at sign-in is admitted by its single-use ticket.
+OPEN_STAFF_PATHS = {
+    "/staff/sign-in",
+    "/staff/sign-in/enrol",
+    "/staff/sign-out",
+    "/staff/oidc/callback",
+    "/staff/session/refresh",
+}
 
 
 @dataclass(frozen=True)

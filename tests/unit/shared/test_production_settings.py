@@ -21,6 +21,9 @@ from digitalwell_shared.settings import (
 LINK_SECRET = "k3PqL9vX2mN8rT5wY7zA1bC4dE6fG0hJ"
 SESSION_SECRET = "Zt8sW1qR4yU7iO0pA3sD6fG9hJ2kL5xC"
 HOST = "https://digitalwell.example.org"
+# A staff token key pair of this test's own (never a real one).
+STAFF_SIGNING_KEY = "prod-1:ZAqJLsSNvILQEcO_UIhaAs20fG9oavsCPgZhW8yb6Gg"
+STAFF_VERIFY_KEY = "prod-1:4WcxmNv6XLQkm2tGRFFhmOH04UAkYmIC7BBUQdIMRwU"
 
 
 def _safe(settings_class: type[ServiceSettings]) -> dict[str, Any]:
@@ -32,12 +35,14 @@ def _safe(settings_class: type[ServiceSettings]) -> dict[str, Any]:
         "public_base_url": f"{HOST}/council",
         "staff_sign_in_url": f"{HOST}/staff/sign-in",
         "link_secret": LINK_SECRET,
-        "staff_session_secret": SESSION_SECRET,
+        "staff_csrf_secret": SESSION_SECRET,
+        "staff_verify_keys": STAFF_VERIFY_KEY,
     }
     if settings_class is ServiceSettings:
         values |= {"mongodb_database": "council", "http_port": 8001}
     if settings_class is IntakeSettings:
         values |= {f"{name}_url": f"{HOST}/{name}" for name in ("council", "forum", "notify")}
+        values |= {"staff_signing_key": STAFF_SIGNING_KEY}
     if settings_class is NotifySettings:
         values |= {"intake_url": HOST, "forum_url": f"{HOST}/forum", "smtp_security": "starttls"}
     return values
@@ -155,23 +160,23 @@ CASES: list[tuple[shared.ProductionRule, type[ServiceSettings], dict[str, Any], 
     (
         shared.secrets_are_long,
         IntakeSettings,
-        {"staff_session_secret": "x" * 31},
+        {"staff_csrf_secret": "x" * 31},
         (
-            "INTAKE_STAFF_SESSION_SECRET must be set to a random value of at least 32 characters "
+            "INTAKE_STAFF_CSRF_SECRET must be set to a random value of at least 32 characters "
             "in production (it has 31)"
         ),
     ),
     (
         shared.secrets_are_not_reused,
         IntakeSettings,
-        {"staff_session_secret": LINK_SECRET},
-        "INTAKE_LINK_SECRET and INTAKE_STAFF_SESSION_SECRET must not have the same value",
+        {"staff_csrf_secret": LINK_SECRET},
+        "INTAKE_LINK_SECRET and INTAKE_STAFF_CSRF_SECRET must not have the same value",
     ),
     (
         shared.secrets_are_not_reused,
         IntakeSettings,
         {"staff_oidc_client_secret": SESSION_SECRET},
-        "INTAKE_STAFF_SESSION_SECRET and INTAKE_STAFF_OIDC_CLIENT_SECRET must not have the same",
+        "INTAKE_STAFF_CSRF_SECRET and INTAKE_STAFF_OIDC_CLIENT_SECRET must not have the same",
     ),
     (
         shared.oidc_names_an_audience,
@@ -184,6 +189,12 @@ CASES: list[tuple[shared.ProductionRule, type[ServiceSettings], dict[str, Any], 
         ServiceSettings,
         {"staff_oidc_issuer": "http://login.region.example", "staff_oidc_audience": "dw"},
         "STAFF_OIDC_ISSUER must be an https:// URL",
+    ),
+    (
+        shared.staff_tokens_are_not_verified_with_the_development_key,
+        ServiceSettings,
+        {"staff_verify_keys": f"{STAFF_VERIFY_KEY},{shared.DEV_STAFF_VERIFY_KEY}"},
+        "STAFF_VERIFY_KEYS must not list the development key",
     ),
     (
         shared.development_switches_are_off,
@@ -237,7 +248,8 @@ def test_production_lists_every_problem_at_once() -> None:
         "NOTIFY_MONGODB_URL",
         "NOTIFY_SMTP_SECURITY",
         "NOTIFY_LINK_SECRET",
-        "NOTIFY_STAFF_SESSION_SECRET",
+        "NOTIFY_STAFF_CSRF_SECRET",
+        "NOTIFY_STAFF_VERIFY_KEYS",
     ):
         assert variable in text
 
@@ -275,13 +287,13 @@ def test_refused_settings_exit_naming_the_variable_without_the_secrets(
 ) -> None:
     monkeypatch.setenv("INTAKE_ENVIRONMENT", "production")
     monkeypatch.setenv("INTAKE_LINK_SECRET", "a-secret-nobody-may-read-in-logs")
-    monkeypatch.setenv("INTAKE_STAFF_SESSION_SECRET", "a-secret-nobody-may-read-in-logs")
+    monkeypatch.setenv("INTAKE_STAFF_CSRF_SECRET", "a-secret-nobody-may-read-in-logs")
 
     with pytest.raises(SystemExit) as exited:
         read_settings(IntakeSettings)
 
     message = str(exited.value.code)
-    assert "INTAKE_LINK_SECRET and INTAKE_STAFF_SESSION_SECRET must not have the same" in message
+    assert "INTAKE_LINK_SECRET and INTAKE_STAFF_CSRF_SECRET must not have the same" in message
     assert "a-secret-nobody" not in message
 
 

@@ -10,10 +10,12 @@ from digitalwell_shared.contracts import ApplicationSubmitted, ApplicationWithdr
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Session
 from digitalwell_shared.service import Runtime
+from digitalwell_shared.staff_revocations import keep_staff_revocations
 
 
 def register_handlers(runtime: Runtime, store: CaseStore) -> None:
     """Subscribe council's consumer group to the events it acts on."""
+    keep_staff_revocations(runtime)
 
     @runtime.consume_batch(ApplicationSubmitted, description="Opens a case for every application.")
     async def on_applications_submitted(

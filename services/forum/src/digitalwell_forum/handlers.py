@@ -7,10 +7,12 @@ from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Session
 from digitalwell_shared.service import Runtime
+from digitalwell_shared.staff_revocations import keep_staff_revocations
 
 
 def register_handlers(runtime: Runtime, forum: Forum) -> None:
     """Subscribe forum's consumer group to the events it acts on."""
+    keep_staff_revocations(runtime)
 
     @runtime.consume(GrantDecided, description="Keeps forum's view of who may book a workshop.")
     async def on_grant_decided(event: GrantDecided, _envelope: Envelope, session: Session) -> None:

@@ -8,10 +8,12 @@ from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Session
 from digitalwell_shared.service import Runtime
+from digitalwell_shared.staff_revocations import keep_staff_revocations
 
 
 def register_handlers(runtime: Runtime, store: ApplicationStore) -> None:
     """Subscribe intake's consumer group to the events it shows applicants."""
+    keep_staff_revocations(runtime)
 
     @runtime.consume(
         GrantDecided,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
@@ -12,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from digitalwell_intake.domain import ApplicationStatus, TimelineEntry, TimelineKind
 from digitalwell_shared.contracts import Decision, SupportGranted
-from digitalwell_shared.mongo import Database, Document, Session
+from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,21 +205,116 @@ class StaffAccountStore:
         return {account["email"] async for account in cursor}
 
     async def list(self) -> list[Document]:
-        """Every account, by e-mail address, without password hashes."""
-        cursor = self._accounts.find({}, {"password_hash": 0}).sort("email", 1)
+        """Every account, by e-mail address, without password hashes and one-time code secrets."""
+        hidden = {"password_hash": 0, "totp_secret": 0, "totp_pending": 0, "totp_ticket": 0}
+        cursor = self._accounts.find({}, hidden).sort("email", 1)
         return [account async for account in cursor]
 
-    async def record_failure(self, account_id: str, locked_until: datetime | None) -> None:
-        """Count a failed sign-in, and lock the account until ``locked_until`` if set."""
-        update: Document = {"$inc": {"failed_sign_ins": 1}}
-        if locked_until is not None:
-            update["$set"] = {"locked_until": locked_until, "failed_sign_ins": 0}
-            del update["$inc"]
-        await self._accounts.update_one({"_id": account_id}, update)
+    async def by_id(self, account_id: str) -> Document | None:
+        """The account with this id, if any."""
+        return await self._accounts.find_one({"_id": account_id})
 
     async def record_success(self, account_id: str, at: datetime, new_hash: str | None) -> None:
-        """Clear failed attempts, note the sign-in, and store a re-hashed password if given."""
-        changes: Document = {"failed_sign_ins": 0, "locked_until": None, "last_sign_in_at": at}
+        """Note the sign-in, and store a re-hashed password if given."""
+        changes: Document = {"last_sign_in_at": at}
         if new_hash is not None:
             changes["password_hash"] = new_hash
         await self._accounts.update_one({"_id": account_id}, {"$set": changes})
+
+    async def change(
+        self, account_id: str, changes: Document, session: Session | None = None
+    ) -> Document | None:
+        """Set ``changes`` on the account; the account as it is now, None if there is none."""
+        found: Document | None = await self._accounts.find_one_and_update(
+            {"_id": account_id},
+            {"$set": changes},
+            projection={"password_hash": 0, "totp_secret": 0, "totp_pending": 0, "totp_ticket": 0},
+            return_document=ReturnDocument.AFTER,
+            session=session,
+        )
+        return found
+
+    async def use_totp_step(self, account_id: str, step: int) -> bool:
+        """Take one-time-code step ``step``; False when it (or a later one) was used already."""
+        result = await self._accounts.update_one(
+            {"_id": account_id, "totp_last_step": {"$lt": step}}, {"$set": {"totp_last_step": step}}
+        )
+        return result.modified_count == 1
+
+    async def by_enrolment_ticket(self, ticket_hash: str, now: datetime) -> Document | None:
+        """The account a sign-in's unexpired enrolment ticket belongs to, taking the ticket."""
+        found: Document | None = await self._accounts.find_one_and_update(
+            {"totp_ticket.hash": ticket_hash, "totp_ticket.expires_at": {"$gt": now}},
+            {"$unset": {"totp_ticket": ""}},
+        )
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """One sign-in attempt reserved under the lock: it may check a password."""
+
+    key: str
+    attempts: int
+
+
+class SignInAttemptStore:
+    """Failed sign-in attempts per (account, client address), and attempts per address.
+
+    The lock is decided here, in the database, so that however many guesses arrive at once (in
+    any number of intake processes) at most ``max_attempts`` are let through to the password.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._attempts = database["sign_in_attempts"]
+        self._rates = database["sign_in_rates"]
+
+    async def reserve(
+        self, key: str, now: datetime, *, max_attempts: int, lock_for: timedelta
+    ) -> Reservation | datetime:
+        """An attempt for ``key``, or when the lock that refuses one ends."""
+        # Failures older than the lock's length are forgotten: nothing was tried since.
+        await self._attempts.update_one(
+            {"_id": key, "locked_until": {"$lte": now}}, {"$set": {"attempts": 0}}
+        )
+        with contextlib.suppress(DuplicateKeyError):  # a concurrent attempt made it just now
+            await self._attempts.update_one(
+                {"_id": key},
+                {"$setOnInsert": {"attempts": 0, "locked_until": UNCLAIMED}},
+                upsert=True,
+            )
+        # The one atomic step: count this attempt only while fewer than the most are counted.
+        taken: Document | None = await self._attempts.find_one_and_update(
+            {"_id": key, "attempts": {"$lt": max_attempts}},
+            {"$inc": {"attempts": 1}, "$set": {"locked_until": now + lock_for}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if taken is not None:
+            return Reservation(key, int(taken["attempts"]))
+        locked: Document | None = await self._attempts.find_one({"_id": key})
+        return locked["locked_until"] if locked is not None else now + lock_for
+
+    async def clear(self, key: str) -> None:
+        """A correct sign-in: its earlier failures no longer count."""
+        await self._attempts.delete_one({"_id": key})
+
+    async def attempts(self, key: str) -> int:
+        """How many attempts are counted for ``key`` (for tests and the operator)."""
+        found = await self._attempts.find_one({"_id": key})
+        return int(found["attempts"]) if found is not None else 0
+
+    async def count_from_address(self, address: str, now: datetime) -> int:
+        """Count one attempt from ``address`` in the current minute; the minute's count so far."""
+        key = f"{address}|{now:%Y%m%d%H%M}"
+        for _ in range(2):
+            try:
+                counted: Document | None = await self._rates.find_one_and_update(
+                    {"_id": key},
+                    {"$inc": {"attempts": 1}, "$setOnInsert": {"minute": now}},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
+            except DuplicateKeyError:  # two first attempts of the minute: the other inserted
+                continue
+            return int(counted["attempts"]) if counted is not None else 1
+        return 1

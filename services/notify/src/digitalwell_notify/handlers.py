@@ -14,10 +14,12 @@ from digitalwell_shared.contracts import (
     GrantDecided,
 )
 from digitalwell_shared.service import Runtime
+from digitalwell_shared.staff_revocations import keep_staff_revocations
 
 
 def register_handlers(runtime: Runtime, composer: EmailComposer) -> None:
     """Subscribe notify's consumer group to every event that someone is written to about."""
+    keep_staff_revocations(runtime)
     runtime.consume_batch(ApplicationSubmitted, description="Sends the applicant a receipt.")(
         composer.applications_submitted
     )

@@ -26,12 +26,19 @@ from digitalwell_shared.contracts.forum import (
     SessionKind,
     SessionSummary,
 )
-from digitalwell_shared.contracts.intake import ApplicationSubmitted, ApplicationWithdrawn, Stage
+from digitalwell_shared.contracts.intake import (
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    SessionEndReason,
+    StaffSessionRevoked,
+    Stage,
+)
 from digitalwell_shared.contracts.notify import EmailFailed, EmailSent
 
 ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     ApplicationSubmitted,
     ApplicationWithdrawn,
+    StaffSessionRevoked,
     GrantDecided,
     ForumSessionScheduled,
     ForumSessionCancelled,
@@ -82,8 +89,10 @@ __all__ = [
     "Language",
     "Organisation",
     "SessionDate",
+    "SessionEndReason",
     "SessionKind",
     "SessionSummary",
+    "StaffSessionRevoked",
     "Stage",
     "SupportGranted",
     "SupportKind",

@@ -56,3 +56,32 @@ class ApplicationWithdrawn(IntegrationEvent):
     application_id: str = Field(description="the withdrawn application")
     withdrawn_at: AwareDatetime = Field(description="when the applicant withdrew it")
     reason: str = Field("", description="the applicant's reason, if given")
+
+
+class SessionEndReason(StrEnum):
+    """Why intake ended a person's staff sessions."""
+
+    SIGNED_OUT = "signed_out"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason, not a password
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a reason, not a password
+    ACCOUNT_DISABLED = "account_disabled"
+    ROLES_CHANGED = "roles_changed"
+
+
+class StaffSessionRevoked(IntegrationEvent):
+    """intake ended a staff member's session(s): every service refuses their tokens from now on."""
+
+    topic: ClassVar[str] = "intake.staff-session-revoked.v1"
+    ce_type: ClassVar[str] = f"{CE_TYPE_PREFIX}.intake.StaffSessionRevoked.v1"
+    key_field: ClassVar[str] = "staff_id"
+
+    staff_id: str = Field(description="the staff account whose sessions end (the token's sub)")
+    session_id: str | None = Field(
+        None,
+        description=(
+            "the one session that ends (the token's sid); null ends every session of the person "
+            "that began before revoked_at"
+        ),
+    )
+    reason: SessionEndReason
+    revoked_at: AwareDatetime = Field(description="when intake ended the session(s)")

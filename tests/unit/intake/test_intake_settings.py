@@ -7,8 +7,10 @@ from pydantic import ValidationError
 
 from digitalwell_intake.settings import Settings
 from digitalwell_shared.settings import DEV_LINK_SECRET
+from tests.support.signing import production_event_settings
 
 STRONG = "k3PqL9vX2mN8rT5wY7zA1bC4dE6fG0hJ"
+EVENTS = production_event_settings("intake")
 
 
 def test_the_defaults_serve_a_developer() -> None:
@@ -47,7 +49,9 @@ def test_production_refuses_a_short_secret() -> None:
 
 def test_production_needs_a_public_base_url() -> None:
     with pytest.raises(ValidationError, match="INTAKE_PUBLIC_BASE_URL"):
-        Settings(environment="production", link_secret=STRONG, staff_session_secret=STRONG)
+        Settings(
+            environment="production", link_secret=STRONG, staff_session_secret=STRONG, **EVENTS
+        )
 
 
 def test_production_with_a_secret_and_an_address_starts() -> None:
@@ -56,6 +60,7 @@ def test_production_with_a_secret_and_an_address_starts() -> None:
         public_base_url="https://ansok.example.se/",
         link_secret=STRONG,
         staff_session_secret=STRONG,
+        **EVENTS,
     )
 
     assert settings.base_url == "https://ansok.example.se"
@@ -76,6 +81,7 @@ def test_production_refuses_seeding_the_demo_staff() -> None:
             link_secret=STRONG,
             staff_session_secret=STRONG,
             seed_demo_staff=True,
+            **EVENTS,
         )
 
 
@@ -98,4 +104,5 @@ def test_a_bootstrap_administrator_needs_a_usable_password(
             staff_session_secret=STRONG,
             bootstrap_admin_email="it@region.example",
             bootstrap_admin_password=password,
+            **EVENTS,
         )

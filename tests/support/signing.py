@@ -45,3 +45,34 @@ def production_event_settings(service: str) -> dict[str, str]:
         "kafka_sasl_username": service,
         "kafka_sasl_password": "a-broker-password-of-some-length",
     }
+
+
+def forged(
+    topic: str, key: str, body: bytes, headers: dict[str, str]
+) -> dict[str, tuple[bytes, dict[str, str], str]]:
+    """Three forgeries of one event: name -> (body, headers, words of the expected dlq_error).
+
+    Each gets an event id of its own (``ce_id`` + a suffix), so its dead letter can be found.
+    """
+
+    def variant(name: str) -> dict[str, str]:
+        return {**headers, "ce_id": f"{headers['ce_id']}-{name}"}
+
+    by_intake = variant("by-intake")
+    tampered = variant("tampered")
+    tampered_body = body.replace(b'"decision":"rejected"', b'"decision":"granted"')
+    if tampered_body == body:
+        raise ValueError("the event to tamper with must be a rejection")
+    return {
+        "signed by intake": (
+            body,
+            signed_by("intake", topic, key, body, by_intake),
+            "which may not publish on",
+        ),
+        "unsigned": (body, variant("unsigned"), "not signed"),
+        "tampered body": (
+            tampered_body,
+            signed_by_owner(topic, key, body, tampered),
+            "does not match",
+        ),
+    }

@@ -155,6 +155,11 @@ class EventSigner:
         seed = development_seed(service)
         return cls(development_key_id(service), Ed25519PrivateKey.from_private_bytes(seed))
 
+    @property
+    def public_key(self) -> str:
+        """The public key that verifies this signer, as EVENT_PUBLIC_KEYS lists it."""
+        return public_key_text(self.private_key)
+
     def sign(self, topic: str, key: str, body: bytes, headers: Mapping[str, str]) -> dict[str, str]:
         """``headers`` plus the key id and the signature over them, the topic, key and body."""
         signed = {**headers, KEY_ID_HEADER: self.key_id}

@@ -22,6 +22,7 @@ from aiokafka import AIOKafkaProducer
 
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.signing import EventSigner
 
 
 def event(run: str, number: int) -> ApplicationSubmitted:
@@ -58,11 +59,18 @@ async def publish_all(bootstrap: str, run: str, count: int) -> float:
         sends = []
         for number in range(count):
             submitted = event(run, number)
-            headers = Envelope.for_event(submitted, source="/benchmark").to_headers()
+            body = submitted.model_dump_json().encode()
+            # notify accepts only what intake signed: the benchmark signs with intake's dev key.
+            headers = EventSigner.development("intake").sign(
+                submitted.topic,
+                submitted.key(),
+                body,
+                Envelope.for_event(submitted, source="/benchmark").to_headers(),
+            )
             sends.append(
                 await producer.send(
                     submitted.topic,
-                    submitted.model_dump_json().encode(),
+                    body,
                     key=submitted.key().encode(),
                     headers=[(name, value.encode()) for name, value in headers.items()],
                 )

@@ -10,6 +10,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
+from tests.support.signing import signed_by_owner
 
 Record = ConsumerRecord  # aiokafka's records, with bytes keys and values
 
@@ -52,9 +53,21 @@ async def collect(
 
 
 async def publish_raw(
-    bootstrap_servers: str, topic: str, value: bytes, *, key: str, headers: dict[str, str]
+    bootstrap_servers: str,
+    topic: str,
+    value: bytes,
+    *,
+    key: str,
+    headers: dict[str, str],
+    sign: bool = True,
 ) -> None:
-    """Send bytes with headers, bypassing every check our own publishers make."""
+    """Send bytes with headers, bypassing every check our own publishers make.
+
+    Signed by the topic's owner (development key) unless ``sign`` is false, so a test of a bad
+    envelope or body sees that refusal rather than the missing signature.
+    """
+    if sign:
+        headers = signed_by_owner(topic, key, value, headers)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers)
     await producer.start()
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -16,6 +17,9 @@ _TOPIC_ALREADY_EXISTS = 36
 REPLAY_GROUP = "digitalwell-dlq-replay"
 REPLAYED_FROM_HEADER = "digitalwell_replayed_from"
 _DLQ_HEADER_PREFIX = "dlq_"
+# aiokafka's security keyword arguments (digitalwell_shared.kafka_security.aiokafka_options).
+Security = Mapping[str, Any]
+NO_SECURITY: Security = {}
 
 
 @dataclass(frozen=True)
@@ -27,10 +31,14 @@ class TopicsCreated:
 
 
 async def create_topics(
-    bootstrap_servers: str, partitions: Mapping[str, int], *, replication_factor: int = 1
+    bootstrap_servers: str,
+    partitions: Mapping[str, int],
+    *,
+    replication_factor: int = 1,
+    security: Security = NO_SECURITY,
 ) -> TopicsCreated:
     """Create every topic that does not exist yet with its partitions; the rest stay as they are."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **security)
     await admin.start()
     try:
         response = await admin.create_topics(
@@ -68,7 +76,10 @@ class PartitionLag:
 
 
 async def consumer_lag(
-    bootstrap_servers: str, topics_by_group: Mapping[str, Sequence[str]]
+    bootstrap_servers: str,
+    topics_by_group: Mapping[str, Sequence[str]],
+    *,
+    security: Security = NO_SECURITY,
 ) -> list[PartitionLag]:
     """Each group's committed offset against the end of every partition of its topics.
 
@@ -78,7 +89,10 @@ async def consumer_lag(
     found = []
     for group, topics in topics_by_group.items():
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False
+            bootstrap_servers=bootstrap_servers,
+            group_id=group,
+            enable_auto_commit=False,
+            **security,
         )
         await consumer.start()
         try:
@@ -124,6 +138,7 @@ async def replay_dead_letters(
     *,
     group: str = REPLAY_GROUP,
     dry_run: bool = False,
+    security: Security = NO_SECURITY,
     on_replayed: Callable[[Replayed], None] = lambda _replayed: None,
 ) -> list[Replayed]:
     """Send every dead letter not replayed before back to its topic, once.
@@ -141,8 +156,9 @@ async def replay_dead_letters(
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
+        **security,
     )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all")
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", **security)
     await consumer.start()
     await producer.start()
     try:

@@ -10,9 +10,10 @@ import argparse
 import asyncio
 import base64
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bson import json_util
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -22,16 +23,37 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     PublicFormat,
 )
+from pydantic_settings import SettingsConfigDict
 
 from digitalwell_ops import broker, data, generate
 from digitalwell_ops.system import SERVICES, service, topic_partitions, wiring
+from digitalwell_shared.kafka_security import aiokafka_options
+from digitalwell_shared.settings import ServiceSettings
 
 Command = Callable[[argparse.Namespace], Awaitable[int]]
+
+
+class OpsSettings(ServiceSettings):
+    """The operator's own broker principal and TLS: ``OPS_KAFKA_SASL_USERNAME`` and so on.
+
+    The same broker settings as a service's, so one mapping (``aiokafka_options``) serves both;
+    the fields that only a service uses are unused here.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="OPS_", extra="ignore", frozen=True)
+
+    mongodb_database: str = ""
+    http_port: int = 0
 
 
 def _bootstrap(arguments: argparse.Namespace, name: str = "intake") -> str:
     given: str | None = arguments.bootstrap_servers
     return given or service(name).settings_class().kafka_bootstrap_servers
+
+
+def _security() -> Mapping[str, Any]:
+    """Aiokafka's TLS and SASL arguments for the operator's principal."""
+    return aiokafka_options(OpsSettings())
 
 
 async def _generate(arguments: argparse.Namespace) -> int:
@@ -56,7 +78,10 @@ async def _generate(arguments: argparse.Namespace) -> int:
 
 async def _create_topics(arguments: argparse.Namespace) -> int:
     result = await broker.create_topics(
-        _bootstrap(arguments), topic_partitions(), replication_factor=arguments.replication_factor
+        _bootstrap(arguments),
+        topic_partitions(),
+        replication_factor=arguments.replication_factor,
+        security=_security(),
     )
     for topic in result.created:
         print(f"created {topic} ({topic_partitions()[topic]} partitions)")
@@ -72,7 +97,9 @@ async def _lag(arguments: argparse.Namespace) -> int:
     if unknown:
         print(f"unknown consumer groups: {', '.join(unknown)}", file=sys.stderr)
         return 2
-    rows = await broker.consumer_lag(_bootstrap(arguments), {g: consumed[g] for g in groups})
+    rows = await broker.consumer_lag(
+        _bootstrap(arguments), {g: consumed[g] for g in groups}, security=_security()
+    )
     print(f"{'group':<10} {'topic':<36} {'part':>4} {'committed':>10} {'end':>10} {'lag':>8}")
     for row in rows:
         committed = "-" if row.committed is None else str(row.committed)
@@ -98,6 +125,7 @@ async def _replay(arguments: argparse.Namespace) -> int:
         arguments.topic,
         group=arguments.replay_group,
         dry_run=arguments.dry_run,
+        security=_security(),
         on_replayed=report,
     )
     print(f"{len(replayed)} dead letters {'to replay' if arguments.dry_run else 'replayed'}")
@@ -121,6 +149,7 @@ async def _outbox(arguments: argparse.Namespace) -> int:
             total = await data.republish_outbox(
                 database,
                 _bootstrap(arguments, arguments.service),
+                security=_security(),
                 on_batch=lambda count: print(f"published {count}"),
             )
             after = await data.outbox_state(database)

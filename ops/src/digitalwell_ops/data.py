@@ -7,7 +7,7 @@ finds each one through that service's own settings (``<PREFIX>MONGODB_URL`` and
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,6 +44,7 @@ async def republish_outbox(
     database: Database,
     bootstrap_servers: str,
     *,
+    security: Mapping[str, Any] | None = None,
     on_batch: Callable[[int], None] = lambda _count: None,
 ) -> int:
     """Publish every pending entry a running relay does not hold, as the relay would.
@@ -52,7 +53,7 @@ async def republish_outbox(
     relay and this never publish the same batch at once; an entry published twice is a no-op
     for the consumers' inbox.
     """
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all")
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all", **(security or {}))
     await producer.start()
 
     async def publish(topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:

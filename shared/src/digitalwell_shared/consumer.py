@@ -3,8 +3,9 @@
 A service has one consumer for all its topics (``Runtime.subscribe``). For each batch Kafka
 hands it:
 
-1. a record with a broken envelope or a body that fails validation goes to ``<topic>.dlq``
-   at once, with the error in its headers;
+1. a record with a broken envelope, a signature that is missing, wrong or not by the topic's
+   owner (``signing.py``), or a body that fails validation goes to ``<topic>.dlq`` at once,
+   with the error in its headers;
 2. the rest take effect in one transaction together with their inbox marks, so a redelivered
    event changes nothing and the database sees one commit per batch, not per event;
 3. a batch that keeps failing is applied one event at a time, so a poison event goes to the
@@ -36,6 +37,7 @@ from digitalwell_shared.logging import describe_error, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics
 from digitalwell_shared.mongo import Client, Session, in_transaction
 from digitalwell_shared.outbox import Publish
+from digitalwell_shared.signing import EventVerifier
 from digitalwell_shared.tracing import Tracing, event_span
 
 _MAX_ERROR_LENGTH = 1000
@@ -194,6 +196,7 @@ class BatchConsumer:
         inbox: Inbox,
         effects: Mapping[str, Consumption],
         dead_letters: DeadLetterPolicy,
+        verifier: EventVerifier,
         on_committed: Callable[[], None],
         metrics: ConsumerMetrics | None = None,
         tracing: Tracing | None = None,
@@ -202,6 +205,7 @@ class BatchConsumer:
         self._inbox = inbox
         self._effects = dict(effects)
         self._dead_letters = dead_letters
+        self._verifier = verifier
         self._on_committed = on_committed
         self._metrics = metrics
         self._tracing = tracing or Tracing()
@@ -223,11 +227,17 @@ class BatchConsumer:
         try:
             if consumption is None:
                 raise EnvelopeError(f"no consumer for topic {record.topic}")
-            envelope = Envelope.from_headers(
-                _record_headers(record), expected_type=consumption.event_type.ce_type
+            headers = _record_headers(record)
+            envelope = Envelope.from_headers(headers, expected_type=consumption.event_type.ce_type)
+            # Before the body is read: what its owner did not sign never takes effect.
+            self._verifier.verify(
+                record.topic,
+                record.key.decode(errors="replace") if record.key else "",
+                record.value or b"",
+                headers,
             )
             event = consumption.event_type.model_validate_json(record.value or b"")
-        except ValueError as error:  # EnvelopeError, pydantic's ValidationError: never heal
+        except ValueError as error:  # Envelope-, SignatureError, ValidationError: never heal
             await self._dead_letters.dead_letter(record, error, attempts=0)
             return None
         return _Item(record, event, envelope, consumption)

@@ -22,6 +22,7 @@ from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.logging import get_logger
 from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Session
+from digitalwell_shared.signing import EventSigner
 from digitalwell_shared.tracing import Tracing
 
 COLLECTION = "outbox"
@@ -37,8 +38,11 @@ log = get_logger(__name__)
 class Outbox:
     """Adds events to a service's outbox inside the caller's transaction."""
 
-    def __init__(self, database: Database, tracing: Tracing | None = None) -> None:
+    def __init__(
+        self, database: Database, signer: EventSigner, tracing: Tracing | None = None
+    ) -> None:
         self._entries = database[COLLECTION]
+        self._signer = signer
         self._tracing = tracing or Tracing()
 
     async def ensure_indexes(self) -> None:
@@ -54,30 +58,30 @@ class Outbox:
             return
         now = datetime.now(UTC)
         await self._entries.insert_many(
-            [
-                {
-                    # ObjectIds grow with time, so sorting by _id publishes in write order.
-                    "event_id": envelope.id,
-                    "topic": event.topic,
-                    "key": event.key(),
-                    "headers": self._headers(envelope),
-                    "body": event.model_dump_json(),
-                    "status": PENDING,
-                    "created_at": now,
-                    "attempts": 0,
-                    "claimed_until": UNCLAIMED,
-                }
-                for event, envelope in events
-            ],
+            [self._entry(event, envelope, now) for event, envelope in events],
             ordered=True,
             session=session,
         )
 
-    def _headers(self, envelope: Envelope) -> dict[str, str]:
+    def _entry(self, event: IntegrationEvent, envelope: Envelope, now: datetime) -> Document:
+        body = event.model_dump_json()
+        # Signed as it is stored, so whoever publishes the entry (the relay, the ops CLI's
+        # republish) needs no private key, and the stored entry is exactly what goes out.
+        headers = self._signer.sign(event.topic, event.key(), body.encode(), envelope.to_headers())
         # The trace context is taken now: the relay publishes later, outside this request.
-        headers = envelope.to_headers()
         self._tracing.inject(headers, causation_id=envelope.causation_id)
-        return headers
+        return {
+            # ObjectIds grow with time, so sorting by _id publishes in write order.
+            "event_id": envelope.id,
+            "topic": event.topic,
+            "key": event.key(),
+            "headers": headers,
+            "body": body,
+            "status": PENDING,
+            "created_at": now,
+            "attempts": 0,
+            "claimed_until": UNCLAIMED,
+        }
 
 
 class OutboxRelay:

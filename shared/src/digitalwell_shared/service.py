@@ -42,6 +42,7 @@ from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.http_guard import BodySizeLimit, ResponseHeaders, validation_error_handler
 from digitalwell_shared.inbox import Inbox
+from digitalwell_shared.kafka_security import broker_security
 from digitalwell_shared.logging import configure_logging, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics, LagMetrics, OutboxMetrics
 from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction, ping
@@ -140,6 +141,7 @@ class Runtime:
             inbox=Inbox(self.database, consumer=self.name),
             effects=self.effects,
             dead_letters=self.dead_letters,
+            verifier=self.settings.event_verifier(),
             on_committed=committed,
             metrics=ConsumerMetrics(self.registry),
             tracing=self.tracing,
@@ -211,6 +213,7 @@ def create_runtime(
         middlewares.append(KafkaTelemetryMiddleware(tracer_provider=tracing.provider))
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
+        security=broker_security(settings),
         client_id=f"digitalwell-{name}",
         graceful_timeout=settings.shutdown_grace_seconds,
         middlewares=middlewares,
@@ -253,7 +256,7 @@ def create_runtime(
         router=router,
         mongo=mongo,
         database=database,
-        outbox=Outbox(database, tracing),
+        outbox=Outbox(database, settings.event_signer(name), tracing),
         relay=OutboxRelay(database, publish, poll_seconds=settings.outbox_poll_seconds),
         registry=registry,
         dead_letters=dead_letters,

@@ -11,6 +11,17 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from digitalwell_shared.signing import (
+    EventSigner,
+    EventVerifier,
+    development_key_id,
+    development_public_keys,
+    load_private_key,
+    owner_of_key,
+    parse_public_keys,
+    public_key_text,
+)
+
 LogFormat = Literal["auto", "json", "console"]
 DEV_LINK_SECRET = "dev-only-link-secret-not-for-production"  # noqa: S105 - refused in production
 DEV_STAFF_CSRF_SECRET = "dev-only-staff-csrf-secret-not-for-production"  # noqa: S105
@@ -209,6 +220,95 @@ class ServiceSettings(BaseSettings):
             # Every problem at once, so an operator fixes the configuration in one round.
             raise ValueError("refused in production:\n- " + "\n- ".join(problems))
         return self
+
+    # --- Event signing and the broker's security (issue 10: events nobody can forge) ---
+    event_signing_key: SecretStr = Field(
+        SecretStr(""),
+        description=(
+            "Ed25519 private key this service signs its events with: PEM (PKCS#8) or base64 of "
+            "the 32-byte seed; empty uses the service's development key (refused in production)"
+        ),
+    )
+    event_signing_key_id: str = Field(
+        "",
+        description=(
+            "id of the signing key, starting with the service's name and a dash "
+            "(council-2026-12); empty means <service>-dev"
+        ),
+    )
+    event_public_keys: str = Field(
+        "",
+        description=(
+            "public keys whose signatures consumers accept: key-id=base64-key entries separated "
+            "by commas, every key still in use during a rotation; empty means the development keys"
+        ),
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="how to reach the brokers; production refuses PLAINTEXT"
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = Field(
+        "SCRAM-SHA-512", description="SASL mechanism for the SASL_* protocols"
+    )
+    kafka_sasl_username: str = Field("", description="this service's Kafka principal")
+    kafka_sasl_password: SecretStr = Field(SecretStr(""), description="its Kafka password")
+    kafka_ssl_cafile: str = Field(
+        "", description="CA bundle that signs the brokers' certificates; empty uses the system's"
+    )
+    kafka_ssl_certfile: str = Field("", description="client certificate for mutual TLS")
+    kafka_ssl_keyfile: str = Field("", description="the client certificate's private key")
+    kafka_ssl_check_hostname: bool = Field(
+        default=True, description="check that a broker's certificate names its host"
+    )
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_event_and_broker_settings(self) -> Self:
+        prefix = str(self.model_config.get("env_prefix", ""))
+        service = prefix.rstrip("_").lower()
+        if (
+            service
+            and self.event_signing_key_id
+            and owner_of_key(self.event_signing_key_id) != service
+        ):
+            raise ValueError(
+                f"{prefix}EVENT_SIGNING_KEY_ID must start with the service's name and a dash"
+            )
+        signing_key = self.event_signing_key.get_secret_value()
+        if signing_key:
+            try:
+                load_private_key(signing_key)
+            except ValueError as error:
+                raise ValueError(f"{prefix}EVENT_SIGNING_KEY: {error}") from error
+        try:
+            parse_public_keys(self.event_public_keys)
+        except ValueError as error:
+            raise ValueError(f"{prefix}EVENT_PUBLIC_KEYS: {error}") from error
+        if self.kafka_security_protocol.startswith("SASL") and not (
+            self.kafka_sasl_username and self.kafka_sasl_password.get_secret_value()
+        ):
+            raise ValueError(
+                f"{prefix}KAFKA_SASL_USERNAME and {prefix}KAFKA_SASL_PASSWORD are needed for "
+                f"{self.kafka_security_protocol}"
+            )
+        if bool(self.kafka_ssl_certfile) != bool(self.kafka_ssl_keyfile):
+            raise ValueError(
+                f"{prefix}KAFKA_SSL_CERTFILE and {prefix}KAFKA_SSL_KEYFILE go together"
+            )
+        return self
+
+    def event_signer(self, service: str) -> EventSigner:
+        """The signer of what ``service`` publishes: its configured key, else its dev key."""
+        signing_key = self.event_signing_key.get_secret_value()
+        if not signing_key:
+            return EventSigner.development(service)
+        key_id = self.event_signing_key_id or development_key_id(service)
+        return EventSigner(key_id, load_private_key(signing_key))
+
+    def event_verifier(self) -> EventVerifier:
+        """The verifier with every configured public key, else the development keys."""
+        keys = parse_public_keys(self.event_public_keys) or development_public_keys()
+        return EventVerifier(keys)
+
+    # --- end of event signing and broker security ---
 
     @property
     def base_url(self) -> str:
@@ -437,6 +537,37 @@ def staff_tokens_are_not_verified_with_the_development_key(
     return [f"{_variable(settings, 'staff_verify_keys')} must not list the development key"]
 
 
+def events_are_signed_with_keys_of_their_own(settings: ServiceSettings) -> list[str]:
+    """Development keys are in this repository: anyone could sign an event with them."""
+    problems = []
+    signing_key = settings.event_signing_key.get_secret_value()
+    dev_keys = set(development_public_keys().values())
+    if not signing_key or public_key_text(load_private_key(signing_key)) in dev_keys:
+        problems.append(f"{_variable(settings, 'event_signing_key')} must be a key of its own")
+    if not settings.event_signing_key_id:
+        problems.append(f"{_variable(settings, 'event_signing_key_id')} must be set")
+    public_keys = parse_public_keys(settings.event_public_keys)
+    if not public_keys or dev_keys & set(public_keys.values()):
+        problems.append(
+            f"{_variable(settings, 'event_public_keys')} must list the services' own keys, "
+            "no development key"
+        )
+    return problems
+
+
+def broker_connection_is_secured(settings: ServiceSettings) -> list[str]:
+    """Anyone on the path could read events or, with PLAIN, the password itself."""
+    protocol = settings.kafka_security_protocol
+    if protocol == "PLAINTEXT":
+        return [f"{_variable(settings, 'kafka_security_protocol')} PLAINTEXT is refused"]
+    if protocol == "SASL_PLAINTEXT" and settings.kafka_sasl_mechanism == "PLAIN":
+        mechanism = _variable(settings, "kafka_sasl_mechanism")
+        return [
+            f"{mechanism} PLAIN needs {_variable(settings, 'kafka_security_protocol')} SASL_SSL"
+        ]
+    return []
+
+
 def development_switches_are_off(settings: ServiceSettings) -> list[str]:
     """A developer's conveniences (such as the demo accounts) stay off."""
     return [
@@ -459,5 +590,7 @@ PRODUCTION_RULES: tuple[ProductionRule, ...] = (
     oidc_names_an_audience,
     oidc_urls_are_https,
     staff_tokens_are_not_verified_with_the_development_key,
+    events_are_signed_with_keys_of_their_own,
+    broker_connection_is_secured,
     development_switches_are_off,
 )

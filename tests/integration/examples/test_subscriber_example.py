@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
+from collections.abc import Callable
+from functools import partial
 
 from digitalwell_ops.broker import create_topics
 from digitalwell_shared.contracts import GrantDecided
@@ -12,16 +14,22 @@ from digitalwell_shared.envelope import Envelope
 from tests.support.events import grant_decided
 from tests.support.kafka import publish_raw
 from tests.support.repository import ROOT
+from tests.support.signing import signed_by, signed_by_owner
 
 
-async def _send(bootstrap: str, topic: str, decision: GrantDecided, envelope: Envelope) -> None:
-    await publish_raw(
-        bootstrap,
-        topic,
-        decision.model_dump_json().encode(),
-        key=decision.key(),
-        headers=envelope.to_headers(),
-    )
+async def _send(
+    bootstrap: str,
+    topic: str,
+    decision: GrantDecided,
+    envelope: Envelope,
+    *,
+    sign: Callable[..., dict[str, str]] = signed_by_owner,
+) -> None:
+    """Publish on ``topic`` (a test's own) what council would publish on GrantDecided's topic."""
+    body = decision.model_dump_json().encode()
+    # Signed for the real topic: the example verifies as a mirror's reader would.
+    headers = sign(GrantDecided.topic, decision.key(), body, envelope.to_headers())
+    await publish_raw(bootstrap, topic, body, key=decision.key(), headers=headers, sign=False)
 
 
 async def _publish(bootstrap: str, topic: str) -> tuple[GrantDecided, Envelope]:
@@ -64,3 +72,23 @@ async def test_the_example_subscriber_skips_a_redelivery_and_resumes_after_what_
     assert third.application_id in after_restart
     assert first.application_id not in after_restart
     assert second.application_id not in after_restart
+
+
+async def test_the_example_subscriber_refuses_a_decision_council_did_not_sign(
+    kafka_bootstrap_servers: str,
+) -> None:
+    topic = f"test-example-{uuid.uuid4().hex[:10]}.v1"
+    group = f"test-region-{uuid.uuid4().hex[:8]}"
+    await create_topics(kafka_bootstrap_servers, {topic: 1})
+    forged = grant_decided(f"app_{uuid.uuid4().hex}")
+    forged_envelope = Envelope.for_event(forged, source="/digitalwell/council")
+    await _send(
+        kafka_bootstrap_servers, topic, forged, forged_envelope, sign=partial(signed_by, "intake")
+    )
+    genuine, _ = await _publish(kafka_bootstrap_servers, topic)
+
+    output = await _run(kafka_bootstrap_servers, topic, group, max_events=1)
+
+    assert f"refused {forged_envelope.id}: not signed by a published council key" in output
+    assert forged.application_id not in output
+    assert f"{genuine.application_id}: granted" in output

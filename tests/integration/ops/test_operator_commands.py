@@ -15,6 +15,7 @@ from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import create_client, in_transaction
 from digitalwell_shared.outbox import Outbox
+from digitalwell_shared.signing import EventSigner
 from tests.support.events import application_submitted
 from tests.support.kafka import collect, headers_of
 
@@ -150,7 +151,7 @@ async def test_stuck_outbox_entries_are_published_and_marked(
 ) -> None:
     client = create_client(mongodb_url, app_name="test-ops")
     database = client[f"test-ops-{uuid.uuid4().hex[:10]}"]
-    outbox = Outbox(database)
+    outbox = Outbox(database, EventSigner.development("intake"))
     await outbox.ensure_indexes()
     event = application_submitted()
     envelope = Envelope.for_event(event, source="/digitalwell/intake")

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from digitalwell_intake.settings import Settings
 from digitalwell_shared.settings import DEV_LINK_SECRET, DEV_STAFF_VERIFY_KEY
+from tests.support.signing import production_event_settings
 
 STRONG = "k3PqL9vX2mN8rT5wY7zA1bC4dE6fG0hJ"
 OTHER_STRONG = "Zt8sW1qR4yU7iO0pA3sD6fG9hJ2kL5xC"
@@ -25,6 +26,7 @@ DEPLOYED = {
     "staff_csrf_secret": OTHER_STRONG,
     "staff_signing_key": SIGNING_KEY,
     "staff_verify_keys": VERIFY_KEY,
+    **production_event_settings("intake"),
 }
 
 

@@ -20,7 +20,9 @@ from cryptography.hazmat.primitives.serialization import (
 from digitalwell_ops.environment import settings_of
 from digitalwell_ops.kubernetes import cluster_settings
 from digitalwell_ops.system import SERVICES, service
+from digitalwell_shared.signing import public_key_text
 from tests.support.repository import ROOT
+from tests.support.signing import new_seed
 
 OVERLAYS = ["dev", "prod"]
 KUBERNETES_VERSION = "1.31"
@@ -196,6 +198,15 @@ OPERATOR_KEYS = {
 }
 
 
+# Each service's event signing key, and every one's public half, as the operator makes them.
+EVENT_SEEDS = {each.name: new_seed() for each in SERVICES}
+EVENT_PUBLIC_KEYS = ",".join(
+    f"{name}-prod-1="
+    + public_key_text(Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed)))
+    for name, seed in EVENT_SEEDS.items()
+)
+
+
 def _operator_secrets(name: str) -> dict[str, str]:
     """What an operator puts in ``<name>-secrets``: the base's keys, each with a value of its own.
 
@@ -214,6 +225,8 @@ def _operator_secrets(name: str) -> dict[str, str]:
         for field, value in OPERATOR_KEYS.items()
         if field != "STAFF_SIGNING_KEY" or name == "intake"
     }
+    values[f"{service(name).env_prefix}EVENT_SIGNING_KEY"] = EVENT_SEEDS[name]
+    values[f"{service(name).env_prefix}EVENT_PUBLIC_KEYS"] = EVENT_PUBLIC_KEYS
     return values
 
 

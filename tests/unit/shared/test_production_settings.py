@@ -17,6 +17,7 @@ from digitalwell_shared.settings import (
     is_loopback,
     read_settings,
 )
+from tests.support.signing import production_event_settings
 
 LINK_SECRET = "k3PqL9vX2mN8rT5wY7zA1bC4dE6fG0hJ"
 SESSION_SECRET = "Zt8sW1qR4yU7iO0pA3sD6fG9hJ2kL5xC"
@@ -38,6 +39,8 @@ def _safe(settings_class: type[ServiceSettings]) -> dict[str, Any]:
         "staff_csrf_secret": SESSION_SECRET,
         "staff_verify_keys": STAFF_VERIFY_KEY,
     }
+    service = {IntakeSettings: "intake", NotifySettings: "notify"}.get(settings_class, "council")
+    values |= production_event_settings(service)
     if settings_class is ServiceSettings:
         values |= {"mongodb_database": "council", "http_port": 8001}
     if settings_class is IntakeSettings:
@@ -195,6 +198,24 @@ CASES: list[tuple[shared.ProductionRule, type[ServiceSettings], dict[str, Any], 
         ServiceSettings,
         {"staff_verify_keys": f"{STAFF_VERIFY_KEY},{shared.DEV_STAFF_VERIFY_KEY}"},
         "STAFF_VERIFY_KEYS must not list the development key",
+    ),
+    (
+        shared.events_are_signed_with_keys_of_their_own,
+        ServiceSettings,
+        {"event_signing_key": ""},
+        "EVENT_SIGNING_KEY must be a key of its own",
+    ),
+    (
+        shared.broker_connection_is_secured,
+        ServiceSettings,
+        {"kafka_security_protocol": "PLAINTEXT"},
+        "KAFKA_SECURITY_PROTOCOL PLAINTEXT is refused",
+    ),
+    (
+        shared.broker_connection_is_secured,
+        ServiceSettings,
+        {"kafka_security_protocol": "SASL_PLAINTEXT", "kafka_sasl_mechanism": "PLAIN"},
+        "KAFKA_SASL_MECHANISM PLAIN needs KAFKA_SECURITY_PROTOCOL SASL_SSL",
     ),
     (
         shared.development_switches_are_off,

@@ -1,0 +1,90 @@
+"""An applicant in a browser: applies with mistakes, then correctly, follows the status page and
+withdraws through the link in the receipt; every page passes axe-core's WCAG 2.1 A and AA checks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.async_api import BrowserContext, Page, expect
+
+from digitalwell_devstack.stack import Stack
+from tests.support.browser import assert_page_is_sound
+from tests.support.intake import application_body
+from tests.support.mail import MailSinkClient, sent_to
+
+pytestmark = pytest.mark.browser
+
+
+async def test_an_applicant_corrects_the_form_follows_the_status_and_withdraws(
+    stack: Stack, context: BrowserContext
+) -> None:
+    body = application_body()
+    email = body["contact"]["email"]
+    page = await context.new_page()
+    intake = stack.service_url("intake")
+
+    await assert_page_is_sound(page, await page.goto(f"{intake}/"))
+    await expect(page.locator("html")).to_have_attribute("lang", "sv")
+
+    # A first try with the e-mail address mistyped and the rest left empty.
+    await page.get_by_label("Organisationens namn").fill(body["organisation"]["name"])
+    await page.locator("#contact_email").fill("asa.example.org")
+    async with page.expect_navigation() as sent:
+        await page.get_by_role("button", name="Skicka ansökan").click()
+    await assert_page_is_sound(page, await sent.value)
+    summary = page.locator(".error-summary")
+    await expect(summary).to_be_visible()
+    await expect(summary).to_be_focused()
+    await expect(page.locator("#contact_email")).to_have_value("asa.example.org")
+    await expect(page.locator("#org_name")).to_have_value(body["organisation"]["name"])
+
+    # The error summary's link leads to the field.
+    await summary.get_by_role("link", name=re.compile("E-post")).click()
+    await expect(page.locator("#contact_email")).to_be_focused()
+
+    # Then correctly.
+    await _fill_in_the_rest(page, body)
+    async with page.expect_navigation() as sent:
+        await page.get_by_role("button", name="Skicka ansökan").click()
+    await assert_page_is_sound(page, await sent.value)
+    await expect(page.locator("h1")).to_contain_text(body["title"])
+    case_number = re.search(r"DW-\d{4}-\d{4}", await page.locator("main").inner_text())
+    assert case_number is not None, await page.locator("main").inner_text()
+
+    # The receipt's withdrawal link, read from the mail sink.
+    mail = MailSinkClient("127.0.0.1", stack.ports.smtp, stack.mail_ui_url)
+    receipt = await mail.wait_for_message(sent_to(email), query=f"to:{email}", timeout=60)
+    assert case_number.group(0) in receipt["Text"]
+    withdraw_link = re.search(r"https?://\S+/withdraw\?\S+", receipt["Text"])
+    assert withdraw_link is not None, receipt["Text"]
+    status_link = re.search(r"https?://\S+/applications/app_\w+(\?\S*)?(?=\s)", receipt["Text"])
+    assert status_link is not None, receipt["Text"]
+
+    await assert_page_is_sound(page, await page.goto(status_link.group(0)))
+    await expect(page.locator("h1")).to_contain_text(body["title"])
+
+    await assert_page_is_sound(page, await page.goto(withdraw_link.group(0)))
+    await page.locator("#reason").fill("Vi har fått finansiering på annat håll.")
+    async with page.expect_navigation() as sent:
+        await page.locator("button[type=submit]").click()
+    await assert_page_is_sound(page, await sent.value)
+    await expect(page.locator(".status")).to_contain_text(re.compile("[Åå]terkallad"))
+
+
+async def _fill_in_the_rest(page: Page, body: dict[str, Any]) -> None:
+    """The fields the first try left empty or wrong, as in the JSON body."""
+    email = body["contact"]["email"]
+    await page.locator("#org_number").fill(body["organisation"]["org_number"])
+    await page.locator("#contact_name").fill(body["contact"]["name"])
+    await page.locator("#contact_email").fill(email)
+    await page.locator("#contact_phone").fill(body["contact"]["phone"])
+    await page.locator("#title").fill(body["title"])
+    await page.locator("#summary").fill(body["summary"])
+    await page.locator("#need").fill(body["need"])
+    await page.locator("#target_groups").fill("\n".join(body["target_groups"]))
+    await page.locator("#stage-prototype").check()
+    await page.locator("#business_model").fill(body["business_model"])
+    await page.locator("#support_requested-test_environment").check()
+    await page.locator("#consent").check()

@@ -88,3 +88,40 @@ async def _fill_in_the_rest(page: Page, body: dict[str, Any]) -> None:
     await page.locator("#business_model").fill(body["business_model"])
     await page.locator("#support_requested-test_environment").check()
     await page.locator("#consent").check()
+
+
+async def test_every_public_page_links_to_the_accessibility_statement_in_both_languages(
+    stack: Stack, context: BrowserContext
+) -> None:
+    page = await context.new_page()
+    for service in ("intake", "forum"):
+        await assert_page_is_sound(page, await page.goto(f"{stack.service_url(service)}/"))
+        async with page.expect_navigation() as followed:
+            await page.locator("footer").get_by_role("link", name="Tillgänglighet").click()
+        await assert_page_is_sound(page, await followed.value)
+        await expect(page.locator("h1")).to_have_text("Tillgänglighetsredogörelse")
+        await expect(page.get_by_role("link", name="kontakta Digg")).to_have_attribute(
+            "href", re.compile(r"^https://www\.digg\.se/")
+        )
+    await expect(page.locator("main")).to_contain_text("tillganglighet@")
+    async with page.expect_navigation() as switched:
+        await page.get_by_role("link", name="In English").click()
+    await assert_page_is_sound(page, await switched.value)
+    await expect(page.locator("h1")).to_have_text("Accessibility statement")
+
+
+@pytest.mark.parametrize("service", ["intake", "council", "forum", "notify"])
+async def test_an_unknown_address_is_a_page_in_the_readers_language_and_json_under_api(
+    stack: Stack, context: BrowserContext, service: str
+) -> None:
+    page = await context.new_page()
+    response = await page.goto(f"{stack.service_url(service)}/no-such-page?lang=en")
+    assert response is not None
+    assert response.status == 404
+    await assert_page_is_sound(page, response)
+    await expect(page.locator("h1")).to_have_text("Page not found")
+    await expect(page.locator("footer").get_by_role("link", name="Accessibility")).to_be_visible()
+
+    api = await page.request.get(f"{stack.service_url(service)}/api/v1/no-such-thing")
+    assert api.status == 404
+    assert await api.json() == {"detail": "Not Found"}

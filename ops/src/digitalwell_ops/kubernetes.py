@@ -46,6 +46,7 @@ def _cluster_values(service: Service) -> dict[str, str]:
         "public_base_url": public_url(service),
         "log_format": "json",
         "staff_sign_in_url": f"{public_url(intake)}/staff/sign-in",
+        "accessibility_statement_url": f"{public_url(intake)}/accessibility",
     }
     # A setting named after another service (notify's intake_url, ...) is where people reach it.
     values |= {f"{other.name}_url": public_url(other) for other in SERVICES}

@@ -29,6 +29,7 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.specification import AsyncAPI, get_asyncapi_html
 from faststream.types import BrokerMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from digitalwell_shared.consumer import BatchConsumer, Consumption, DeadLetterPolicy
@@ -40,6 +41,7 @@ from digitalwell_shared.metrics import ConsumerMetrics, LagMetrics, OutboxMetric
 from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction, ping
 from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.settings import ServiceSettings
+from digitalwell_shared.site import not_found_handler
 from digitalwell_shared.staff import StaffAuth, StaffPageRefusal, page_refusal_handler
 from digitalwell_shared.tracing import Tracing
 
@@ -300,6 +302,7 @@ def create_http_app(
     app.add_middleware(_CorrelationMiddleware)
     runtime.tracing.instrument(app)
     app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
+    app.add_exception_handler(StarletteHTTPException, not_found_handler)
     app.state.runtime = runtime
     app.state.staff = runtime.staff
     for router in routers:

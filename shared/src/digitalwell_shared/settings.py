@@ -106,6 +106,13 @@ class ServiceSettings(BaseSettings):
         description="claim (dotted path, e.g. realm_access.roles) that lists DigitalWell roles",
     )
 
+    # -- accessibility statement (issue 13) ------------------------------------------
+    accessibility_statement_url: str = Field(
+        "http://127.0.0.1:8000/accessibility",
+        description="intake's accessibility statement, linked from every public page's footer",
+    )
+    # -- end accessibility statement ---------------------------------------------------
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults_in_production(self) -> Self:
         if self.environment != "production":

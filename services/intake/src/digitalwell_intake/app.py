@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
+from digitalwell_intake.accessibility import create_accessibility_router
 from digitalwell_intake.accounts import Accounts, LockPolicy
 from digitalwell_intake.api import create_api_router
 from digitalwell_intake.handlers import register_handlers
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[
             create_api_router(runtime, store, links, policy),
             create_page_router(runtime, store, links, policy),
+            create_accessibility_router(settings),
             create_staff_api(runtime.staff, accounts, store, password_sign_in=region is None),
             create_staff_pages(settings, runtime.staff, accounts, store, region),
         ],

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from digitalwell_intake import usecases
@@ -27,6 +26,7 @@ from digitalwell_intake.views import Links, applicant_language, status_view
 from digitalwell_shared.contracts import Language, Stage, SupportKind
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language
+from digitalwell_shared.site import page_templates
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Anything else in lang shows the page in Swedish; a bad token shows the bad-link page.
@@ -66,7 +66,7 @@ class _Pages:
         self._store = store
         self._links = links
         self._policy = policy
-        self._templates = Jinja2Templates(directory=TEMPLATES)
+        self._templates = page_templates(TEMPLATES)
 
     async def application_form(self, request: Request, lang: LanguageParameter = None) -> Response:
         """The empty form, answering in the language the person reads."""

@@ -76,6 +76,25 @@ def request_language(request: Request) -> Language:
 def not_found_page(language: Language, statement_url: str) -> HTMLResponse:
     """An unknown address, told in the site's look and the reader's language."""
     title, text, home = _NOT_FOUND[language]
+    return message_page(
+        language,
+        statement_url,
+        (title, text),
+        (f"/?lang={language.value}", home),
+        status.HTTP_404_NOT_FOUND,
+    )
+
+
+def message_page(
+    language: Language,
+    statement_url: str,
+    message: tuple[str, str],
+    link: tuple[str, str],
+    status_code: int = status.HTTP_200_OK,
+) -> HTMLResponse:
+    """A short page in the site's look: a heading, a sentence and where to go next."""
+    title, text = (html.escape(part) for part in message)
+    href, label = (html.escape(part) for part in link)
     body = (
         f'<!DOCTYPE html><html lang="{language.value}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -86,10 +105,11 @@ def not_found_page(language: Language, statement_url: str) -> HTMLResponse:
         'text-decoration:none">DigitalWell Arena</a></div></header>'
         '<main style="max-width:46rem;margin:0 auto;padding:1.5rem 1rem 4rem">'
         f"<h1>{title}</h1><p>{text}</p>"
-        f'<p><a href="/?lang={language.value}" style="color:#005a70">{home}</a></p></main>'
+        f'<p><a href="{href}" style="color:#005a70">{label}</a></p></main>'
         f"{site_footer(language, statement_url)}</body></html>"
     )
-    return HTMLResponse(body, status.HTTP_404_NOT_FOUND, headers=SECURITY_HEADERS)
+    headers = SECURITY_HEADERS | {"Cache-Control": "no-store"}
+    return HTMLResponse(body, status_code, headers=headers)
 
 
 async def not_found_handler(request: Request, refusal: Exception) -> Response:

@@ -30,8 +30,10 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi import status as http
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from digitalwell_shared.pages import SECURITY_HEADERS, public_url
+from digitalwell_shared.contracts import Language
+from digitalwell_shared.pages import SECURITY_HEADERS, page_path, public_url
 from digitalwell_shared.settings import ServiceSettings
+from digitalwell_shared.site import message_page, request_language
 
 SESSION_COOKIE = "digitalwell_staff"
 CSRF_FIELD = "csrf_token"
@@ -84,6 +86,7 @@ class StaffAuth:
         self._secret = settings.staff_session_secret.get_secret_value()
         self._lifetime = timedelta(minutes=settings.staff_session_minutes)
         self._sign_in_url = settings.staff_sign_in_url
+        self._statement_url = settings.accessibility_statement_url
         self._secure_cookie = settings.base_url.startswith("https://")
         self._oidc = _OidcVerifier(settings) if settings.staff_oidc_issuer else None
 
@@ -226,7 +229,12 @@ class StaffAuth:
         return member
 
     def sign_out_router(self) -> APIRouter:
-        """POST /staff/sign-out on every service: the cookie is per host, so any one clears it."""
+        """POST /staff/sign-out on every service: the cookie is per host, so any one clears it.
+
+        It answers with this service's own signed-out page, never a redirect to intake's
+        sign-in: where each service is its own origin (``make run``), a form's redirect to
+        another origin breaks the pages' ``form-action 'self'`` and the browser stays put.
+        """
         router = APIRouter(include_in_schema=False)
 
         @router.post("/staff/sign-out")
@@ -239,11 +247,28 @@ class StaffAuth:
             # A forged cross-site sign-out would only be a nuisance, but it is refused anyway.
             if member is not None and not self.csrf_is_valid(member, csrf_token):
                 raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "This form has expired", "")
-            response = RedirectResponse(self.sign_in_url(), status_code=http.HTTP_303_SEE_OTHER)
+            language = request_language(request).value
+            response = RedirectResponse(
+                page_path(request, f"/staff/signed-out?lang={language}"),
+                status_code=http.HTTP_303_SEE_OTHER,
+            )
             self.clear_session_cookie(response)
             return response
 
+        @router.get("/staff/signed-out")
+        async def signed_out(request: Request) -> Response:
+            language = request_language(request)
+            title, text, sign_in = _SIGNED_OUT[language]
+            link = (f"{self._sign_in_url}?lang={language.value}", sign_in)
+            return message_page(language, self._statement_url, (title, text), link)
+
         return router
+
+
+_SIGNED_OUT = {
+    Language.SV: ("Du är utloggad", "Du är utloggad från alla personalsidor.", "Logga in igen"),
+    Language.EN: ("You are signed out", "You are signed out of every staff page.", "Sign in again"),
+}
 
 
 def staff_api(*roles: Role) -> Callable[[Request], Awaitable[StaffMember]]:

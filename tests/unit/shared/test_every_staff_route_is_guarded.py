@@ -28,7 +28,12 @@ APPS: dict[str, Callable[[], FastAPI]] = {
     "notify": create_notify,
 }
 # Routes for people who are not signed in yet, or that end a session.
-OPEN_STAFF_PATHS = {"/staff/sign-in", "/staff/sign-out", "/staff/oidc/callback"}
+OPEN_STAFF_PATHS = {
+    "/staff/sign-in",
+    "/staff/sign-out",
+    "/staff/signed-out",  # only says so, and links to the sign-in page
+    "/staff/oidc/callback",
+}
 
 
 @dataclass(frozen=True)

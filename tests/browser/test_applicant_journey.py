@@ -37,8 +37,11 @@ async def test_an_applicant_corrects_the_form_follows_the_status_and_withdraws(
     summary = page.locator(".error-summary")
     await expect(summary).to_be_visible()
     await expect(summary).to_be_focused()
+    swedish_summary = await summary.locator("h2").inner_text()
     await expect(page.locator("#contact_email")).to_have_value("asa.example.org")
     await expect(page.locator("#org_name")).to_have_value(body["organisation"]["name"])
+
+    await _switch_language_and_back(page, body, swedish_summary)
 
     # The error summary's link leads to the field.
     await summary.get_by_role("link", name=re.compile("E-post")).click()
@@ -125,3 +128,18 @@ async def test_an_unknown_address_is_a_page_in_the_readers_language_and_json_und
     api = await page.request.get(f"{stack.service_url(service)}/api/v1/no-such-thing")
     assert api.status == 404
     assert await api.json() == {"detail": "Not Found"}
+
+
+async def _switch_language_and_back(page: Page, body: dict[str, Any], swedish_summary: str) -> None:
+    # Switching the language keeps what was typed, and tells the errors in the new language.
+    async with page.expect_navigation() as switched:
+        await page.get_by_role("button", name="In English").click()
+    await assert_page_is_sound(page, await switched.value)
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await expect(page.locator("#contact_email")).to_have_value("asa.example.org")
+    await expect(page.locator(".error-summary h2")).not_to_have_text(swedish_summary)
+    async with page.expect_navigation() as switched:
+        await page.get_by_role("button", name="På svenska").click()
+    await assert_page_is_sound(page, await switched.value)
+    await expect(page.locator(".error-summary h2")).to_have_text(swedish_summary)
+    await expect(page.locator("#org_name")).to_have_value(body["organisation"]["name"])

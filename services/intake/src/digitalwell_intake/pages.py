@@ -31,6 +31,8 @@ from digitalwell_shared.site import page_templates
 TEMPLATES = Path(__file__).parent / "templates"
 # Anything else in lang shows the page in Swedish; a bad token shows the bad-link page.
 LanguageParameter = Annotated[str | None, Query(description="sv or en")]
+SWITCH_FIELD = "switch_lang"
+"""The form's language switch: the language to show the form in again, with what was typed."""
 TokenParameter = Annotated[str, Query(description="the application's withdrawal token")]
 
 
@@ -79,7 +81,9 @@ class _Pages:
         """Accept the form, or show it again with its errors and what was typed."""
         posted = await request.form()
         items = [(name, value) for name, value in posted.multi_items() if isinstance(value, str)]
-        language = language_of(_text(posted.get("lang")))
+        # The language switch of a form with errors posts what was typed (see form.html).
+        switch_to = _text(posted.get(SWITCH_FIELD))
+        language = language_of(switch_to or _text(posted.get("lang")))
         form = ApplicationForm.from_form_data(items)
         try:
             application = ApplicationRequest.model_validate(form.to_payload())
@@ -88,6 +92,8 @@ class _Pages:
             return self._form_page(
                 request, language, form, errors, status.HTTP_422_UNPROCESSABLE_CONTENT
             )
+        if switch_to:  # all correct now, but switching the language is not sending
+            return self._form_page(request, language, form, {})
         # A double click posts twice: the second finds the first by organisation number and title.
         submission = await usecases.submit_application(
             self._committer, self._store, application, idempotency_key=None, policy=self._policy
@@ -219,6 +225,7 @@ class _Pages:
                 "stages": [stage.value for stage in Stage],
                 "support_kinds": [kind.value for kind in SupportKind],
                 "languages": [each.value for each in Language],
+                "switch_field": SWITCH_FIELD,
             },
             status_code,
         )

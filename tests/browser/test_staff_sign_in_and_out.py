@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, expect
 
-from digitalwell_devstack.stack import DEMO_STAFF_PASSWORD, Stack
-from tests.support.browser import assert_page_is_sound
+from digitalwell_devstack.stack import Stack
+from tests.support.browser import assert_page_is_sound, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,17 +21,6 @@ STAFF_PAGES = {
     "forum": "/staff/sessions",
     "notify": "/staff/emails",
 }
-
-
-async def sign_in(page: Page, stack: Stack, email: str) -> None:
-    """Sign in as a demo account on intake's sign-in page, as a person would."""
-    response = await page.goto(f"{stack.service_url('intake')}/staff/sign-in")
-    await assert_page_is_sound(page, response)
-    await page.locator("#email").fill(email)
-    await page.locator("#password").fill(DEMO_STAFF_PASSWORD)
-    async with page.expect_navigation():
-        await page.locator("form button[type=submit]").click()
-    await expect(page.locator("#password")).to_have_count(0)
 
 
 @pytest.mark.parametrize("service", list(STAFF_PAGES))

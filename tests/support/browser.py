@@ -10,8 +10,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, Page, Response, async_playwright
+from playwright.async_api import Browser, Page, Response, async_playwright, expect
 
+from digitalwell_devstack.stack import DEMO_STAFF_PASSWORD, Stack
 from digitalwell_shared.pages import SECURITY_HEADERS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -89,3 +90,14 @@ async def assert_page_is_sound(page: Page, response: Response | None) -> None:
 def dump(value: object) -> str:
     """A value for an assertion's message."""
     return json.dumps(value, indent=1, default=str)[:2000]
+
+
+async def sign_in(page: Page, stack: Stack, email: str) -> None:
+    """Sign in as a demo account on intake's sign-in page, as a person would."""
+    response = await page.goto(f"{stack.service_url('intake')}/staff/sign-in")
+    await assert_page_is_sound(page, response)
+    await page.locator("#email").fill(email)
+    await page.locator("#password").fill(DEMO_STAFF_PASSWORD)
+    async with page.expect_navigation():
+        await page.locator("form button[type=submit]").click()
+    await expect(page.locator("#password")).to_have_count(0)

@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: help install run test lint typecheck unit integration e2e bench fmt generate contracts clean
+.PHONY: help install browser run test lint typecheck unit integration e2e bench fmt generate contracts clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -24,10 +24,15 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml services/*/p
 
 install: $(VENV)/.synced  ## create .venv from uv.lock
 
+# The browser tests drive Debian's Chromium, never a downloaded one; CI runs as root.
+CHROMIUM := /usr/bin/chromium
+browser:  ## install Debian's chromium for the browser tests when it is missing (needs root)
+	@test -x $(CHROMIUM) || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
 run: install  ## start the embedded system: broker, database, SMTP sink and the four services
 	$(VENV)/bin/python -m digitalwell_devstack
 
-test: install lint typecheck  ## lint, type-check and run every test against a real broker and database
+test: install browser lint typecheck  ## lint, type-check and run every test against a real broker and database
 	$(VENV)/bin/pytest
 
 unit: install  ## only the fast tests without I/O

@@ -192,6 +192,7 @@ class Stack:
         }
         if any(s.name == "intake" for s in self.services):  # a test's stack may leave it out
             settings["STAFF_SIGN_IN_URL"] = f"{self.service_url('intake')}/staff/sign-in"
+            settings["ACCESSIBILITY_STATEMENT_URL"] = f"{self.service_url('intake')}/accessibility"
         if spec.name == "intake":
             # Development only: the demo accounts share a published password.
             settings["SEED_DEMO_STAFF"] = "true"

@@ -60,6 +60,7 @@ def _compose_values(service: Service) -> dict[str, str]:
         "public_base_url": _public_url(service),
         "log_format": "json",
         "staff_sign_in_url": f"{intake}/staff/sign-in",
+        "accessibility_statement_url": f"{intake}/accessibility",
     }
     values |= {name: f"${{{variable}:-{{default}}}}" for name, variable in SHARED_SECRETS.items()}
     # A setting named after another service (notify's intake_url, ...) is where people reach it.

@@ -51,6 +51,7 @@ def _cluster_values(service: Service) -> dict[str, str]:
         "metrics_port": str(METRICS_PORT),
         # Reached through ingress-nginx, which appends the client's address to X-Forwarded-For.
         "trusted_proxy_hops": "1",
+        "accessibility_statement_url": f"{public_url(intake)}/accessibility",
     }
     # A setting named after another service (notify's intake_url, ...) is where people reach it.
     values |= {f"{other.name}_url": public_url(other) for other in SERVICES}

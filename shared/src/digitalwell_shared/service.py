@@ -32,6 +32,7 @@ from faststream.types import BrokerMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -48,6 +49,7 @@ from digitalwell_shared.metrics import ConsumerMetrics, LagMetrics, OutboxMetric
 from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction, ping
 from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.settings import ServiceSettings
+from digitalwell_shared.site import not_found_handler
 from digitalwell_shared.staff import StaffAuth, StaffPageRefusal, page_refusal_handler
 from digitalwell_shared.throttle import Throttle
 from digitalwell_shared.tracing import Tracing
@@ -345,6 +347,7 @@ def create_http_app(
     )
     app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, not_found_handler)
     app.state.runtime = runtime
     app.state.staff = runtime.staff
     app.state.throttle = throttle

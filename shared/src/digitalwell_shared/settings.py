@@ -210,6 +210,12 @@ class ServiceSettings(BaseSettings):
         return self.throttle_enabled
 
     # -- end of HTTP guards
+    # -- accessibility statement (issue 13) ------------------------------------------
+    accessibility_statement_url: str = Field(
+        "http://127.0.0.1:8000/accessibility",
+        description="intake's accessibility statement, linked from every public page's footer",
+    )
+    # -- end accessibility statement ---------------------------------------------------
 
     @model_validator(mode="after")
     def _refuse_the_unsafe_in_production(self) -> Self:

@@ -28,18 +28,20 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi import status as http
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from digitalwell_shared.contracts import Language
 from digitalwell_shared.http_guard import keep_private
-from digitalwell_shared.pages import SECURITY_HEADERS, public_url
+from digitalwell_shared.pages import SECURITY_HEADERS, page_path, public_url
 from digitalwell_shared.settings import ServiceSettings
+from digitalwell_shared.site import message_page, request_language
 
 SESSION_COOKIE = "digitalwell_staff"
 CSRF_FIELD = "csrf_token"
@@ -161,6 +163,7 @@ class StaffAuth:
         self._sign_in_url = settings.staff_sign_in_url
         # intake's staff pages: where sessions are renewed and ended (the same host's cookie).
         self._intake_staff_url = settings.staff_sign_in_url.removesuffix("/sign-in")
+        self._statement_url = settings.accessibility_statement_url
         self._secure_cookie = settings.base_url.startswith("https://")
         self._oidc = _OidcVerifier(settings) if settings.staff_oidc_issuer else None
         self.revoked = RevokedSessions()
@@ -211,6 +214,30 @@ class StaffAuth:
     def csrf_token(self, member: StaffMember) -> str:
         """The token every form of this person's session must send back."""
         return hmac.new(self._csrf_key, member.session_id.encode(), hashlib.sha256).hexdigest()
+
+    def sign_out_ticket(self, member: StaffMember) -> dict[str, str]:
+        """What intake needs to end ``member``'s session after another service cleared the cookie.
+
+        An HMAC under the CSRF key (which every service has) of the staff id, the session id and
+        a five-minute expiry: it can only end that one session, and only for a short while.
+        """
+        expires = str(int(datetime.now(UTC).timestamp()) + _TICKET_SECONDS)
+        proof = self._ticket_proof(member.id, member.session_id, expires)
+        return {"staff": member.id, "sid": member.session_id, "expires": expires, "proof": proof}
+
+    def _ticket_proof(self, staff_id: str, session_id: str, expires: str) -> str:
+        message = f"sign-out\x1f{staff_id}\x1f{session_id}\x1f{expires}".encode()
+        return hmac.new(self._csrf_key, message, hashlib.sha256).hexdigest()
+
+    def sign_out_ticket_is_valid(self, ticket: dict[str, str]) -> bool:
+        """True when ``ticket`` came from ``sign_out_ticket`` and has not expired; constant time."""
+        fields = [ticket.get(name, "") for name in ("staff", "sid", "expires")]
+        if not all(fields) or not fields[2].isdigit():
+            return False
+        if int(fields[2]) < datetime.now(UTC).timestamp():
+            return False
+        expected = self._ticket_proof(*fields)
+        return hmac.compare_digest(expected.encode(), ticket.get("proof", "").encode())
 
     def csrf_is_valid(self, member: StaffMember, token: str) -> bool:
         """True when ``token`` belongs to this person's session; constant time."""
@@ -329,21 +356,63 @@ class StaffAuth:
         return member
 
     def sign_out_router(self) -> APIRouter:
-        """POST /staff/sign-out on every service: passed on to intake, which ends the session.
+        """POST /staff/sign-out on every service: the cookie goes, and intake ends the session.
 
-        A 307 keeps the method and the form (with its CSRF token, whose key every service
-        shares), and the cookie is per host, so intake sees the same session. intake's own
-        route of the same path comes first there.
+        The answer is this service's own signed-out page, never a redirect to another origin:
+        where each service is its own origin (``make run``), a form's redirect to another origin
+        breaks the pages' ``form-action 'self'`` and the browser stays put. That page then loads
+        intake's ``/staff/sign-out/complete`` (a new navigation, which form-action does not
+        govern) with a short-lived ticket that names the session, and intake revokes it
+        everywhere. intake's own route of the same path comes first there.
         """
         router = APIRouter(include_in_schema=False)
 
         @router.post("/staff/sign-out")
-        async def sign_out() -> Response:
-            return RedirectResponse(
-                f"{self._intake_staff_url}/sign-out", status_code=http.HTTP_307_TEMPORARY_REDIRECT
+        async def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+            token = request.cookies.get(SESSION_COOKIE, "")
+            try:
+                member = self.verify(token)
+            except NotSignedIn:
+                member = None
+            # A forged cross-site sign-out would only be a nuisance, but it is refused anyway.
+            if member is not None and not self.csrf_is_valid(member, csrf_token):
+                raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "This form has expired", "")
+            query = {"lang": request_language(request).value}
+            if member is not None:
+                query |= self.sign_out_ticket(member)
+            response = RedirectResponse(
+                page_path(request, f"/staff/signed-out?{urlencode(query)}"),
+                status_code=http.HTTP_303_SEE_OTHER,
             )
+            self.clear_session_cookie(response)
+            return response
+
+        @router.get("/staff/signed-out")
+        async def signed_out(request: Request) -> Response:
+            language = request_language(request)
+            title, text, sign_in = _SIGNED_OUT[language]
+            ticket = {name: request.query_params.get(name, "") for name in _TICKET_FIELDS}
+            if all(ticket.values()):
+                # Onwards to intake, which ends the session in every service and says so.
+                finish = f"{self._intake_staff_url}/sign-out/complete?" + urlencode(
+                    {"lang": language.value, **ticket}
+                )
+                return message_page(
+                    language, self._statement_url, (title, text), (finish, sign_in), refresh=finish
+                )
+            link = (f"{self._sign_in_url}?lang={language.value}", sign_in)
+            return message_page(language, self._statement_url, (title, text), link)
 
         return router
+
+
+_TICKET_FIELDS = ("staff", "sid", "expires", "proof")
+_TICKET_SECONDS = 300
+
+_SIGNED_OUT = {
+    Language.SV: ("Du är utloggad", "Du är utloggad från alla personalsidor.", "Logga in igen"),
+    Language.EN: ("You are signed out", "You are signed out of every staff page.", "Sign in again"),
+}
 
 
 def staff_api(*roles: Role) -> Callable[[Request], Awaitable[StaffMember]]:

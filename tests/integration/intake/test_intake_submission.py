@@ -210,3 +210,17 @@ async def test_a_refused_html_form_stores_nothing(intake: RunningIntake) -> None
     assert response.status_code == 422
     assert 'href="#consent"' in response.text
     assert await intake.stored_for(body) == (0, 0)
+
+
+async def test_the_language_switch_of_a_corrected_form_shows_it_again_and_sends_nothing(
+    intake: RunningIntake,
+) -> None:
+    body = application_body()
+    fields = form_data([*form_fields(body, lang="sv"), ("switch_lang", "en")])
+
+    response = await intake.client.post("/applications", data=fields)
+
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.text
+    assert body["title"] in response.text
+    assert await intake.stored_for(body) == (0, 0)

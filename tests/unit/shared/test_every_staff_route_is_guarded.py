@@ -34,8 +34,10 @@ OPEN_STAFF_PATHS = {
     "/staff/sign-in",
     "/staff/sign-in/enrol",
     "/staff/sign-out",
+    "/staff/sign-out/complete",  # ends only the session its signed ticket names
     "/staff/oidc/callback",
     "/staff/session/refresh",
+    "/staff/signed-out",  # only says so, and links to the sign-in page
 }
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import html
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import jwt
@@ -343,12 +346,30 @@ async def test_a_form_is_refused_without_the_session_csrf_token() -> None:
     assert right.status_code == 200
 
 
-async def test_signing_out_at_another_service_is_passed_on_to_intake_with_the_form() -> None:
-    async with _client(_token(Role.COUNCIL_MEMBER)) as client:
-        response = await client.post("/staff/sign-out", data={"csrf_token": "x"})
+async def test_signing_out_at_another_service_clears_the_cookie_and_hands_intake_a_ticket() -> None:
+    token = _token(Role.COUNCIL_MEMBER)
+    auth = StaffAuth(ServiceSettings(mongodb_database="x", http_port=1))
+    member = auth.verify(token)
+    async with _client(token) as client:
+        posted = await client.post("/staff/sign-out", data={"csrf_token": auth.csrf_token(member)})
+        page = await client.get(posted.headers["location"])
 
-    assert response.status_code == 307  # the browser posts the same form to intake
-    assert response.headers["location"] == "http://127.0.0.1:8000/staff/sign-out"
+    # Its own page (a cross-origin redirect after a form breaks form-action 'self') ...
+    assert posted.status_code == 303
+    assert posted.headers["location"].startswith("/staff/signed-out?")
+    assert 'digitalwell_staff=""' in posted.headers["set-cookie"]
+    # ... which goes on to intake with a ticket that names this one session.
+    refresh = re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', page.text)
+    assert refresh is not None
+    finish = html.unescape(refresh.group(1))
+    assert finish.startswith("http://127.0.0.1:8000/staff/sign-out/complete?")
+    ticket = dict(parse_qsl(urlsplit(finish).query))
+    assert auth.sign_out_ticket_is_valid(ticket)
+    assert (ticket["staff"], ticket["sid"]) == (member.id, member.session_id)
+    assert not auth.sign_out_ticket_is_valid(ticket | {"sid": "another-session"})
+    assert not auth.sign_out_ticket_is_valid(
+        ticket | {"expires": str(int(ticket["expires"]) - 301)}
+    )
 
 
 async def test_a_page_in_use_renews_its_session_through_intake_once_half_idle() -> None:

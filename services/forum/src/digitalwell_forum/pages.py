@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.datastructures import URL
 
@@ -34,6 +33,7 @@ from digitalwell_shared.contracts import Language, SessionKind
 from digitalwell_shared.links import LinkCheck
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language, page_path
+from digitalwell_shared.site import page_templates
 from digitalwell_shared.staff import Role, StaffMember, staff_page
 from digitalwell_shared.text import CONTROL_CHARACTER_ERROR, SINGLE_LINE_ERROR
 
@@ -100,7 +100,7 @@ class _Pages:
         self._bookings = bookings
         self._links = links
         self._calendar_domain = calendar_domain
-        self._templates = Jinja2Templates(directory=TEMPLATES)
+        self._templates = page_templates(TEMPLATES)
 
     # -- sessions and booking -------------------------------------------------------------
 

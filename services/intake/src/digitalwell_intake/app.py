@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
+from digitalwell_intake.accessibility import create_accessibility_router
 from digitalwell_intake.accounts import Accounts, LockPolicy, SessionEnding
 from digitalwell_intake.api import create_api_router
 from digitalwell_intake.handlers import register_handlers
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[
             create_api_router(runtime, store, links, policy),
             create_page_router(runtime, store, links, policy),
+            create_accessibility_router(settings),
             create_staff_api(
                 runtime.staff, issuer, accounts, store, password_sign_in=region is None
             ),

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from digitalwell_intake import usecases
@@ -28,11 +27,14 @@ from digitalwell_intake.views import Links, applicant_language, status_view
 from digitalwell_shared.contracts import Language, Stage, SupportKind
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language
+from digitalwell_shared.site import page_templates
 from digitalwell_shared.text import CONTROL_CHARACTER_ERROR
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Anything else in lang shows the page in Swedish; a bad token shows the bad-link page.
 LanguageParameter = Annotated[str | None, Query(description="sv or en")]
+SWITCH_FIELD = "switch_lang"
+"""The form's language switch: the language to show the form in again, with what was typed."""
 TokenParameter = Annotated[str, Query(description="the application's withdrawal token")]
 
 
@@ -68,7 +70,7 @@ class _Pages:
         self._store = store
         self._links = links
         self._policy = policy
-        self._templates = Jinja2Templates(directory=TEMPLATES)
+        self._templates = page_templates(TEMPLATES)
 
     async def application_form(self, request: Request, lang: LanguageParameter = None) -> Response:
         """The empty form, answering in the language the person reads."""
@@ -81,7 +83,9 @@ class _Pages:
         """Accept the form, or show it again with its errors and what was typed."""
         posted = await request.form()
         items = [(name, value) for name, value in posted.multi_items() if isinstance(value, str)]
-        language = language_of(_text(posted.get("lang")))
+        # The language switch of a form with errors posts what was typed (see form.html).
+        switch_to = _text(posted.get(SWITCH_FIELD))
+        language = language_of(switch_to or _text(posted.get("lang")))
         form = ApplicationForm.from_form_data(items)
         try:
             application = ApplicationRequest.model_validate(form.to_payload())
@@ -90,6 +94,8 @@ class _Pages:
             return self._form_page(
                 request, language, form, errors, status.HTTP_422_UNPROCESSABLE_CONTENT
             )
+        if switch_to:  # all correct now, but switching the language is not sending
+            return self._form_page(request, language, form, {})
         await limit.by_email(application.contact.email)
         # A double click posts twice: the second finds the first by organisation number and title.
         submission = await usecases.submit_application(
@@ -228,6 +234,7 @@ class _Pages:
                 "stages": [stage.value for stage in Stage],
                 "support_kinds": [kind.value for kind in SupportKind],
                 "languages": [each.value for each in Language],
+                "switch_field": SWITCH_FIELD,
             },
             status_code,
         )

@@ -115,6 +115,15 @@ class Settings(ServiceSettings):
     notify_url: str = Field(
         "http://127.0.0.1:8003", description="notify's pages, linked from the staff start page"
     )
+    # -- accessibility statement (issue 13) ------------------------------------------
+    accessibility_contact_email: str = Field(
+        "tillganglighet@digitalwell.example",
+        description="where people report an accessibility barrier (the statement names it)",
+    )
+    accessibility_reviewed: str = Field(
+        "2026-12-01", description="when the accessibility statement was last reviewed (ISO date)"
+    )
+    # -- end accessibility statement ---------------------------------------------------
 
     @property
     def region_sign_in(self) -> bool:

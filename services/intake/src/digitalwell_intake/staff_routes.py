@@ -7,7 +7,7 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response
 from fastapi import status as http
@@ -519,6 +519,7 @@ def create_staff_pages(
     else:
         router.include_router(_region_sign_in_pages(settings, staff, issuer, region, templates))
     router.include_router(_session_pages(settings, staff, issuer, accounts))
+    router.include_router(sign_out_completion(staff, accounts))
     router.include_router(_account_pages(staff, issuer, accounts, templates))
     router.include_router(_signed_in_pages(settings, store, templates))
     return router
@@ -955,3 +956,24 @@ def _safe_next(next_url: str, settings: Settings) -> str:
     if parts.scheme in {"http", "https"} and parts.hostname == own_host:
         return next_url
     return ""
+
+
+def sign_out_completion(staff: StaffAuth, accounts: Accounts) -> APIRouter:
+    """Where another service's signed-out page sends the browser, so intake ends the session."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/staff/sign-out/complete")
+    async def complete_sign_out(request: Request) -> Response:
+        # The other service cleared the cookie and passed on its ticket: end the session it
+        # names in every service. A ticket that does not check out ends nothing.
+        ticket = dict(request.query_params)
+        if staff.sign_out_ticket_is_valid(ticket):
+            await accounts.sign_out(ticket["staff"], ticket["sid"])
+        query = urlencode({"lang": ticket["lang"]}) if ticket.get("lang") else ""
+        response = RedirectResponse(
+            f"/staff/signed-out?{query}", status_code=http.HTTP_303_SEE_OTHER
+        )
+        staff.clear_session_cookie(response)
+        return response
+
+    return router

@@ -26,6 +26,7 @@ from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.logging import redact_text
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS, page_path
+from digitalwell_shared.site import page_templates
 from digitalwell_shared.staff import Role, StaffMember, staff_api, staff_page
 from digitalwell_shared.text import SingleLineText
 
@@ -138,7 +139,7 @@ def create_router(
     ``wake`` is called after a resend, so the delivery worker need not wait for its next look.
     """
     router = APIRouter()
-    templates = Jinja2Templates(directory=TEMPLATES)
+    templates = page_templates(TEMPLATES)
     templates.env.filters["local"] = _local_time
     router.include_router(
         _unsubscribe_routes(

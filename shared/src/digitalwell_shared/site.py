@@ -1,0 +1,132 @@
+"""What every service's pages share around their content: footer and unknown-address page.
+
+The footer links to the accessibility statement; an unknown address gets an HTML page, but JSON
+under /api/.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette import status
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from digitalwell_shared.contracts import Language
+from digitalwell_shared.pages import SECURITY_HEADERS, language_of
+
+_FOOTER = {
+    Language.SV: ("Tillgänglighet", "Sidfot"),
+    Language.EN: ("Accessibility", "Footer"),
+}
+_NOT_FOUND = {
+    Language.SV: (
+        "Sidan finns inte",
+        "Adressen kan vara felstavad, eller så har sidan flyttats.",
+        "Till startsidan",
+    ),
+    Language.EN: (
+        "Page not found",
+        "The address may be mistyped, or the page may have moved.",
+        "Go to the start page",
+    ),
+}
+
+
+def site_footer(language: Language, statement_url: str) -> Markup:
+    """The footer of every public page: the accessibility statement, in the page's language."""
+    link, label = _FOOTER[language]
+    href = html.escape(f"{statement_url}?lang={language.value}")
+    return Markup(  # noqa: S704 - every value in it is escaped above or a constant
+        f'<footer class="site-footer" aria-label="{label}" style="border-top:2px solid #b1b4b6;'
+        'max-width:46rem;margin:0 auto;padding:1rem 1rem 3rem">'
+        f'<a href="{href}" style="color:#005a70">{link}</a></footer>'
+    )
+
+
+def page_templates(directory: Path) -> Jinja2Templates:
+    """A service's page templates, with ``site_footer(request, lang)`` for their layout."""
+    templates = Jinja2Templates(directory=directory)
+    templates.env.globals["site_footer"] = _footer_of
+    return templates
+
+
+def _footer_of(request: Request, lang: str) -> Markup:
+    return site_footer(language_of(lang), _statement_url(request))
+
+
+def _statement_url(request: Request) -> str:
+    return str(request.app.state.runtime.settings.accessibility_statement_url)
+
+
+def request_language(request: Request) -> Language:
+    """The language a request asks for: ``?lang=``, else the browser's first choice, else sv."""
+    asked = request.query_params.get("lang")
+    if asked:
+        return language_of(asked)
+    accepted = request.headers.get("Accept-Language", "").strip().lower()
+    return Language.EN if accepted.startswith("en") else Language.SV
+
+
+def not_found_page(language: Language, statement_url: str) -> HTMLResponse:
+    """An unknown address, told in the site's look and the reader's language."""
+    title, text, home = _NOT_FOUND[language]
+    return message_page(
+        language,
+        statement_url,
+        (title, text),
+        (f"/?lang={language.value}", home),
+        status.HTTP_404_NOT_FOUND,
+    )
+
+
+def message_page(
+    language: Language,
+    statement_url: str,
+    message: tuple[str, str],
+    link: tuple[str, str],
+    status_code: int = status.HTTP_200_OK,
+    *,
+    refresh: str = "",
+) -> HTMLResponse:
+    """A short page in the site's look: a heading, a sentence and where to go next.
+
+    ``refresh`` is a URL the browser goes on to at once (a new navigation, so a page reached
+    from a form can lead to another origin, which the form's own redirect could not).
+    """
+    title, text = (html.escape(part) for part in message)
+    href, label = (html.escape(part) for part in link)
+    onwards = (
+        f'<meta http-equiv="refresh" content="0;url={html.escape(refresh)}">' if refresh else ""
+    )
+    body = (
+        f'<!DOCTYPE html><html lang="{language.value}"><head><meta charset="utf-8">{onwards}'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title} \N{EN DASH} DigitalWell Arena</title></head>"
+        '<body style="margin:0;font:1.1875rem/1.5 system-ui,sans-serif;color:#1b1b1b">'
+        '<header style="background:#005a70"><div style="max-width:46rem;margin:0 auto;'
+        'padding:0.75rem 1rem"><a href="/" style="color:#fff;font-weight:700;'
+        'text-decoration:none">DigitalWell Arena</a></div></header>'
+        '<main style="max-width:46rem;margin:0 auto;padding:1.5rem 1rem 4rem">'
+        f"<h1>{title}</h1><p>{text}</p>"
+        f'<p><a href="{href}" style="color:#005a70">{label}</a></p></main>'
+        f"{site_footer(language, statement_url)}</body></html>"
+    )
+    headers = SECURITY_HEADERS | {"Cache-Control": "no-store"}
+    return HTMLResponse(body, status_code, headers=headers)
+
+
+async def not_found_handler(request: Request, refusal: Exception) -> Response:
+    """404 on a page: the HTML page; under /api/ and for any other status, FastAPI's JSON."""
+    if not isinstance(refusal, HTTPException):  # registered for this class only
+        raise refusal
+    root = request.scope.get("root_path", "")
+    path = request.url.path.removeprefix(root)
+    if refusal.status_code != status.HTTP_404_NOT_FOUND or path.startswith("/api/"):
+        return await http_exception_handler(request, refusal)
+    return not_found_page(request_language(request), _statement_url(request))

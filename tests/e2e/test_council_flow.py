@@ -3,6 +3,7 @@ decides, the applicant gets the decision letter with the case number, and intake
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -104,13 +105,17 @@ async def test_one_browser_sign_in_reaches_every_services_staff_pages(stack: Sta
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', queue.text)
         assert csrf is not None
         session = browser.cookies["digitalwell_staff"]
-        # Signing out on council is passed on to intake (307, as a browser follows it), which
-        # ends the session in every service, not only the browser's cookie.
-        signed_out = await browser.post(
+        # Signing out on council clears the cookie and shows council's own signed-out page, which
+        # goes on (a meta refresh, as a browser follows it) to intake, which ends the session in
+        # every service, not only the browser's cookie.
+        council_page = await browser.post(
             f"{stack.service_url('council')}/staff/sign-out",
             data={"csrf_token": csrf[1]},
             follow_redirects=True,
         )
+        onwards = re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', council_page.text)
+        assert onwards is not None
+        signed_out = await browser.get(html.unescape(onwards[1]), follow_redirects=True)
         after = await browser.get(f"{intake}/staff")
 
         async def council_refuses_the_old_token() -> bool:
@@ -125,5 +130,7 @@ async def test_one_browser_sign_in_reaches_every_services_staff_pages(stack: Sta
     assert queue.status_code == 200
     assert "Karin Ek" in queue.text
     assert log.status_code == 403
-    assert signed_out.status_code == 200  # intake's sign-in page
+    assert council_page.url.host == httpx.URL(stack.service_url("council")).host
+    assert signed_out.status_code == 200  # intake's signed-out page
+    assert str(signed_out.url).startswith(f"{intake}/staff/signed-out")
     assert after.status_code == 401

@@ -34,6 +34,7 @@ from digitalwell_intake.settings import Settings
 from digitalwell_intake.store import ApplicationStore
 from digitalwell_shared.mongo import Document
 from digitalwell_shared.pages import SECURITY_HEADERS
+from digitalwell_shared.site import request_language
 from digitalwell_shared.staff import (
     SESSION_COOKIE,
     NotSignedIn,
@@ -544,7 +545,10 @@ def _session_pages(
                 raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "This form has expired", "")
             if member.session_started_at is not None:
                 await accounts.sign_out(member.id, member.session_id)
-        response = RedirectResponse("/staff/sign-in", status_code=http.HTTP_303_SEE_OTHER)
+        query = urlencode({"lang": request_language(request).value})
+        response = RedirectResponse(
+            f"/staff/signed-out?{query}", status_code=http.HTTP_303_SEE_OTHER
+        )
         staff.clear_session_cookie(response)
         return response
 

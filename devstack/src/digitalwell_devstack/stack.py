@@ -390,6 +390,11 @@ class Stack:
                 str(self.ports.smtp),
                 "--http-port",
                 str(self.ports.mail_ui),
+                *(
+                    ["--journal", str(self.data_dir / "mail" / "messages.jsonl")]
+                    if self.data_dir is not None
+                    else []
+                ),
             ],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             on_output=output,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import smtplib
 from pathlib import Path
 
 import httpx
@@ -112,3 +113,30 @@ async def test_a_service_killed_with_sigkill_is_restarted_and_the_restart_is_ann
     said = output.getvalue()
     assert "digitalwell: intake was killed by SIGKILL; restarting it in 0.5 s (at " in said
     assert "digitalwell: intake is running again" in said
+
+
+async def test_the_mail_sink_still_shows_what_it_received_after_a_kill_9_and_restart(
+    tmp_path: Path,
+):
+    stack = Stack(
+        ports=StackPorts.free(),
+        services=[],
+        data_dir=tmp_path,
+        topics=[],
+        console=Console(io.StringIO()),
+    )
+    async with stack:
+        with smtplib.SMTP(stack.host, stack.ports.smtp, timeout=10) as smtp:
+            smtp.sendmail(
+                "notify@example.org",
+                ["applicant@example.org"],
+                b"Message-ID: <kept-1@example.org>\r\nSubject: Kept\r\n\r\nStill here.\r\n",
+            )
+        stack.process("mail").kill()
+        await stack.process("mail").wait_exit()
+        await stack.restart("mail")
+
+        async with httpx.AsyncClient(trust_env=False) as client:
+            listed = (await client.get(f"{stack.mail_ui_url}/api/v1/messages")).json()
+    assert [m["MessageID"] for m in listed["messages"]] == ["kept-1@example.org"]
+    assert listed["messages"][0]["Subject"] == "Kept"

@@ -12,7 +12,7 @@ from tests.faults.suite import QUICK, run_trial
 
 pytestmark = pytest.mark.e2e
 
-QUICK_TRIALS = ["kill -9 intake"]
+QUICK_TRIALS = ["kill -9 intake", "kill -9 broker (tansu+s3)"]
 
 
 @pytest.mark.parametrize("trial", QUICK_TRIALS)

@@ -12,7 +12,12 @@ from tests.faults.suite import QUICK, run_trial
 
 pytestmark = pytest.mark.e2e
 
-QUICK_TRIALS = ["kill -9 intake", "kill -9 broker (tansu+s3)"]
+QUICK_TRIALS = [
+    "kill -9 intake",
+    "kill -9 council",
+    "kill -9 broker (tansu+s3)",
+    "SMTP unreachable",
+]
 
 
 @pytest.mark.parametrize("trial", QUICK_TRIALS)

@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: help install browser run test lint typecheck unit integration e2e bench fmt generate contracts clean
+.PHONY: help install browser run test lint typecheck unit integration e2e bench faults fmt generate contracts clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -56,6 +56,9 @@ contracts: generate  ## the same: the contracts are generated with everything el
 
 bench: install  ## submit applications against the running system and print figures
 	$(VENV)/bin/python benchmarks/submit_to_receipt.py
+
+faults: install  ## fault suite: kill -9, outages, restarts under load; a table per trial; fails on loss or doubling
+	$(VENV)/bin/python -m tests.faults.suite --logs data/faults-logs
 
 clean:  ## remove the environment (keeps data/)
 	rm -rf $(VENV) $(TOOLS)

@@ -9,7 +9,7 @@ import sys
 
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import PortInUseError, PortSettingError, ensure_free
-from digitalwell_devstack.process import ProcessError, describe_exit, format_tail
+from digitalwell_devstack.process import ProcessError
 from digitalwell_devstack.stack import (
     Stack,
     StackPorts,
@@ -56,16 +56,10 @@ async def _start_and_watch(stack: Stack, stop_requested: asyncio.Event) -> int:
         return _fail(str(error))
 
     stack.console.say(stack.summary())
-    ended = asyncio.create_task(stack.wait_for_exit())
-    await asyncio.wait({ended, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
-    if not ended.done():
-        ended.cancel()
-        return 0
-    process = ended.result()
-    return _fail(
-        f"{process.name} {describe_exit(process.returncode)}{format_tail(process.tail())}"
-        "\ndigitalwell: stopping the rest"
-    )
+    # A part that dies is restarted with back-off (saying so), as compose and Kubernetes would.
+    stack.supervise()
+    await stop_wait
+    return 0
 
 
 def main() -> int:

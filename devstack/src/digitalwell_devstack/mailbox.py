@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import dataclasses
 import hashlib
+import json
+import os
 import re
 import secrets
 import string
@@ -15,6 +20,7 @@ from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 JSON = dict[str, Any]
@@ -419,11 +425,66 @@ def _split_words(query: str) -> list[str]:
 
 
 class Mailbox:
-    """The newest ``capacity`` messages, in arrival order; one event loop uses it, no locking."""
+    """The newest ``capacity`` messages, in arrival order; one event loop uses it, no locking.
 
-    def __init__(self, capacity: int = 10_000) -> None:
+    With a ``journal`` file, every message received and every deletion is appended to it (and
+    flushed to disk) before it is answered, and a new Mailbox replays it: the mail sent before a
+    restart is still there to read, as in Mailpit's database. A line cut short by a kill -9 is
+    skipped, so a torn last write never stops the sink from starting.
+    """
+
+    def __init__(self, capacity: int = 10_000, *, journal: Path | None = None) -> None:
         self.capacity = capacity
         self._messages: OrderedDict[str, StoredMessage] = OrderedDict()
+        self._journal = journal
+        if journal is not None:
+            journal.parent.mkdir(parents=True, exist_ok=True)
+            self._replay(journal)
+
+    def receive(
+        self, raw: bytes, *, envelope_from: str, envelope_to: Sequence[str], received: datetime
+    ) -> StoredMessage:
+        """Parse, journal and keep a message that arrived; returns it."""
+        message = parse_message(
+            raw, envelope_from=envelope_from, envelope_to=envelope_to, received=received
+        )
+        self._append(
+            {
+                "op": "add",
+                "id": message.id,
+                "raw": base64.b64encode(raw).decode(),
+                "from": envelope_from,
+                "to": list(envelope_to),
+                "received": received.isoformat(),
+            }
+        )
+        self.add(message)
+        return message
+
+    def _append(self, record: JSON) -> None:
+        if self._journal is None:
+            return
+        with self._journal.open("a", encoding="utf-8") as file:
+            file.write(json.dumps(record) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+
+    def _replay(self, journal: Path) -> None:
+        if not journal.exists():
+            return
+        for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                record = json.loads(line)
+                if record["op"] == "add":
+                    message = parse_message(
+                        base64.b64decode(record["raw"]),
+                        envelope_from=record["from"],
+                        envelope_to=record["to"],
+                        received=datetime.fromisoformat(record["received"]),
+                    )
+                    self.add(dataclasses.replace(message, id=record["id"]))
+                elif record["op"] == "delete":
+                    self._forget(record["ids"])
 
     def __len__(self) -> int:
         return len(self._messages)
@@ -456,6 +517,13 @@ class Mailbox:
 
     def delete(self, ids: Sequence[str] | None = None) -> None:
         """Forget the given messages, or all of them."""
+        if ids is None and self._journal is not None:
+            self._journal.unlink(missing_ok=True)  # nothing left to replay
+        else:
+            self._append({"op": "delete", "ids": list(ids) if ids is not None else None})
+        self._forget(ids)
+
+    def _forget(self, ids: Sequence[str] | None) -> None:
         if ids is None:
             self._messages.clear()
             return

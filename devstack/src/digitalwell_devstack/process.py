@@ -122,9 +122,9 @@ class ManagedProcess:
         return list(self._tail)
 
     def start(self) -> None:
-        """Start the child; returns at once (see wait_ready)."""
-        if self._popen is not None:
-            raise RuntimeError(f"{self.name} was already started")
+        """Start the child, or again once it has ended; returns at once (see wait_ready)."""
+        if self.running:
+            raise RuntimeError(f"{self.name} is already running")
         self._popen = subprocess.Popen(
             self.argv,
             env=self._env,
@@ -199,6 +199,10 @@ class ManagedProcess:
         if self._popen is None:
             raise RuntimeError(f"{self.name} has not been started")
         return self._popen
+
+    def kill(self) -> None:
+        """SIGKILL the child's whole group at once, as a crash or the OOM killer would."""
+        self._signal(signal.SIGKILL)
 
     def _signal(self, signum: signal.Signals) -> None:
         if self._popen is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,11 +37,36 @@ def mongodb_url(host: str, port: int) -> str:
     return f"mongodb://{host}:{port}/?directConnection=true"
 
 
+S3_BUCKET = "tansu"
+"""The bucket Tansu keeps its topics, batches and committed offsets in."""
+
+
 def tansu_process(
-    *, host: str, port: int, on_output: OutputHandler | None = None, name: str = "tansu"
+    *,
+    host: str,
+    port: int,
+    s3_endpoint: str | None = None,
+    on_output: OutputHandler | None = None,
+    name: str = "tansu",
 ) -> ManagedProcess:
-    """Tansu listening on ``host:port``; it keeps topics and offsets in memory only."""
+    """Tansu listening on ``host:port``.
+
+    With ``s3_endpoint`` (an S3-compatible server such as s3_store) it keeps topics and committed
+    offsets there and so across a restart or a kill -9; without, in memory only (fast, for tests).
+    """
     listener = f"tcp://{host}:{port}"
+    storage = f"s3://{S3_BUCKET}/" if s3_endpoint is not None else "memory://tansu/"
+    env = None
+    if s3_endpoint is not None:
+        env = {
+            **os.environ,
+            # Read by Tansu's object store (Rust's object_store, AmazonS3Builder::from_env).
+            "AWS_ENDPOINT": s3_endpoint,
+            "AWS_ALLOW_HTTP": "true",
+            "AWS_ACCESS_KEY_ID": "devstack",
+            "AWS_SECRET_ACCESS_KEY": "devstack",  # the local store checks no signature
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
     return ManagedProcess(
         name,
         [
@@ -50,8 +76,41 @@ def tansu_process(
             listener,
             "--advertised-listener-url",
             listener,
+            "--storage-engine",
+            storage,
         ],
+        env=env,
         on_output=on_output,
+    )
+
+
+def s3_store_process(
+    *, host: str, port: int, root: Path, on_output: OutputHandler | None = None, name: str = "s3"
+) -> ManagedProcess:
+    """The devstack's S3-compatible object server on ``host:port``, objects under ``root``."""
+    return ManagedProcess(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "digitalwell_devstack.s3_store",
+            "--root",
+            str(root),
+            "--host",
+            host,
+            "--port",
+            str(port),
+        ],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        on_output=on_output,
+    )
+
+
+def s3_readiness(endpoint: str) -> Readiness:
+    """The object server answers a bucket listing."""
+    return Readiness(
+        f"GET {endpoint}/{S3_BUCKET}?list-type=2 answers 200",
+        lambda: http_answers(f"{endpoint}/{S3_BUCKET}?list-type=2&max-keys=1"),
     )
 
 

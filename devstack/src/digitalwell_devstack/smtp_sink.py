@@ -12,6 +12,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from html import escape
+from pathlib import Path
 from typing import Annotated
 
 import uvicorn
@@ -24,7 +25,7 @@ from fastapi.responses import (
     Response,
 )
 
-from digitalwell_devstack.mailbox import JSON, Mailbox, StoredMessage, parse_message, received_now
+from digitalwell_devstack.mailbox import JSON, Mailbox, StoredMessage, received_now
 
 DEFAULT_LIMIT = 50
 """Mailpit's page size when a request names none."""
@@ -42,13 +43,12 @@ class _Keeper:
 
     async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:  # noqa: N802 -- aiosmtpd's hook name
         raw = envelope.original_content or b""
-        message = parse_message(
+        message = self._mailbox.receive(
             raw,
             envelope_from=envelope.mail_from or "",
             envelope_to=list(envelope.rcpt_tos),
             received=received_now(),
         )
-        self._mailbox.add(message)
         logger.info("received %r for %s", message.subject, ", ".join(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
@@ -294,11 +294,12 @@ class MailSink:
         smtp_port: int = 1025,
         http_port: int = 8025,
         capacity: int = 10_000,
+        journal: Path | None = None,
     ) -> None:
         self.host = host
         self.smtp_port = smtp_port
         self.http_port = http_port
-        self.mailbox = Mailbox(capacity)
+        self.mailbox = Mailbox(capacity, journal=journal)
         self._smtp: asyncio.Server | None = None
         self._http: _UnsignalledServer | None = None
         self._http_task: asyncio.Task[None] | None = None
@@ -419,6 +420,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--capacity", type=int, default=10_000, help="messages kept; the oldest go first"
     )
+    parser.add_argument(
+        "--journal", type=Path, default=None, help="file that keeps the mail across restarts"
+    )
     return parser.parse_args(argv)
 
 
@@ -446,6 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         smtp_port=arguments.smtp_port,
         http_port=arguments.http_port,
         capacity=arguments.capacity,
+        journal=arguments.journal,
     )
     try:
         asyncio.run(_serve(sink))

@@ -7,13 +7,14 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import Binding, ensure_free, free_port, port_from_env
-from digitalwell_devstack.process import ManagedProcess, Readiness
+from digitalwell_devstack.process import ManagedProcess, ProcessError, Readiness, describe_exit
 from digitalwell_devstack.servers import (
     IN_MEMORY,
     broker_readiness,
@@ -21,12 +22,16 @@ from digitalwell_devstack.servers import (
     database_readiness,
     http_readiness,
     mongodb_url,
+    s3_readiness,
+    s3_store_process,
     secantus_process,
     tansu_process,
 )
 from digitalwell_shared.contracts import all_topics, dead_letter_topic
 
 HOST = "127.0.0.1"
+_STABLE_SECONDS = 60.0
+"""A part that stayed up this long before it ended is restarted after the shortest delay again."""
 # What intake seeds with INTAKE_SEED_DEMO_STAFF (digitalwell_intake.accounts.DEMO_STAFF), shown
 # so a newcomer can sign in; devstack runs the services as processes and does not import them.
 DEMO_STAFF_PASSWORD = "digitalwell-dev"  # noqa: S105 - published demo password, development only
@@ -69,6 +74,7 @@ class StackPorts:
     mongodb: int = 27017
     smtp: int = 1025
     mail_ui: int = 8025
+    s3: int = 9000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Self:
@@ -79,6 +85,7 @@ class StackPorts:
             mongodb=port_from_env(environ, "DIGITALWELL_MONGODB_PORT", defaults.mongodb),
             smtp=port_from_env(environ, "DIGITALWELL_SMTP_PORT", defaults.smtp),
             mail_ui=port_from_env(environ, "DIGITALWELL_MAIL_UI_PORT", defaults.mail_ui),
+            s3=port_from_env(environ, "DIGITALWELL_S3_PORT", defaults.s3),
         )
 
     @classmethod
@@ -89,6 +96,7 @@ class StackPorts:
             mongodb=free_port(host),
             smtp=free_port(host),
             mail_ui=free_port(host),
+            s3=free_port(host),
         )
 
 
@@ -116,8 +124,10 @@ def event_topics() -> list[str]:
 class Stack:
     """Starts and stops the whole system; usable from the command line and from tests.
 
-    ``data_dir=None`` keeps the database in memory. ``env_overrides`` are set in every
-    service's environment after the stack's own values, so a test can change any setting.
+    ``data_dir=None`` keeps the database and the broker's topics in memory; with a data
+    directory both survive a restart (the broker through the S3 object store in ``data_dir/s3``).
+    ``env_overrides`` are set in every service's environment after the stack's own values, so a
+    test can change any setting.
     """
 
     def __init__(
@@ -144,6 +154,8 @@ class Stack:
         self.stop_grace = stop_grace
         self._infrastructure: list[ManagedProcess] = []
         self._services: list[ManagedProcess] = []
+        self._readiness: dict[str, Readiness] = {}
+        self._supervisors: list[asyncio.Task[None]] = []
 
     @property
     def kafka_bootstrap_servers(self) -> str:
@@ -167,9 +179,20 @@ class Stack:
             raise KeyError(f"no service {name!r} in this stack")
         return f"http://{self.host}:{spec.port}"
 
+    @property
+    def s3_endpoint(self) -> str | None:
+        """The object store the broker keeps its topics in; None when they are in memory."""
+        return f"http://{self.host}:{self.ports.s3}" if self.data_dir is not None else None
+
     def bindings(self) -> list[Binding]:
         """Every port the stack binds, with what binds it and the variable that moves it."""
+        durable = (
+            [Binding(self.ports.s3, "S3 object store", "DIGITALWELL_S3_PORT")]
+            if self.data_dir is not None
+            else []
+        )
         return [
+            *durable,
             Binding(self.ports.kafka, "Kafka broker, Tansu", "DIGITALWELL_KAFKA_PORT"),
             Binding(self.ports.mongodb, "MongoDB, SecantusDB", "DIGITALWELL_MONGODB_PORT"),
             Binding(self.ports.smtp, "SMTP sink", "DIGITALWELL_SMTP_PORT"),
@@ -234,12 +257,62 @@ class Stack:
                 task.cancel()
         return waits[next(iter(done))]
 
+    def process(self, name: str) -> ManagedProcess:
+        """The running part called ``name`` (``intake``, ``tansu``, ``s3``, ``mail`` ...)."""
+        for process in [*self._infrastructure, *self._services]:
+            if process.name == name:
+                return process
+        raise KeyError(f"no process {name!r} in this stack")
+
+    async def restart(self, name: str) -> None:
+        """Start an ended part again and wait until it answers (on the same ports and data)."""
+        process = self.process(name)
+        process.start()
+        await process.wait_ready(self._readiness[name], timeout=self.startup_timeout)
+
+    def supervise(self, *, first_delay: float = 1.0, max_delay: float = 30.0) -> None:
+        """From now on restart any part that ends, with back-off, as compose's restart policy would.
+
+        Each restart is announced: which part, how it ended, when it starts again. The delay
+        doubles after each restart that did not keep the part up for a minute.
+        """
+        for process in [*self._infrastructure, *self._services]:
+            self._supervisors.append(
+                asyncio.create_task(self._keep_running(process, first_delay, max_delay))
+            )
+
+    async def _keep_running(self, process: ManagedProcess, first: float, most: float) -> None:
+        delay = first
+        loop = asyncio.get_running_loop()
+        while True:
+            up_since = loop.time()
+            code = await process.wait_exit()
+            if loop.time() - up_since > _STABLE_SECONDS:
+                delay = first
+            when = datetime.now(UTC) + timedelta(seconds=delay)
+            self.console.say(
+                f"digitalwell: {process.name} {describe_exit(code)}; "
+                f"restarting it in {delay:g} s (at {when:%H:%M:%S} UTC)"
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, most)
+            try:
+                await self.restart(process.name)
+            except ProcessError as error:
+                self.console.say(f"digitalwell: {error}")
+                continue
+            self.console.say(f"digitalwell: {process.name} is running again")
+
     async def stop(self) -> None:
         """Stop the services, then the mail sink, the database and the broker.
 
         Services go first because they finish in-flight work against broker and database. Each
         part gets SIGTERM, then SIGKILL if it still runs after the grace period.
         """
+        supervisors, self._supervisors = self._supervisors, []
+        for task in supervisors:
+            task.cancel()
+        await asyncio.gather(*supervisors, return_exceptions=True)
         services, self._services = self._services, []
         await asyncio.gather(*(p.stop(grace=self.stop_grace) for p in services))
         infrastructure, self._infrastructure = self._infrastructure, []
@@ -265,8 +338,11 @@ class Stack:
             if self.data_dir is not None
             else "data in memory"
         )
+        topics = (
+            f"topics in {self.data_dir / 's3'}" if self.data_dir is not None else "topics in memory"
+        )
         rows = [
-            ("Kafka broker (Tansu)", f"{self.kafka_bootstrap_servers}   topics in memory"),
+            ("Kafka broker (Tansu)", f"{self.kafka_bootstrap_servers}   {topics}"),
             ("MongoDB (SecantusDB)", f"{self.mongodb_url}   {data}"),
             ("SMTP sink", f"{self.host}:{self.ports.smtp}"),
             ("Mail UI and API", f"{self.mail_ui_url}/"),
@@ -289,7 +365,17 @@ class Stack:
             storage = self.data_dir / "secantus"
             storage.mkdir(parents=True, exist_ok=True)
         output = self.console.line
-        broker = tansu_process(host=self.host, port=self.ports.kafka, on_output=output)
+        if self.data_dir is not None and self.s3_endpoint is not None:
+            # The object store first: Tansu reads its topics from it as it starts.
+            store = s3_store_process(
+                host=self.host, port=self.ports.s3, root=self.data_dir / "s3", on_output=output
+            )
+            self._infrastructure.append(store)
+            store.start()
+            await self._wait_ready([(store, s3_readiness(self.s3_endpoint))])
+        broker = tansu_process(
+            host=self.host, port=self.ports.kafka, s3_endpoint=self.s3_endpoint, on_output=output
+        )
         database = secantus_process(
             host=self.host, port=self.ports.mongodb, storage=storage, on_output=output
         )
@@ -305,12 +391,18 @@ class Stack:
                 str(self.ports.smtp),
                 "--http-port",
                 str(self.ports.mail_ui),
+                *(
+                    ["--journal", str(self.data_dir / "mail" / "messages.jsonl")]
+                    if self.data_dir is not None
+                    else []
+                ),
             ],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             on_output=output,
         )
-        self._infrastructure = [broker, database, mail]
-        for process in self._infrastructure:
+        started = [broker, database, mail]
+        self._infrastructure += started
+        for process in started:
             process.start()
         await self._wait_ready(
             [
@@ -339,6 +431,7 @@ class Stack:
 
     async def _wait_ready(self, waits: list[tuple[ManagedProcess, Readiness]]) -> None:
         """Wait for all at once; the first failure cancels the other waits and is raised."""
+        self._readiness |= {process.name: readiness for process, readiness in waits}
         if not waits:
             return
         tasks = [

@@ -12,6 +12,7 @@ from digitalwell_devstack.mailbox import (
     canonical_header_name,
     parse_message,
     parse_query,
+    received_now,
 )
 
 RECEIVED = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -141,3 +142,28 @@ def test_deleting_some_messages_keeps_the_others():
     mailbox.delete([drop.id, "no-such-id"])
 
     assert mailbox.newest_first() == [keep]
+
+
+def test_a_journalled_mailbox_replays_its_mail_and_deletions_and_skips_a_torn_line(tmp_path):
+    journal = tmp_path / "mail" / "messages.jsonl"
+    first = Mailbox(journal=journal)
+    kept = first.receive(
+        b"Message-ID: <a@x>\r\nSubject: A\r\n\r\nbody\r\n",
+        envelope_from="n@x",
+        envelope_to=["p@x"],
+        received=received_now(),
+    )
+    gone = first.receive(
+        b"Subject: B\r\n\r\nbody\r\n",
+        envelope_from="n@x",
+        envelope_to=["p@x"],
+        received=received_now(),
+    )
+    first.delete([gone.id])
+    with journal.open("a") as file:
+        file.write('{"op": "add", "raw": "cut sh')
+
+    second = Mailbox(journal=journal)
+
+    assert [m.id for m in second.newest_first()] == [kept.id]
+    assert second.get(kept.id).subject == "A"

@@ -1,0 +1,312 @@
+"""The fault suite: the system as processes, load through HTTP, faults injected, a table per trial.
+
+``make faults`` runs every trial with full-length outages (``python -m tests.faults.suite``);
+tests/faults/test_quick_faults.py runs the trials that hold today with short outages. Each trial
+starts a fresh stack on free ports in a temporary data folder, submits a bounded burst of
+applications to intake, injects its fault in the middle of the burst, and then counts the
+receipt e-mails at the SMTP sink per applicant: lost (acknowledged, no receipt by the deadline)
+and doubled (copies beyond one, by Message-ID) must both be 0, except that notify killed
+mid-delivery may double at most the e-mails whose SMTP exchange was in flight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from digitalwell_devstack.console import Console
+from digitalwell_devstack.ports import free_port
+from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+
+_POLL_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big a run is: burst size, outage length, how long to wait for the receipts."""
+
+    applications: int
+    outage_seconds: float
+    deliver_within: float
+
+
+QUICK = Scale(applications=30, outage_seconds=5.0, deliver_within=90.0)
+FULL = Scale(applications=120, outage_seconds=60.0, deliver_within=300.0)
+
+NOTIFY_SMTP_CONNECTIONS = 1
+"""Copies a kill -9 of notify may double: one per SMTP exchange in flight (issue 11)."""
+
+
+@dataclass
+class Outcome:
+    """One trial's figures."""
+
+    trial: str
+    acknowledged: int = 0
+    delivered: int = 0
+    lost: int = 0
+    doubled: int = 0
+    recover_seconds: float | None = None
+    allowed_doubles: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """Nothing acknowledged lost, nothing doubled beyond what the trial allows."""
+        return self.lost == 0 and self.doubled <= self.allowed_doubles and not self.notes
+
+    def row(self) -> str:
+        """One line of the table."""
+        recover = f"{self.recover_seconds:.1f}" if self.recover_seconds is not None else "-"
+        verdict = "pass" if self.passed else "FAIL"
+        line = (
+            f"| {self.trial:<28} | {self.acknowledged:>5} | {self.delivered:>9} | {self.lost:>4} "
+            f"| {self.doubled:>7} | {recover:>11} | {verdict} |"
+        )
+        return line + "".join(f"\n|   {note}" for note in self.notes)
+
+
+TABLE_HEAD = (
+    f"| {'trial':<28} | acked | delivered | lost | doubled | recover (s) | verdict |\n"
+    f"|{'-' * 30}|-------|-----------|------|---------|-------------|---------|"
+)
+
+
+def _org_number() -> str:
+    digits = [5, 5, 6] + [random.randint(0, 9) for _ in range(6)]  # noqa: S311 -- test data
+    total = 0
+    for index, digit in enumerate(digits):
+        doubled = digit * 2 if index % 2 == 0 else digit
+        total += doubled - 9 if doubled > 9 else doubled
+    digits.append((10 - total % 10) % 10)
+    text = "".join(map(str, digits))
+    return f"{text[:6]}-{text[6:]}"
+
+
+def _application(address: str, number: int) -> dict[str, object]:
+    return {
+        "organisation": {"name": f"Fault AB {number}", "org_number": _org_number()},
+        "contact": {
+            "name": "Fel Felsson",
+            "email": address,
+            "phone": "+46701234567",
+            "language": "sv",
+        },
+        "title": f"Fault trial {number}",
+        "summary": "A service submitted while something breaks.",
+        "need": "Knowing that nothing is lost.",
+        "target_groups": ["operators"],
+        "stage": "idea",
+        "business_model": "None; it is a fault trial.",
+        "public_sector_partners": [],
+        "support_requested": ["coaching"],
+        "consent": True,
+    }
+
+
+class Trial:
+    """A running stack, the burst against it and the receipts counted at its mail sink."""
+
+    def __init__(self, name: str, data_dir: Path, scale: Scale) -> None:
+        self.name = name
+        self.scale = scale
+        self.output = io.StringIO()
+        self.run_id = uuid.uuid4().hex[:8]
+        services = [
+            ServiceSpec(s.name, s.module, free_port("127.0.0.1"), s.sends_mail)
+            for s in DEFAULT_SERVICES
+        ]
+        self.ports = StackPorts.free()
+        self.services = services
+        self.data_dir = data_dir
+        self.stack = self._new_stack()
+        self.acknowledged: set[str] = set()
+        self.outcome = Outcome(name)
+
+    def _new_stack(self) -> Stack:
+        return Stack(
+            ports=self.ports,
+            services=self.services,
+            data_dir=self.data_dir,
+            console=Console(self.output),
+        )
+
+    async def burst(self, fault_at: int, fault: Callable[[], Awaitable[None]]) -> float:
+        """Submit the applications one by one; run ``fault`` after ``fault_at`` of them.
+
+        Returns the monotonic time the fault's repair ended. A submission refused or cut off by
+        the fault is simply not acknowledged; it is tried again once (as an applicant would).
+        """
+        repaired = time.monotonic()
+        intake = self.stack.service_url("intake")
+        async with httpx.AsyncClient(base_url=intake, timeout=30, trust_env=False) as client:
+            for number in range(self.scale.applications):
+                if number == fault_at:
+                    await fault()
+                    repaired = time.monotonic()
+                    intake = self.stack.service_url("intake")
+                address = f"fault-{self.run_id}-{number}@example.org"
+                for _attempt in range(2):
+                    try:
+                        response = await client.post(
+                            "/api/v1/applications", json=_application(address, number)
+                        )
+                    except httpx.HTTPError:
+                        await asyncio.sleep(_POLL_SECONDS)
+                        continue
+                    if response.status_code in {200, 201}:
+                        self.acknowledged.add(address)
+                        break
+                    await asyncio.sleep(_POLL_SECONDS)
+        return repaired
+
+    async def receipts(self) -> Counter[str]:
+        """Copies received per acknowledged address, each Message-ID counted once per copy."""
+        copies: Counter[str] = Counter()
+        url = f"{self.stack.mail_ui_url}/api/v1/messages"
+        async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
+            try:
+                listed = (await client.get(url, params={"limit": 5000})).json()
+            except (httpx.HTTPError, ValueError):
+                return copies
+        for message in listed.get("messages", []):
+            for to in message.get("To") or []:
+                if to.get("Address") in self.acknowledged:
+                    copies[to["Address"]] += 1
+        return copies
+
+    async def settle(self, repaired: float) -> None:
+        """Wait (bounded) until every acknowledged address has a receipt; fill the outcome."""
+        deadline = time.monotonic() + self.scale.deliver_within
+        copies: Counter[str] = Counter()
+        recovered: float | None = None
+        while time.monotonic() < deadline:
+            copies = await self.receipts()
+            if all(copies[a] for a in self.acknowledged):
+                recovered = time.monotonic() - repaired
+                break
+            await asyncio.sleep(_POLL_SECONDS)
+        # A doubled copy can arrive after the last first copy: look once more, after a beat.
+        await asyncio.sleep(2.0)
+        copies = await self.receipts()
+        outcome = self.outcome
+        outcome.acknowledged = len(self.acknowledged)
+        outcome.delivered = sum(1 for a in self.acknowledged if copies[a])
+        outcome.lost = outcome.acknowledged - outcome.delivered
+        outcome.doubled = sum(n - 1 for n in copies.values() if n > 1)
+        outcome.recover_seconds = recovered
+
+    async def kill_and_restart(self, *names: str, down_for: float = 0.0) -> None:
+        """kill -9 the named parts, keep them down for ``down_for`` s, start them again."""
+        for name in names:
+            self.stack.process(name).kill()
+        for name in names:
+            await self.stack.process(name).wait_exit()
+        if down_for:
+            await asyncio.sleep(down_for)
+        for name in names:
+            await self.stack.restart(name)
+
+    async def kill_everything_and_run_again(self) -> None:
+        """kill -9 every part at once, then start a new stack on the same data folder."""
+        for name in ("intake", "council", "forum", "notify", "mail", "secantus", "tansu", "s3"):
+            self.stack.process(name).kill()
+        for name in ("intake", "council", "forum", "notify", "mail", "secantus", "tansu", "s3"):
+            await self.stack.process(name).wait_exit()
+        await self.stack.stop()
+        self.stack = self._new_stack()
+        await self.stack.start()
+
+
+def _restart_trial(*names: str, outage: bool = False) -> TrialBody:
+    async def body(trial: Trial) -> float:
+        down = trial.scale.outage_seconds if outage else 0.0
+        return await trial.burst(
+            trial.scale.applications // 2, lambda: trial.kill_and_restart(*names, down_for=down)
+        )
+
+    return body
+
+
+async def _whole_stack(trial: Trial) -> float:
+    repaired = await trial.burst(trial.scale.applications, lambda: asyncio.sleep(0))
+    await trial.kill_everything_and_run_again()
+    return max(repaired, time.monotonic())
+
+
+TrialBody = Callable[[Trial], Awaitable[float]]
+
+TRIALS: dict[str, TrialBody] = {
+    "kill -9 intake": _restart_trial("intake"),
+    "kill -9 council": _restart_trial("council"),
+    "kill -9 forum": _restart_trial("forum"),
+    "kill -9 notify": _restart_trial("notify"),
+    "kill -9 broker (tansu+s3)": _restart_trial("s3", "tansu"),
+    "kill -9 database": _restart_trial("secantus"),
+    "SMTP unreachable": _restart_trial("mail", outage=True),
+    "whole stack kill -9, run again": _whole_stack,
+}
+
+ALLOWED_DOUBLES = {"kill -9 notify": NOTIFY_SMTP_CONNECTIONS}
+
+
+async def run_trial(name: str, scale: Scale) -> tuple[Outcome, str]:
+    """Run one trial on a fresh stack; its outcome and the stack's output (for a failure)."""
+    with tempfile.TemporaryDirectory(prefix="digitalwell-faults-") as folder:
+        trial = Trial(name, Path(folder), scale)
+        trial.outcome.allowed_doubles = ALLOWED_DOUBLES.get(name, 0)
+        await trial.stack.start()
+        try:
+            repaired = await TRIALS[name](trial)
+            await trial.settle(repaired)
+        except Exception as error:  # noqa: BLE001 -- a trial that breaks is a failed row, not a crash
+            trial.outcome.notes.append(f"the trial itself failed: {error!r}"[:300])
+        finally:
+            await trial.stack.stop()
+        return trial.outcome, trial.output.getvalue()
+
+
+def _keep_log(log_dir: Path, name: str, output: str) -> None:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    (log_dir / f"{name.replace(' ', '_').replace('/', '_')}.log").write_text(output)
+
+
+async def run(names: list[str], scale: Scale, log_dir: Path | None = None) -> list[Outcome]:
+    """Run the trials one after another, printing each row as it ends."""
+    print(TABLE_HEAD, flush=True)  # noqa: T201 -- the suite's report is its output
+    outcomes = []
+    for name in names:
+        outcome, output = await run_trial(name, scale)
+        print(outcome.row(), flush=True)  # noqa: T201
+        if not outcome.passed and log_dir is not None:
+            _keep_log(log_dir, name, output)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def main() -> int:
+    """``make faults``: every trial at full length; exit 1 when any trial fails."""
+    parser = argparse.ArgumentParser(description="DigitalWell's fault suite")
+    parser.add_argument("--quick", action="store_true", help="short outages, smaller bursts")
+    parser.add_argument("--trial", action="append", choices=list(TRIALS), help="only these")
+    parser.add_argument("--logs", type=Path, help="write the stack's output of failed trials here")
+    arguments = parser.parse_args()
+    scale = QUICK if arguments.quick else FULL
+    outcomes = asyncio.run(run(arguments.trial or list(TRIALS), scale, arguments.logs))
+    return 0 if all(o.passed for o in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from digitalwell_ops.environment import settings_of
-from digitalwell_ops.system import SERVICES, topic_partitions
+from digitalwell_ops.system import SERVICES, topic_partitions, wiring
 from tests.support.repository import ROOT, vendored_schema
 
 SERVICE_NAMES = [service.name for service in SERVICES]
@@ -145,3 +145,37 @@ def test_each_service_accepts_its_compose_settings_in_development(
     monkeypatch.setenv(f"{service.env_prefix}ENVIRONMENT", "production")
     with pytest.raises(pydantic.ValidationError, match="refused in production"):
         service.settings_class()
+
+
+def test_each_service_reaches_kafka_as_its_own_scram_principal(compose) -> None:
+    kafka = compose["services"]["kafka"]["environment"]
+    assert "PLAINTEXT:PLAINTEXT" not in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    setup = " ".join(compose["services"]["kafka-topics"]["command"])
+    for service in SERVICES:
+        environment = compose["services"][service.name]["environment"]
+        prefix = service.env_prefix
+        assert environment[f"{prefix}KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+        assert environment[f"{prefix}KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+        assert environment[f"{prefix}KAFKA_SASL_USERNAME"] == service.name
+        assert f"--entity-name {service.name} --add-config 'SCRAM-SHA-512=" in setup
+
+
+def test_each_service_may_write_only_its_own_topics_and_its_dead_letters(compose) -> None:
+    setup = " ".join(compose["services"]["kafka-topics"]["command"])
+    granted = re.findall(
+        r"--allow-principal User:(\w+) --operation (\w+) --(topic|group) (\S+) "
+        r"--resource-pattern-type (\w+)",
+        setup,
+    )
+    assert granted, "no ACLs in the setup job"
+    assert all(pattern == "literal" for *_, pattern in granted)
+    for each in wiring():
+        mine = [grant for grant in granted if grant[0] == each.service]
+        writes = {name for _, op, _, name, _ in mine if op == "Write"}
+        # Its own topics, and the dead letters of what it consumes: nothing more.
+        assert writes == set(each.publishes) | {f"{topic}.dlq" for topic in each.consumes}
+        assert all(topic.startswith(f"{each.service}.") for topic in each.publishes)
+        reads = {name for _, op, _, name, _ in mine if op == "Read"}
+        assert reads == set(each.consumes) | ({each.service} if each.consumes else set())

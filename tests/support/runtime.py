@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.mongo import Database
 from digitalwell_shared.service import Runtime, create_http_app, create_runtime
 from digitalwell_shared.settings import ServiceSettings
+from digitalwell_shared.signing import development_key_id, development_seed
 from digitalwell_shared.tracing import Tracing
 
 
@@ -24,9 +26,16 @@ def make_runtime(
     max_attempts: int = 2,
     tracing: Tracing | None = None,
 ) -> Runtime:
-    """A runtime with its own consumer group and database, so tests never collide."""
+    """A runtime with its own consumer group and database, so tests never collide.
+
+    It signs with the development key of the service that owns what it publishes (intake when
+    it publishes nothing), as consumers believe only a topic's owner.
+    """
     name = f"test-{uuid.uuid4().hex[:12]}"
+    owner = publishes[0].topic.split(".")[0] if publishes else "intake"
     settings = ServiceSettings(
+        event_signing_key=base64.b64encode(development_seed(owner)).decode(),
+        event_signing_key_id=development_key_id(owner),
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         mongodb_url=mongodb_url,
         mongodb_database=name,

@@ -8,6 +8,7 @@ and on shutdown lets in-flight work finish before it closes anything.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import socket
@@ -84,6 +85,8 @@ class Runtime:
     staff: StaffAuth
     tracing: Tracing
     effects: dict[str, Consumption] = field(default_factory=dict)
+    # Set once the broker started in the background (create_http_app's lifespan).
+    broker_connected: bool = False
     startup_hooks: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
     shutdown_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Called after an event's effect committed, e.g. to wake a worker that acts on it.
@@ -313,14 +316,19 @@ def create_http_app(
         await throttle.ensure_indexes()
         for hook in runtime.startup_hooks:
             await hook()
-        await runtime.broker.start()
-        await runtime.relay.start()
+        # HTTP does not wait for Kafka: the pages and API that need only the database answer
+        # while the broker connects and the consumer group joins in the background (/readyz
+        # says not ready until then), and a broker that is away at start is tried again.
+        connecting = asyncio.create_task(_connect_broker(runtime), name="connect-broker")
         if metrics_server is not None:
             await metrics_server.start()
         log.info("service started", url=runtime.settings.base_url)
         try:
             yield
         finally:
+            connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await connecting
             # Consumers first (in-flight handlers finish and commit), then the relay's last batch.
             await runtime.broker.stop()
             await runtime.relay.stop()
@@ -373,6 +381,28 @@ def _asyncapi_page_served(runtime: Runtime) -> bool:
     return runtime.settings.environment != "production"
 
 
+_BROKER_RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0)
+
+
+async def _connect_broker(runtime: Runtime) -> None:
+    """Start the broker (producer and consumers), trying again until it answers."""
+    attempt = 0
+    while True:
+        try:
+            await runtime.broker.start()
+        except Exception:  # noqa: BLE001 - any failure to connect: say so once, try again
+            delay = _BROKER_RETRY_SECONDS[min(attempt, len(_BROKER_RETRY_SECONDS) - 1)]
+            log.warning("the broker is not reachable yet; trying again", seconds=delay)
+            attempt += 1
+            await asyncio.sleep(delay)
+        else:
+            runtime.broker_connected = True
+            log.info("connected to the broker")
+            # The relay publishes only once there is a broker to publish to.
+            await runtime.relay.start()
+            return
+
+
 def _landing_page(
     title: str, description: str, *, asyncapi_page: bool
 ) -> Callable[[], Awaitable[str]]:
@@ -410,7 +440,7 @@ def _operations_router(runtime: Runtime, *, title: str, description: str) -> API
     @router.get("/readyz", summary="The broker and the database answer")
     async def readyz() -> JSONResponse:
         checks = {
-            "broker": await runtime.broker.ping(timeout=2.0),
+            "broker": runtime.broker_connected and await runtime.broker.ping(timeout=2.0),
             "database": await ping(runtime.database),
         }
         ready = all(checks.values())

@@ -9,6 +9,7 @@ from tests.support.council import RunningCouncil, all_scores, chair, member
 pytestmark = pytest.mark.integration
 
 ANNA = member("Anna Hostile")
+BO = member("Bo Hostile")
 KARIN = chair("Karin Hostile")
 
 
@@ -44,7 +45,8 @@ async def test_a_comment_with_a_control_character_is_refused_naming_it_and_chang
 
 async def test_a_motivation_keeps_its_paragraphs(council: RunningCouncil) -> None:
     case_id, _ = await council.open_case()
-    await council.api("POST", f"/api/v1/cases/{case_id}/scores", ANNA, all_scores())
+    for scorer in (ANNA, BO):  # the quorum of full assessments a decision needs
+        await council.api("POST", f"/api/v1/cases/{case_id}/scores", scorer, all_scores())
     motivation = "Ett tydligt behov.\r\n\r\nFinansieringen är trovärdig."
 
     decided = await council.api(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import random
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ import httpx
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from tests.support.intake import application_body
 
 _POLL_SECONDS = 0.5
 
@@ -84,36 +84,11 @@ TABLE_HEAD = (
 )
 
 
-def _org_number() -> str:
-    digits = [5, 5, 6] + [random.randint(0, 9) for _ in range(6)]  # noqa: S311 -- test data
-    total = 0
-    for index, digit in enumerate(digits):
-        doubled = digit * 2 if index % 2 == 0 else digit
-        total += doubled - 9 if doubled > 9 else doubled
-    digits.append((10 - total % 10) % 10)
-    text = "".join(map(str, digits))
-    return f"{text[:6]}-{text[6:]}"
-
-
 def _application(address: str, number: int) -> dict[str, object]:
-    return {
-        "organisation": {"name": f"Fault AB {number}", "org_number": _org_number()},
-        "contact": {
-            "name": "Fel Felsson",
-            "email": address,
-            "phone": "+46701234567",
-            "language": "sv",
-        },
-        "title": f"Fault trial {number}",
-        "summary": "A service submitted while something breaks.",
-        "need": "Knowing that nothing is lost.",
-        "target_groups": ["operators"],
-        "stage": "idea",
-        "business_model": "None; it is a fault trial.",
-        "public_sector_partners": [],
-        "support_requested": ["coaching"],
-        "consent": True,
-    }
+    """tests/support's valid application, with the address the trial counts its receipt by."""
+    body = application_body(title=f"Fault trial {number}")
+    body["contact"] = {**body["contact"], "email": address}
+    return body
 
 
 class Trial:

@@ -198,6 +198,7 @@ async def test_reports_count_received_decided_and_granted_by_kind(council: Runni
     assert csv.status_code == 200
     assert csv.headers["content-type"] == "text/csv; charset=utf-8"
     assert "attachment" in csv.headers["content-disposition"]
-    lines = csv.text.splitlines()
-    assert lines[0].startswith("period,received,withdrawn,decided,granted,rejected")
+    assert csv.content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("period;received;withdrawn;decided;granted;rejected")
     assert any(line.startswith(f"{year}-") for line in lines[1:])

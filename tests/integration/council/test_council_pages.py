@@ -178,7 +178,7 @@ async def test_the_reports_page_and_its_csv(council: RunningCouncil) -> None:
     assert "Median days to decision" in page.text
     assert 'href="/staff/reports.csv?period=year"' in page.text
     assert csv.status_code == 200
-    assert csv.text.startswith("period,received,")
+    assert csv.content.decode("utf-8-sig").startswith("period;received;")
 
 
 async def test_an_unknown_case_page_is_a_404_page(council: RunningCouncil) -> None:

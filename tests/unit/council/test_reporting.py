@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 from datetime import UTC, datetime
 
-from digitalwell_council.reporting import CaseFacts, Period, build_report, report_csv
+from digitalwell_council.reporting import (
+    CSV_COLUMNS,
+    CaseFacts,
+    Period,
+    build_report,
+    report_csv,
+)
 from digitalwell_shared.contracts import Decision, SupportKind
 
 
@@ -65,8 +74,20 @@ def test_a_period_without_decisions_has_no_median() -> None:
 def test_the_csv_has_a_header_and_a_line_per_period() -> None:
     text = report_csv(build_report(CASES, Period.MONTH))
 
-    header, january, february = text.splitlines()
-    assert header.startswith("period,received,withdrawn,decided,granted,rejected,granted_")
-    assert header.endswith(",median_days_to_decision")
-    assert january == "2026-01,3,0,2,1,1,1,1,0,0,0,15.5"
-    assert february == "2026-02,2,1,1,1,0,0,1,0,0,0,34.0"
+    header, january, february = text.removeprefix("\ufeff").splitlines()
+    assert header.startswith("period;received;withdrawn;decided;granted;rejected;granted_")
+    assert header.endswith(";median_days_to_decision")
+    assert january == "2026-01;3;0;2;1;1;1;1;0;0;0;15,5"
+    assert february == "2026-02;2;1;1;1;0;0;1;0;0;0;34,0"
+
+
+def test_the_csv_opens_in_a_swedish_excel() -> None:
+    """UTF-8 with a BOM, ``;`` between cells and a decimal comma, as Excel in Sweden reads."""
+    data = report_csv(build_report(CASES, Period.MONTH)).encode()
+
+    assert data.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert [row["period"] for row in rows] == ["2026-01", "2026-02"]
+    assert rows[0]["received"] == "3"
+    assert rows[0]["median_days_to_decision"] == "15,5"
+    assert len(rows[0]) == len(CSV_COLUMNS)

@@ -102,10 +102,25 @@ CSV_COLUMNS = (
 )
 
 
+CSV_DELIMITER = ";"
+"""Excel with Swedish settings splits on ``;`` (``,`` is its decimal sign)."""
+CSV_BOM = "\ufeff"
+"""Without it, Excel reads the file as Windows-1252 and garbles å, ä and ö."""
+
+
+def _decimal(value: float | None) -> str:
+    """A number with decimals as Swedish Excel reads it: ``15,5``; none is an empty cell."""
+    return "" if value is None else f"{value:.1f}".replace(".", ",")
+
+
 def report_csv(rows: Iterable[ReportRow]) -> str:
-    """The report as CSV with a header line; an empty median is an empty cell."""
+    """The report as CSV for Excel with Swedish settings: BOM, ``;`` and decimal commas.
+
+    The header line keeps the API's field names, so scripts read it as they read the JSON.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    out.write(CSV_BOM)
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         writer.writerow(
@@ -117,7 +132,7 @@ def report_csv(rows: Iterable[ReportRow]) -> str:
                 row.granted,
                 row.rejected,
                 *(row.granted_by_kind[kind] for kind in SupportKind),
-                "" if row.median_days_to_decision is None else row.median_days_to_decision,
+                _decimal(row.median_days_to_decision),
             ]
         )
     return out.getvalue()

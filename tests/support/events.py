@@ -44,6 +44,7 @@ def grant_decided(
     motivation: str = "A clear need and a sound business model.",
     note: str = "",
     decided_at: datetime | None = None,
+    case_number: str = "DW-2026-0042",
 ) -> GrantDecided:
     """A GrantDecided as council publishes it; a rejection grants nothing.
 
@@ -52,7 +53,7 @@ def grant_decided(
     return GrantDecided.model_validate(
         {
             "application_id": application_id,
-            "case_number": "DW-2026-0042",
+            "case_number": case_number,
             "decision": decision,
             "support_granted": [
                 {"kind": kind, "note": note or f"Note on {kind}."} for kind in kinds

@@ -106,11 +106,24 @@ WITHDRAW_APPLICATION = "withdraw"
 CANCEL_BOOKING = "cancel-booking"
 ACCEPT_SEAT = "accept-seat"
 UNSUBSCRIBE = "unsubscribe"
+BOOK_WORKSHOP = "book-workshop"
+
+WORKSHOP_BOOKING_DAYS = 365
+"""How long after the decision an Innovation Forum grant's booking link works.
+
+A constant here rather than a setting: the decision letter (notify) and the status page
+(intake) must write the same link from the same decision, and two settings could drift.
+"""
 
 
 def booking_links_expire_at(session_ends_at: datetime, grace_hours: float) -> datetime:
     """When a booking's links stop working: ``grace_hours`` after its session (its last date)."""
     return session_ends_at + timedelta(hours=grace_hours)
+
+
+def workshop_booking_expires_at(decided_at: datetime) -> datetime:
+    """When a grant's link to book its Innovation Forum workshop stops working."""
+    return decided_at + timedelta(days=WORKSHOP_BOOKING_DAYS)
 
 
 def unsubscribe_link_expires_at(email_created_at: datetime, days: int) -> datetime:
@@ -158,6 +171,24 @@ def accept_seat_url(
     """Forum's page where a person on the waitlist takes the seat offered to them."""
     token = link_token(secret, ACCEPT_SEAT, booking_id, expires_at=expires_at)
     return _url(forum_url, f"/bookings/{booking_id}/accept", token, language)
+
+
+def book_workshop_url(
+    forum_url: str,
+    secret: str,
+    application_id: str,
+    language: str | None = None,
+    *,
+    decided_at: datetime,
+) -> str:
+    """Forum's page of workshops to book for an application granted one, the form filled in.
+
+    The same link in the decision letter and on the status page: both are made from the
+    decision's time, so they expire together.
+    """
+    expires_at = workshop_booking_expires_at(decided_at)
+    token = link_token(secret, BOOK_WORKSHOP, application_id, expires_at=expires_at)
+    return _url(forum_url, f"/workshops/{application_id}", token, language)
 
 
 # A link's token is its ``token`` query parameter, whatever the version; it ends at the next

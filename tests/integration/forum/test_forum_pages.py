@@ -81,8 +81,9 @@ async def test_a_workshop_form_without_a_grant_says_why(forum: RunningForum) -> 
         data={"lang": "en", "name": "Bo", "email": person()["email"], "application_id": "app_x"},
     )
 
-    assert refused.status_code == 403
-    assert "has not been granted an Innovation Forum workshop" in refused.text
+    # forum knows no decision on app_x: the form says so rather than "not granted".
+    assert refused.status_code == 422
+    assert "We know of no decision on an application with that case number" in refused.text
 
 
 async def test_the_cancel_page_refuses_a_forged_link(forum: RunningForum) -> None:

@@ -6,12 +6,16 @@ import base64
 import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from pydantic import ValidationError
 
 from digitalwell_shared.links import (
+    BOOK_WORKSHOP,
+    WORKSHOP_BOOKING_DAYS,
     LinkCheck,
+    book_workshop_url,
     booking_links_expire_at,
     check_link_token,
     link_token,
@@ -134,3 +138,24 @@ def test_masking_hides_every_links_token_in_text_and_html() -> None:
     assert "T0k3n" not in masked
     assert masked.count("token=[hidden]") == 3
     assert "/applications/a1/withdraw?token=[hidden]&lang=sv" in masked
+
+
+def test_a_workshop_link_is_the_same_wherever_it_is_written_and_expires_with_the_grant() -> None:
+    decided_at = datetime(2026, 5, 4, 10, 30, tzinfo=UTC)
+
+    letter = book_workshop_url(
+        "https://forum.example/", SECRET, "app_1", "sv", decided_at=decided_at
+    )
+    status_page = book_workshop_url("https://forum.example", SECRET, "app_1", decided_at=decided_at)
+
+    assert letter.startswith("https://forum.example/workshops/app_1?token=v2.")
+    assert letter.endswith("&lang=sv")
+    token = parse_qs(urlsplit(letter).query)["token"][0]
+    assert status_page == f"https://forum.example/workshops/app_1?token={token}"
+    last_day = decided_at + timedelta(days=WORKSHOP_BOOKING_DAYS) - timedelta(seconds=1)
+    assert check_link_token(SECRET, BOOK_WORKSHOP, "app_1", token, now=last_day) is LinkCheck.VALID
+    assert (
+        check_link_token(SECRET, BOOK_WORKSHOP, "app_1", token, now=last_day + timedelta(seconds=1))
+        is LinkCheck.EXPIRED
+    )
+    assert check_link_token(SECRET, BOOK_WORKSHOP, "app_2", token) is LinkCheck.INVALID

@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime.startup_hooks += [
         stores.sessions.ensure_indexes,
         stores.bookings.ensure_indexes,
+        stores.eligibility.ensure_indexes,
         jobs.start,
     ]
     runtime.shutdown_hooks.append(jobs.stop)
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 stores.sessions,
                 stores.bookings,
                 links,
+                eligibility=stores.eligibility,
                 calendar_domain=settings.calendar_domain,
             ),
         ],

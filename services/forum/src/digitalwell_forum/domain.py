@@ -58,6 +58,8 @@ class Refusal(StrEnum):
     SESSION_NOT_BEGUN = "session_not_begun"
     REGISTRATION_CLOSED = "registration_closed"
     APPLICATION_REQUIRED = "application_required"
+    UNKNOWN_APPLICATION = "unknown_application"
+    """No decision is known on an application with that id or case number."""
     NOT_GRANTED = "not_granted"
     APPLICATION_ALREADY_BOOKED = "application_already_booked"
     BOOKING_NOT_FOUND = "booking_not_found"

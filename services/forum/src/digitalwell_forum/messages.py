@@ -22,6 +22,15 @@ _SV: dict[str, str] = {
         "som prövar er tjänst och ger råd om hur den kan utvecklas."
     ),
     "no_sessions": "Just nu finns inga kommande tillfällen. Titta gärna in igen senare.",
+    "workshops_title": "Boka din workshop i Innovationsforum",
+    "workshops_intro": (
+        "Ansökan {case_number} har beviljats en workshop i Innovationsforum. Välj ett tillfälle: "
+        "bokningsformuläret är redan ifyllt med diarienumret."
+    ),
+    "no_workshops": (
+        "Just nu finns inga kommande workshoppar att boka. Länken fortsätter att fungera, så "
+        "titta gärna in igen senare."
+    ),
     "kind_innovation_forum": "Workshop i Innovationsforum",
     "kind_breakfast_meeting": "Frukostmöte",
     "kind_training": "Utbildning",
@@ -44,10 +53,10 @@ _SV: dict[str, str] = {
     "language": "Vilket språk vill du att vi skriver till dig på?",
     "language_sv": "Svenska",
     "language_en": "Engelska (English)",
-    "application_id": "Ansökans id",
+    "application_id": "Diarienummer",
     "application_id_hint": (
-        "Workshoppen är för beviljade ansökningar. Id:t står i kvittot och beslutet du fått via "
-        "e-post och börjar med app_."
+        "Workshoppen är för beviljade ansökningar. Diarienumret står i beslutet du fått via "
+        "e-post, t.ex. DW-2026-0001 (ansökans id, som börjar med app_, går också bra)."
     ),
     "book_submit": "Boka",
     "join_waitlist_submit": "Ställ dig i kö",
@@ -102,11 +111,17 @@ _SV: dict[str, str] = {
     "refusal_session_not_begun": "Tillfället har inte börjat än.",
     "refusal_registration_closed": "Sista anmälningsdag har passerat.",
     "refusal_application_required": (
-        "Skriv ansökans id: workshoppen är för ansökningar som har beviljats Innovationsforum."
+        "Skriv ansökans diarienummer: workshoppen är för ansökningar som har beviljats "
+        "Innovationsforum."
+    ),
+    "refusal_unknown_application": (
+        "Vi känner inte till något beslut om en ansökan med det diarienumret. Kontrollera "
+        "diarienumret i beslutet, t.ex. DW-2026-0001. Kom beslutet alldeles nyss? Försök igen om "
+        "en minut."
     ),
     "refusal_not_granted": (
-        "Den ansökan har inte beviljats en workshop i Innovationsforum. Kontrollera id:t i "
-        "beslutet."
+        "Den ansökan har inte beviljats en workshop i Innovationsforum. Kontrollera "
+        "diarienumret i beslutet."
     ),
     "refusal_application_already_booked": (
         "Ansökan har redan en bokning i Innovationsforum. Avboka den först om du vill byta "
@@ -175,6 +190,15 @@ _EN: dict[str, str] = {
         "your service and advise on how to develop it further."
     ),
     "no_sessions": "There are no upcoming sessions at the moment. Please look again later.",
+    "workshops_title": "Book your Innovation Forum workshop",
+    "workshops_intro": (
+        "Application {case_number} has been granted an Innovation Forum workshop. Choose a "
+        "session: the booking form is already filled in with the case number."
+    ),
+    "no_workshops": (
+        "There are no upcoming workshops to book at the moment. The link keeps working, so "
+        "please look again later."
+    ),
     "kind_innovation_forum": "Innovation Forum workshop",
     "kind_breakfast_meeting": "Breakfast meeting",
     "kind_training": "Training",
@@ -197,10 +221,10 @@ _EN: dict[str, str] = {
     "language": "Which language should we write to you in?",
     "language_sv": "Swedish (svenska)",
     "language_en": "English",
-    "application_id": "Application id",
+    "application_id": "Case number",
     "application_id_hint": (
-        "The workshop is for granted applications. The id is in the receipt and the decision we "
-        "emailed you, and starts with app_."
+        "The workshop is for granted applications. The case number is in the decision we emailed "
+        "you, e.g. DW-2026-0001 (the application id, starting with app_, works too)."
     ),
     "book_submit": "Book",
     "join_waitlist_submit": "Join the waiting list",
@@ -253,12 +277,17 @@ _EN: dict[str, str] = {
     "refusal_session_not_begun": "The session has not begun yet.",
     "refusal_registration_closed": "Registration for the session has closed.",
     "refusal_application_required": (
-        "Enter the application id: the workshop is for applications granted an Innovation Forum "
-        "workshop."
+        "Enter the application's case number: the workshop is for applications granted an "
+        "Innovation Forum workshop."
+    ),
+    "refusal_unknown_application": (
+        "We know of no decision on an application with that case number. Check the case number "
+        "in the decision, e.g. DW-2026-0001. Did the decision arrive just now? Try again in a "
+        "minute."
     ),
     "refusal_not_granted": (
-        "That application has not been granted an Innovation Forum workshop. Check the id in "
-        "the decision."
+        "That application has not been granted an Innovation Forum workshop. Check the case "
+        "number in the decision."
     ),
     "refusal_application_already_booked": (
         "The application already has an Innovation Forum booking. Cancel it first to change "
@@ -320,8 +349,13 @@ API_REFUSALS: dict[Refusal, str] = {
     Refusal.SESSION_NOT_BEGUN: "The session has not begun yet",
     Refusal.REGISTRATION_CLOSED: "Registration for the session has closed (past its deadline)",
     Refusal.APPLICATION_REQUIRED: (
-        "application_id is required: an innovation_forum session is for an application granted "
+        "application_id (the id or the case number) is required: an innovation_forum session is "
+        "for an application granted "
         "an Innovation Forum workshop"
+    ),
+    Refusal.UNKNOWN_APPLICATION: (
+        "No decision is known on an application with this application_id or case number "
+        "(e.g. DW-2026-0001)"
     ),
     Refusal.NOT_GRANTED: "The application has not been granted an Innovation Forum workshop",
     Refusal.APPLICATION_ALREADY_BOOKED: (

@@ -135,7 +135,10 @@ class BookingRequest(BaseModel):
     application_id: SingleLineText | None = Field(
         None,
         max_length=100,
-        description="the granted application, for an innovation_forum session",
+        description=(
+            "the granted application, for an innovation_forum session: its id (app_…) or its "
+            "case number (DW-2026-0001)"
+        ),
     )
 
     @field_validator("application_id")

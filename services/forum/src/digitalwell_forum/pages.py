@@ -16,10 +16,16 @@ from starlette.datastructures import URL
 
 from digitalwell_forum.api import BookingLimit
 from digitalwell_forum.calendar import ICS_MEDIA_TYPE, booking_calendar, sessions_feed
-from digitalwell_forum.domain import BookingRefused, BookingStatus, SessionStatus
+from digitalwell_forum.domain import (
+    BookingRefused,
+    BookingStatus,
+    Refusal,
+    SessionStatus,
+    needs_grant,
+)
 from digitalwell_forum.messages import format_span, format_time, kind_name, translate
 from digitalwell_forum.models import BookingRequest, CancelSessionRequest, SessionRequest
-from digitalwell_forum.store import BookingStore, SessionStore
+from digitalwell_forum.store import BookingStore, EligibilityStore, SessionStore
 from digitalwell_forum.usecases import Forum, UnknownBookingsError
 from digitalwell_forum.views import (
     REFUSAL_STATUS,
@@ -57,13 +63,15 @@ def create_page_router(
     bookings: BookingStore,
     links: Links,
     *,
+    eligibility: EligibilityStore,
     calendar_domain: str,
 ) -> APIRouter:
     """The pages, rendered from templates/ in the language the person reads."""
-    pages = _Pages(forum, sessions, bookings, links, calendar_domain)
+    pages = _Pages(forum, sessions, bookings, eligibility, links, calendar_domain)
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     router.add_api_route("/", pages.sessions_page, methods=["GET"])
     router.add_api_route("/calendar.ics", pages.feed, methods=["GET"])
+    router.add_api_route("/workshops/{application_id}", pages.workshops_page, methods=["GET"])
     router.add_api_route("/sessions/{session_id}", pages.session_page, methods=["GET"])
     router.add_api_route("/sessions/{session_id}/book", pages.book, methods=["POST"])
     router.add_api_route("/bookings/{booking_id}.ics", pages.booking_ics, methods=["GET"])
@@ -87,17 +95,19 @@ def create_page_router(
 class _Pages:
     """The page handlers and what they share: templates, links and the use cases."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - the stores and links the pages read, one call site
         self,
         forum: Forum,
         sessions: SessionStore,
         bookings: BookingStore,
+        eligibility: EligibilityStore,
         links: Links,
         calendar_domain: str,
     ) -> None:
         self._forum = forum
         self._sessions = sessions
         self._bookings = bookings
+        self._eligibility = eligibility
         self._links = links
         self._calendar_domain = calendar_domain
         self._templates = page_templates(TEMPLATES)
@@ -120,15 +130,72 @@ class _Pages:
             headers={"Content-Disposition": 'inline; filename="digitalwell.ics"'},
         )
 
-    async def session_page(
-        self, request: Request, session_id: str, lang: LanguageParameter = None
+    async def workshops_page(
+        self,
+        request: Request,
+        application_id: str,
+        token: TokenParameter = "",
+        lang: LanguageParameter = None,
     ) -> Response:
-        """A session and its booking form."""
+        """The workshops a granted application may book: the link in its decision letter."""
+        language = language_of(lang)
+        grant = await self._granted(request, language, application_id, token)
+        if isinstance(grant, HTMLResponse):
+            return grant
+        now = datetime.now(UTC)
+        workshops = [
+            session_view(s, now, self._links)
+            for s in await self._sessions.upcoming(now)
+            if needs_grant(SessionKind(s["kind"]))
+        ]
+        return self._render(
+            request,
+            "sessions.html",
+            language,
+            {
+                "sessions": workshops,
+                "case_number": grant.get("case_number") or application_id,
+                # Each booking form opens filled in, behind the same signed link.
+                "form_query": urlencode({"application": application_id, "token": token}),
+            },
+            private=True,
+        )
+
+    async def session_page(
+        self,
+        request: Request,
+        session_id: str,
+        lang: LanguageParameter = None,
+        application: Annotated[str, Query(max_length=100)] = "",
+        token: TokenParameter = "",
+    ) -> Response:
+        """A session and its booking form; with a grant's signed link, the application filled in."""
         language = language_of(lang)
         found = await self._sessions.get(session_id)
         if found is None:
             return self._not_found(request, language)
-        return self._session_form(request, found, language, {"language": language.value}, {})
+        form = {"language": language.value}
+        if application:
+            grant = await self._granted(request, language, application, token)
+            if isinstance(grant, HTMLResponse):
+                return grant
+            form["application_id"] = grant.get("case_number") or application
+        return self._session_form(request, found, language, form, {})
+
+    async def _granted(
+        self, request: Request, language: Language, application_id: str, token: str
+    ) -> Document | HTMLResponse:
+        """The grant behind a workshop link, or the page that says why the link does not work."""
+        if refused := self._link_refused(
+            request, language, self._links.workshop_link(application_id, token)
+        ):
+            return refused
+        grant = await self._eligibility.get(application_id)
+        if grant is None:  # the decision has not reached forum yet
+            return self._refused(request, language, BookingRefused(Refusal.UNKNOWN_APPLICATION))
+        if not grant["innovation_forum"]:
+            return self._refused(request, language, BookingRefused(Refusal.NOT_GRANTED))
+        return grant
 
     async def book(self, request: Request, session_id: str, limit: BookingLimit) -> Response:
         """Book from the form: the booking's page, or the form again with what is wrong."""

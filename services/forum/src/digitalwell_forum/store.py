@@ -26,18 +26,29 @@ class EligibilityStore:
     def __init__(self, database: Database) -> None:
         self._grants = database["grants"]
 
+    async def ensure_indexes(self) -> None:
+        """Applicants type their case number: the booking form looks grants up by it."""
+        await self._grants.create_index([("case_number", ASCENDING)])
+
     async def record(
         self,
         application_id: str,
         *,
+        case_number: str,
         innovation_forum: bool,
         decided_at: datetime,
         session: Session,
     ) -> None:
-        """Keep the latest decision on an application."""
+        """Keep the latest decision on an application, with its case number."""
         await self._grants.update_one(
             {"_id": application_id},
-            {"$set": {"innovation_forum": innovation_forum, "decided_at": decided_at}},
+            {
+                "$set": {
+                    "case_number": case_number.upper(),
+                    "innovation_forum": innovation_forum,
+                    "decided_at": decided_at,
+                }
+            },
             upsert=True,
             session=session,
         )
@@ -45,6 +56,15 @@ class EligibilityStore:
     async def get(self, application_id: str) -> Document | None:
         """The decision forum knows of, if any."""
         return await self._grants.find_one({"_id": application_id})
+
+    async def find(self, reference: str) -> Document | None:
+        """The decision on the application that ``reference`` names: its id or its case number.
+
+        Case numbers are compared in capitals, so ``dw-2026-0001`` finds ``DW-2026-0001``.
+        """
+        return await self._grants.find_one(
+            {"$or": [{"_id": reference}, {"case_number": reference.upper()}]}
+        )
 
 
 class SessionStore:

@@ -225,6 +225,7 @@ class Forum:
         eligible = grants_innovation_forum(event)
         await self._stores.eligibility.record(
             event.application_id,
+            case_number=event.case_number,
             innovation_forum=eligible,
             decided_at=event.decided_at,
             session=session,
@@ -387,10 +388,13 @@ class Forum:
             return None
         if request.application_id is None:
             raise BookingRefused(Refusal.APPLICATION_REQUIRED)
-        grant = await self._stores.eligibility.get(request.application_id)
-        if not (grant and grant["innovation_forum"]):
+        # The applicant may type the case number from the letter or the id from the link.
+        grant = await self._stores.eligibility.find(request.application_id)
+        if grant is None:
+            raise BookingRefused(Refusal.UNKNOWN_APPLICATION)
+        if not grant["innovation_forum"]:
             raise BookingRefused(Refusal.NOT_GRANTED)
-        return request.application_id
+        return str(grant["_id"])
 
     async def _commit_booking(  # noqa: PLR0917 - one call site, each argument a part of the booking
         self,

@@ -92,6 +92,10 @@ class Links:
         """What ``token`` is worth as the booking's accept-a-seat token now."""
         return links.check_link_token(self.secret, links.ACCEPT_SEAT, booking_id, token)
 
+    def workshop_link(self, application_id: str, token: str) -> links.LinkCheck:
+        """What ``token`` is worth as the grant's link to book a workshop (notify writes it)."""
+        return links.check_link_token(self.secret, links.BOOK_WORKSHOP, application_id, token)
+
     def calendar_link(self, booking_id: str, token: str) -> links.LinkCheck:
         """What ``token`` is worth as the booking's calendar token now."""
         return links.check_link_token(self.secret, BOOKING_CALENDAR, booking_id, token)
@@ -198,10 +202,15 @@ REFUSAL_STATUS: dict[Refusal, int] = {
     Refusal.SESSION_NOT_BEGUN: 409,
     Refusal.REGISTRATION_CLOSED: 409,
     Refusal.APPLICATION_REQUIRED: 422,
+    Refusal.UNKNOWN_APPLICATION: 422,
     Refusal.NOT_GRANTED: 403,
     Refusal.APPLICATION_ALREADY_BOOKED: 409,
     Refusal.BOOKING_NOT_FOUND: 404,
     Refusal.NO_OFFER: 409,
     Refusal.OFFER_EXPIRED: 409,
 }
-"""The HTTP status of each refusal: unknown things 404, a closed door 409, no grant 403."""
+"""The HTTP status of each refusal: unknown things 404, a closed door 409, no grant 403.
+
+An application that forum knows no decision on is a 422: the field names something that
+does not exist (or not yet), not a missing page.
+"""

@@ -73,6 +73,9 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                 note="Test i Region Värmlands testmiljö.\nVi utser en kontaktperson i januari.",
             ),
         ],
+        "booking_url": (
+            f"https://forum.digitalwell.example/workshops/{APPLICATION_ID}?token=b-321&lang=sv"
+        ),
         "motivation": (
             "Idén möter ett tydligt behov i hemtjänsten, och affärsmodellen är realistisk.\n"
             "Rådet ser gärna att ni testar tjänsten med brukare innan den upphandlas."
@@ -82,10 +85,18 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         **_APPLICATION,
         **_DECIDERS,
         "decided_at": datetime(2026, 12, 15, 14, 0, tzinfo=UTC),
+        "sessions_url": "https://forum.digitalwell.example/?lang=sv",
         "motivation": (
             "Rådet bedömer att tjänsten ännu inte är tillräckligt utvecklad för att prövas i "
             "offentlig sektor.\n\nAffärsmodellen behöver visa vem som betalar på sikt."
         ),
+    },
+    "application_withdrawn": {
+        **_APPLICATION,
+        "organisation_name": "Omsorgsteknik AB",
+        "withdrawn_at": datetime(2026, 12, 1, 16, 45, tzinfo=UTC),
+        "reason": "Vi har fått finansiering på annat sätt.",
+        "apply_url": "https://ansok.digitalwell.example/",
     },
     "booking_confirmed": {
         "session": WORKSHOP,

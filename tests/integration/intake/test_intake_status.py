@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.links import book_workshop_url
 from tests.support.events import grant_decided
 from tests.support.intake import RunningIntake, application_body
 from tests.support.kafka import publish_raw
@@ -125,6 +128,56 @@ async def test_a_decision_from_the_council_shows_in_status_and_timeline_once(
     assert "har fattat beslut om ansökan" in expired.text
     assert expired_en.status_code == 410
     assert "This link has expired" in expired_en.text
+
+
+async def test_the_status_page_says_how_long_assessment_takes_then_links_to_the_workshop(
+    intake: RunningIntake, intake_kafka: str
+) -> None:
+    application = await _submit(intake)
+    waiting_sv = await intake.client.get(application["status_page_url"])
+    waiting_en = await intake.client.get(application["status_page_url"], params={"lang": "en"})
+    decided = grant_decided(application["id"], kinds=("innovation_forum", "coaching"))
+    envelope = _envelope(decided)
+    await _publish(intake_kafka, decided, envelope)
+    await until_true(lambda: _handled(intake, envelope), seconds=DECISION_SECONDS)
+
+    view = (await intake.client.get(application["status_url"])).json()
+    page = await intake.client.get(application["status_page_url"])
+
+    # INTAKE_ASSESSMENT_WEEKS is 6 by default: said in words, in each language.
+    assert "brukar ta ungefär sex veckor" in waiting_sv.text
+    assert "usually takes about six weeks" in waiting_en.text
+    assert "/workshops/" not in waiting_sv.text  # nothing to book before a grant
+    secret = intake.settings.link_secret.get_secret_value()
+    expected = book_workshop_url(
+        intake.settings.forum_url, secret, application["id"], decided_at=decided.decided_at
+    )
+    assert view["workshop_booking_url"] == expected
+    assert html.escape(f"{expected}&lang=sv") in page.text  # the letter's link, in Swedish
+    assert "Boka din workshop i Innovationsforum" in page.text
+    assert "sex veckor" not in page.text  # assessed: no more waiting to tell of
+
+
+async def test_a_grant_without_a_workshop_or_a_long_past_one_has_no_booking_link(
+    intake: RunningIntake, intake_kafka: str
+) -> None:
+    coaching, old = await _submit(intake), await _submit(intake)
+    long_ago = datetime.now(UTC) - timedelta(days=400)
+    events = [
+        grant_decided(coaching["id"], kinds=("coaching",)),
+        grant_decided(old["id"], kinds=("innovation_forum",), decided_at=long_ago),
+    ]
+    for event in events:
+        envelope = _envelope(event)
+        await _publish(intake_kafka, event, envelope)
+        await until_true(
+            lambda envelope=envelope: _handled(intake, envelope), seconds=DECISION_SECONDS
+        )
+
+    for application in (coaching, old):
+        view = (await intake.client.get(application["status_url"])).json()
+        assert view["status"] == "granted"
+        assert "workshop_booking_url" not in view  # None is left out, as elsewhere
 
 
 async def test_a_decision_about_an_unknown_application_is_marked_handled_and_skipped(

@@ -90,6 +90,9 @@ async def test_withdrawing_through_the_pages(intake: RunningIntake) -> None:
 
     assert confirm.status_code == 200
     assert "Withdraw your application" in confirm.text
+    stored = await intake.database["applications"].find_one({"_id": application["id"]})
+    assert stored is not None
+    assert f"<dd>{stored['case_number']}</dd>" in confirm.text  # the case number, too
     assert confirm.headers["Cache-Control"] == "no-store"
     assert confirm.headers["Referrer-Policy"] == "no-referrer"
     assert bad_link.status_code == 403

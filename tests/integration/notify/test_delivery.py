@@ -21,6 +21,7 @@ from digitalwell_devstack.smtp_sink import BackgroundMailSink, MailSink
 from digitalwell_notify.app import create_app
 from digitalwell_notify.settings import Settings
 from digitalwell_shared.contracts import (
+    ApplicationWithdrawn,
     EmailFailed,
     EmailSent,
     ForumBooked,
@@ -164,6 +165,38 @@ async def test_a_decision_letter_reaches_the_applicant_even_when_read_before_the
     assert set(by_template) == {"application_received", "decision_granted"}
     assert "Note on innovation_forum." in letter["Text"]
     assert submitted.application_id in letter["Text"]
+
+
+async def test_a_withdrawal_is_confirmed_even_when_read_before_the_submission(
+    kafka_bootstrap_servers: str, mongodb_url: str, mail_sink: MailSinkClient
+) -> None:
+    submitted = application_submitted(language=Language.SV)
+    withdrawn = ApplicationWithdrawn(
+        application_id=submitted.application_id,
+        withdrawn_at=datetime.now(UTC),
+        reason="Vi har fått annan finansiering.",
+        case_number=submitted.case_number,
+    )
+    async with running_notify(
+        kafka_bootstrap_servers,
+        mongodb_url,
+        smtp_host=mail_sink.smtp_host,
+        smtp_port=mail_sink.smtp_port,
+    ):
+        await publish_event(kafka_bootstrap_servers, withdrawn)
+        await publish_event(kafka_bootstrap_servers, submitted)
+        address = str(submitted.contact.email)
+        await until_true(lambda: _count_at(mail_sink, address, 2), seconds=60)
+        messages = await mail_sink.search(f"to:{address}")
+        by_template = {
+            (await mail_sink.headers(m["ID"]))["X-Digitalwell-Template"][0]: m for m in messages
+        }
+        confirmation = await mail_sink.message(by_template["application_withdrawn"]["ID"])
+
+    assert set(by_template) == {"application_received", "application_withdrawn"}
+    assert confirmation["Subject"] == f"Din ansökan är återkallad: {submitted.case_number}"
+    assert f"Diarienummer: {submitted.case_number}" in confirmation["Text"]
+    assert "Ditt skäl: Vi har fått annan finansiering." in confirmation["Text"]
 
 
 async def _count_at(mail: MailSinkClient, address: str, count: int) -> bool:

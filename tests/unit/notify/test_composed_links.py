@@ -6,12 +6,20 @@ import re
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from digitalwell_notify.render import EmailTemplates
 from digitalwell_notify.usecases import EmailComposer, LinkSettings
-from digitalwell_shared.contracts import ForumReminderDue, ForumSeatOffered, IntegrationEvent
+from digitalwell_shared.contracts import (
+    ApplicationWithdrawn,
+    ForumReminderDue,
+    ForumSeatOffered,
+    IntegrationEvent,
+)
 from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.links import BOOK_WORKSHOP, LinkCheck, check_link_token
 from digitalwell_shared.mongo import Document
+from tests.support.events import grant_decided
 
 GRACE_HOURS = 6
 UNSUBSCRIBE_DAYS = 30
@@ -34,10 +42,28 @@ class NobodyUnsubscribed:
         return set()
 
 
+class OneApplicant:
+    """notify's view of the one applicant these tests write to."""
+
+    async def get(self, application_ids: Sequence[str], _session: object) -> dict[str, Document]:
+        return {
+            application_id: {
+                "_id": application_id,
+                "recipient": "asa@example.org",
+                "recipient_name": "Åsa Öberg",
+                "language": "en",
+                "title": "Dosett",
+                "organisation_name": "Omsorgsteknik AB",
+                "case_number": "DW-2026-0042",
+            }
+            for application_id in application_ids
+        }
+
+
 def composer(emails: FakeEmails) -> EmailComposer:
     return EmailComposer(
         emails,  # type: ignore[arg-type]
-        applicants=None,  # type: ignore[arg-type]
+        applicants=OneApplicant(),  # type: ignore[arg-type]
         parked=None,  # type: ignore[arg-type]
         preferences=NobodyUnsubscribed(),  # type: ignore[arg-type]
         templates=EmailTemplates(),
@@ -114,3 +140,61 @@ async def test_a_reminders_unsubscribe_link_expires_the_set_days_after_it_was_wr
     written = email["created_at"].replace(microsecond=0)
     assert unsubscribe_expiry == written + timedelta(days=UNSUBSCRIBE_DAYS)
     assert expiries(email["text"])["cancel"] == ends_at + timedelta(hours=GRACE_HOURS)
+
+
+_WORKSHOP_LINK = re.compile(r"https://forum\.test/workshops/(\w+)\?[^\s\"<>]+")
+
+
+async def test_a_workshop_grants_letter_links_to_booking_it_for_a_year() -> None:
+    decided_at = datetime(2026, 12, 15, 14, 0, tzinfo=UTC)
+    workshop = grant_decided("app_0123456789abcdef", decided_at=decided_at)
+    coaching = grant_decided("app_0123456789abcdee", kinds=("coaching",), decided_at=decided_at)
+    rejected = grant_decided("app_0123456789abcded", decision="rejected", decided_at=decided_at)
+    emails = FakeEmails()
+
+    await composer(emails).grants_decided(
+        [(e, Envelope.for_event(e, source="council")) for e in (workshop, coaching, rejected)],
+        None,  # type: ignore[arg-type]
+    )
+
+    letter, coaching_letter, rejection = emails.queued
+    found = _WORKSHOP_LINK.search(letter["text"])
+    assert found is not None
+    assert found.group(1) == workshop.application_id
+    query = parse_qs(urlsplit(found.group(0)).query)
+    assert query["lang"] == ["en"]
+    secret = "a-test-secret-that-is-long-enough-for-production"
+    token = query["token"][0]
+    a_year_on = decided_at + timedelta(days=365)
+    for moment, expected in (
+        (a_year_on - timedelta(seconds=1), LinkCheck.VALID),
+        (a_year_on, LinkCheck.EXPIRED),
+    ):
+        check = check_link_token(secret, BOOK_WORKSHOP, workshop.application_id, token, now=moment)
+        assert check is expected
+    assert found.group(0).replace("&", "&amp;") in letter["html"]
+    assert "/workshops/" not in coaching_letter["text"]  # no workshop granted, no link
+    assert "https://forum.test/?lang=en" in rejection["text"]
+    assert "/workshops/" not in rejection["text"]
+
+
+async def test_a_withdrawal_is_confirmed_with_its_case_number() -> None:
+    withdrawn = ApplicationWithdrawn(
+        application_id="app_0123456789abcdef",
+        withdrawn_at=datetime(2026, 12, 1, 16, 45, tzinfo=UTC),
+        reason="",
+        case_number="DW-2026-0042",
+    )
+    emails = FakeEmails()
+
+    await composer(emails).applications_withdrawn(
+        [(withdrawn, Envelope.for_event(withdrawn, source="intake"))],
+        None,  # type: ignore[arg-type]
+    )
+
+    (email,) = emails.queued
+    assert email["template"] == "application_withdrawn"
+    assert email["recipient"] == "asa@example.org"
+    assert email["subject"] == "Your application is withdrawn: DW-2026-0042"
+    assert "Case number: DW-2026-0042" in email["text"]
+    assert "Your reason" not in email["text"]

@@ -79,7 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         )
     register_handlers(runtime, store)
-    links = Links(settings.base_url, settings.link_secret.get_secret_value())
+    links = Links(
+        settings.base_url, settings.link_secret.get_secret_value(), forum_url=settings.forum_url
+    )
     policy = SubmissionPolicy(
         duplicate_window=timedelta(seconds=settings.duplicate_window_seconds),
         idempotency_key_lifetime=timedelta(seconds=settings.idempotency_key_seconds),
@@ -91,7 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Applications for support: the form, the applicant's status and timeline.",
         routers=[
             create_api_router(runtime, store, links, policy),
-            create_page_router(runtime, store, links, policy),
+            create_page_router(
+                runtime, store, links, policy, assessment_weeks=settings.assessment_weeks
+            ),
             create_accessibility_router(settings),
             create_staff_api(
                 runtime.staff, issuer, accounts, store, password_sign_in=region is None

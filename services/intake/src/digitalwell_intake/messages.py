@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from num2words import num2words  # type: ignore[import-untyped]
+
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.local_time import local_time
 
@@ -113,6 +115,16 @@ _SV: dict[str, str] = {
     "timeline_withdrawn": "Ansökan återkallades",
     "support_granted": "Beviljat stöd",
     "motivation": "Motivering",
+    "assessment_time": (
+        "Innovationsrådets bedömning brukar ta ungefär {weeks} från det att ansökan kom in. Vi "
+        "skriver till dig när rådet har fattat beslut."
+    ),
+    "workshop_title": "Boka din workshop i Innovationsforum",
+    "workshop_body": (
+        "Beslutet ger en workshop där du möter personal från offentlig sektor som prövar tjänsten "
+        "med dig. Formuläret är redan ifyllt med diarienumret."
+    ),
+    "workshop_link": "Välj tillfälle och boka workshop",
     "follow_title": "Följ ansökan",
     "follow_page": "Den här sidan",
     "follow_json": "Status som JSON, för andra system",
@@ -249,6 +261,16 @@ _EN: dict[str, str] = {
     "timeline_withdrawn": "Application withdrawn",
     "support_granted": "Support granted",
     "motivation": "Motivation",
+    "assessment_time": (
+        "The Innovation Council's assessment usually takes about {weeks} from when the "
+        "application arrived. We will write to you once the council has made its decision."
+    ),
+    "workshop_title": "Book your Innovation Forum workshop",
+    "workshop_body": (
+        "The decision includes a workshop where you meet public-sector staff who try the service "
+        "with you. The form is already filled in with the case number."
+    ),
+    "workshop_link": "Choose a session and book the workshop",
     "follow_title": "Follow your application",
     "follow_page": "This page",
     "follow_json": "Status as JSON, for other systems",
@@ -285,6 +307,14 @@ def translate(language: Language, key: str, **values: object) -> str:
     """The message ``key`` in ``language``, with ``values`` filled in."""
     message = MESSAGES[language][key]
     return message.format(**values) if values else message
+
+
+def weeks_in_words(weeks: int, language: Language) -> str:
+    """``weeks`` as people say it: "sex veckor", "six weeks"; "en vecka", "one week"."""
+    if weeks == 1:  # num2words says "ett", but a week is "en vecka"
+        return "en vecka" if language is Language.SV else "one week"
+    number = num2words(weeks, lang=language.value)
+    return f"{number} veckor" if language is Language.SV else f"{number} weeks"
 
 
 def format_time(language: Language, moment: datetime) -> str:

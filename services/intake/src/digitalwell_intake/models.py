@@ -236,4 +236,11 @@ class ApplicationStatusView(BaseModel):
     submitted_at: datetime
     updated_at: datetime
     status_page_url: str
+    workshop_booking_url: str | None = Field(
+        None,
+        description=(
+            "forum's signed link to book the Innovation Forum workshop the decision granted, "
+            "while it works (a year from the decision); the same link as in the decision letter"
+        ),
+    )
     timeline: list[TimelineItem]

@@ -19,7 +19,7 @@ from digitalwell_intake.domain import (
     withdraw_token_is_valid,
 )
 from digitalwell_intake.form import ApplicationForm, field_errors
-from digitalwell_intake.messages import format_time, translate
+from digitalwell_intake.messages import format_time, translate, weeks_in_words
 from digitalwell_intake.models import REASON_MAX, ApplicationRequest, WithdrawRequest
 from digitalwell_intake.store import ApplicationStore
 from digitalwell_intake.usecases import EventCommitter, SubmissionPolicy
@@ -39,10 +39,15 @@ TokenParameter = Annotated[str, Query(description="the application's withdrawal 
 
 
 def create_page_router(
-    committer: EventCommitter, store: ApplicationStore, links: Links, policy: SubmissionPolicy
+    committer: EventCommitter,
+    store: ApplicationStore,
+    links: Links,
+    policy: SubmissionPolicy,
+    *,
+    assessment_weeks: int = 6,
 ) -> APIRouter:
     """The pages, rendered from templates/ in the language the person reads."""
-    pages = _Pages(committer, store, links, policy)
+    pages = _Pages(committer, store, links, policy, assessment_weeks)
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     router.add_api_route("/", pages.application_form, methods=["GET"])
     router.add_api_route("/applications", pages.submit_form, methods=["POST"])
@@ -65,11 +70,13 @@ class _Pages:
         store: ApplicationStore,
         links: Links,
         policy: SubmissionPolicy,
+        assessment_weeks: int,
     ) -> None:
         self._committer = committer
         self._store = store
         self._links = links
         self._policy = policy
+        self._assessment_weeks = assessment_weeks
         self._templates = page_templates(TEMPLATES)
 
     async def application_form(self, request: Request, lang: LanguageParameter = None) -> Response:
@@ -123,9 +130,10 @@ class _Pages:
             "status.html",
             language,
             {
-                "view": status_view(application, self._links),
+                "view": status_view(application, self._links, language),
                 "received": received,
                 "json_url": self._links.status_url(application_id),
+                "assessment_time": weeks_in_words(self._assessment_weeks, language),
             },
         )
 

@@ -110,7 +110,20 @@ class Settings(ServiceSettings):
         "http://127.0.0.1:8001", description="council's pages, linked from the staff start page"
     )
     forum_url: str = Field(
-        "http://127.0.0.1:8002", description="forum's pages, linked from the staff start page"
+        "http://127.0.0.1:8002",
+        description=(
+            "forum's pages, linked from the staff start page and, for a workshop granted, from "
+            "the applicant's status page"
+        ),
+    )
+    assessment_weeks: int = Field(
+        6,
+        ge=1,
+        le=52,
+        description=(
+            "how many weeks the Innovation Council's assessment usually takes, told in words on "
+            "the status page of an application waiting for it"
+        ),
     )
     notify_url: str = Field(
         "http://127.0.0.1:8003", description="notify's pages, linked from the staff start page"

@@ -260,7 +260,12 @@ async def withdraw_application(
         await store.move(
             application_id, expected=current, status=status, entry=entry, session=session
         )
-        event = ApplicationWithdrawn(application_id=application_id, withdrawn_at=now, reason=reason)
+        event = ApplicationWithdrawn(
+            application_id=application_id,
+            withdrawn_at=now,
+            reason=reason,
+            case_number=application.get("case_number"),
+        )
         return [(event, committer.envelope_for(event))]
 
     await committer.commit_with_events(write)

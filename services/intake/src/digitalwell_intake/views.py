@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from digitalwell_intake.domain import public_timeline, withdraw_token
+from digitalwell_intake.domain import TimelineKind, public_timeline, withdraw_token
 from digitalwell_intake.models import ApplicationStatusView, GrantedSupport, TimelineItem
 from digitalwell_intake.store import timeline_entries
-from digitalwell_shared.contracts import Language
-from digitalwell_shared.links import withdraw_application_url
+from digitalwell_shared.contracts import Decision, Language, SupportKind
+from digitalwell_shared.links import (
+    book_workshop_url,
+    withdraw_application_url,
+    workshop_booking_expires_at,
+)
 from digitalwell_shared.mongo import Document
 
 
@@ -19,6 +24,7 @@ class Links:
 
     base_url: str
     link_secret: str = field(repr=False)  # never in a log line or a traceback
+    forum_url: str = "http://127.0.0.1:8002"
 
     def status_url(self, application_id: str) -> str:
         """The application's status as JSON."""
@@ -33,6 +39,18 @@ class Links:
         query = urlencode({"token": withdraw_token(self.link_secret, application_id)})
         return f"{self.status_url(application_id)}/withdraw?{query}"
 
+    def workshop_booking_url(
+        self, application_id: str, decided_at: datetime, language: Language | None = None
+    ) -> str:
+        """Forum's workshops for a grant, the form filled in: the same link as in the letter."""
+        return book_workshop_url(
+            self.forum_url,
+            self.link_secret,
+            application_id,
+            language.value if language else None,
+            decided_at=decided_at,
+        )
+
     def withdraw_page_url(self, application_id: str, language: Language) -> str:
         """The page where a person confirms a withdrawal: the link for a receipt e-mail."""
         return withdraw_application_url(
@@ -45,7 +63,24 @@ def applicant_language(application: Document) -> Language:
     return Language(application["application"]["contact"]["language"])
 
 
-def status_view(application: Document, links: Links) -> ApplicationStatusView:
+def workshop_booking_url(
+    application: Document, links: Links, language: Language | None = None
+) -> str | None:
+    """The link to book the workshop a grant includes, while it works; else None."""
+    for entry in timeline_entries(application):
+        granted = entry.kind is TimelineKind.DECIDED and entry.decision is Decision.GRANTED
+        if not granted or not any(
+            s.kind is SupportKind.INNOVATION_FORUM for s in entry.support_granted
+        ):
+            continue
+        if datetime.now(UTC) < workshop_booking_expires_at(entry.at):
+            return links.workshop_booking_url(application["_id"], entry.at, language)
+    return None
+
+
+def status_view(
+    application: Document, links: Links, language: Language | None = None
+) -> ApplicationStatusView:
     """The application's status and timeline, as anyone with its id may see them."""
     return ApplicationStatusView(
         id=application["_id"],
@@ -56,6 +91,7 @@ def status_view(application: Document, links: Links) -> ApplicationStatusView:
         submitted_at=application["submitted_at"],
         updated_at=application["updated_at"],
         status_page_url=links.status_page_url(application["_id"]),
+        workshop_booking_url=workshop_booking_url(application, links, language),
         timeline=[
             TimelineItem(
                 kind=entry.kind,

@@ -88,7 +88,9 @@ def unsubscribe_token_is_valid(secret: str, email_id: str, token: str) -> bool:
 
 # -- Who sees what of the delivery log ---------------------------------------------------------
 
-APPLICATION_TEMPLATES = frozenset({"application_received", "decision_granted", "decision_rejected"})
+APPLICATION_TEMPLATES = frozenset(
+    {"application_received", "decision_granted", "decision_rejected", "application_withdrawn"}
+)
 """E-mails about applications (receipt, decision letters): intake officers answer for these."""
 
 FORUM_TEMPLATES = frozenset(

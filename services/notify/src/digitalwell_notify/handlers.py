@@ -5,6 +5,7 @@ from __future__ import annotations
 from digitalwell_notify.usecases import BookingEvent, EmailComposer
 from digitalwell_shared.contracts import (
     ApplicationSubmitted,
+    ApplicationWithdrawn,
     ForumBooked,
     ForumBookingCancelled,
     ForumBookingWaitlisted,
@@ -26,6 +27,9 @@ def register_handlers(runtime: Runtime, composer: EmailComposer) -> None:
     runtime.consume_batch(GrantDecided, description="Sends the applicant the decision letter.")(
         composer.grants_decided
     )
+    runtime.consume_batch(
+        ApplicationWithdrawn, description="Confirms the withdrawal to the applicant."
+    )(composer.applications_withdrawn)
     bookings: dict[type[BookingEvent], str] = {
         ForumBooked: "Confirms a seat, with a calendar file.",
         ForumBookingWaitlisted: "Tells a person they are on the waitlist.",

@@ -35,6 +35,7 @@ __all__ = [
 
 TEMPLATES: tuple[str, ...] = (
     "application_received",
+    "application_withdrawn",
     "decision_granted",
     "decision_rejected",
     "booking_confirmed",

@@ -29,6 +29,7 @@ from digitalwell_notify.store import (
 )
 from digitalwell_shared.contracts import (
     ApplicationSubmitted,
+    ApplicationWithdrawn,
     CancellationReason,
     Decision,
     EmailFailed,
@@ -42,10 +43,12 @@ from digitalwell_shared.contracts import (
     GrantDecided,
     IntegrationEvent,
     Language,
+    SupportKind,
 )
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.links import (
     accept_seat_url,
+    book_workshop_url,
     booking_links_expire_at,
     cancel_booking_url,
     unsubscribe_link_expires_at,
@@ -53,6 +56,9 @@ from digitalwell_shared.links import (
 )
 from digitalwell_shared.logging import get_logger, redact_text
 from digitalwell_shared.mongo import UNCLAIMED, Document, Session
+
+ApplicationEvent = GrantDecided | ApplicationWithdrawn
+"""What notify writes to an applicant about, once it knows the application (else it waits)."""
 
 BookingEvent = (
     ForumBooked
@@ -149,10 +155,10 @@ class EmailComposer:
         await self._applicants.remember(list(applicants.values()), session)
         requests = [self._receipt(event, envelope) for event, envelope in items]
         for parked in await self._parked.take(list(applicants), session):
-            decision = GrantDecided.model_validate_json(parked["event"])
+            event = _unparked(parked)
             requests.append(
-                self._decision_letter(
-                    decision, Envelope(**parked["envelope"]), applicants[decision.application_id]
+                self._applicant_email(
+                    event, Envelope(**parked["envelope"]), applicants[event.application_id]
                 )
             )
         await self._queue(requests, session)
@@ -161,6 +167,17 @@ class EmailComposer:
         self, items: Sequence[tuple[GrantDecided, Envelope]], session: Session
     ) -> None:
         """Send decision letters; park those whose application notify has not seen yet."""
+        await self._to_applicants(items, session)
+
+    async def applications_withdrawn(
+        self, items: Sequence[tuple[ApplicationWithdrawn, Envelope]], session: Session
+    ) -> None:
+        """Confirm withdrawals; park those whose application notify has not seen yet."""
+        await self._to_applicants(items, session)
+
+    async def _to_applicants(
+        self, items: Sequence[tuple[ApplicationEvent, Envelope]], session: Session
+    ) -> None:
         known = await self._applicants.get([event.application_id for event, _ in items], session)
         requests, waiting = [], []
         for event, envelope in items:
@@ -168,13 +185,41 @@ class EmailComposer:
             if applicant is None:
                 waiting.append(_parked(event, envelope))
             else:
-                requests.append(self._decision_letter(event, envelope, applicant))
+                requests.append(self._applicant_email(event, envelope, applicant))
         if waiting:
             # Topics are not ordered against each other: after an outage notify may read a
-            # decision before its submission. It waits for it rather than failing.
+            # decision or a withdrawal before its submission. It waits for it, not fails.
             await self._parked.park(waiting, session)
-            log.info("decisions parked until their applications are known", count=len(waiting))
+            log.info("events parked until their applications are known", count=len(waiting))
         await self._queue(requests, session)
+
+    def _applicant_email(
+        self, event: ApplicationEvent, envelope: Envelope, applicant: Document
+    ) -> EmailRequest:
+        if isinstance(event, GrantDecided):
+            return self._decision_letter(event, envelope, applicant)
+        return self._withdrawal(event, envelope, applicant)
+
+    def _withdrawal(
+        self, event: ApplicationWithdrawn, envelope: Envelope, applicant: Document
+    ) -> EmailRequest:
+        return EmailRequest(
+            envelope,
+            "application_withdrawn",
+            _applicant_recipient(applicant),
+            {
+                "title": applicant["title"],
+                "organisation_name": applicant.get("organisation_name", ""),
+                "application_id": event.application_id,
+                # Applicants notify met before it kept case numbers: the event may carry it.
+                "case_number": event.case_number or applicant.get("case_number") or "",
+                "withdrawn_at": event.withdrawn_at,
+                "reason": event.reason,
+                "status_url": self._status_url(event.application_id),
+                "apply_url": f"{self._links.intake_url.rstrip('/')}/",
+            },
+            application_id=event.application_id,
+        )
 
     async def booking_events(
         self, items: Sequence[tuple[BookingEvent, Envelope]], session: Session
@@ -242,16 +287,32 @@ class EmailComposer:
             "motivation": event.motivation,
             "status_url": self._status_url(event.application_id),
         }
+        language = Language(applicant["language"])
         if granted:
             context["support_granted"] = list(event.support_granted)
+            context["booking_url"] = self._workshop_url(event, language)
+        else:
+            # Trainings and breakfast meetings are open to all: the way on after a no.
+            context["sessions_url"] = f"{self._links.forum_url.rstrip('/')}/?lang={language.value}"
         return EmailRequest(
             envelope,
             "decision_granted" if granted else "decision_rejected",
-            Recipient(
-                applicant["recipient"], applicant["recipient_name"], Language(applicant["language"])
-            ),
+            _applicant_recipient(applicant),
             context,
             application_id=event.application_id,
+        )
+
+    def _workshop_url(self, event: GrantDecided, language: Language) -> str | None:
+        """The signed link to book the workshop, when the grant includes one."""
+        if not any(s.kind is SupportKind.INNOVATION_FORUM for s in event.support_granted):
+            return None
+        links = self._links
+        return book_workshop_url(
+            links.forum_url,
+            links.secret,
+            event.application_id,
+            language.value,
+            decided_at=event.decided_at,
         )
 
     def _booking_email(self, event: BookingEvent, envelope: Envelope) -> EmailRequest:
@@ -396,14 +457,29 @@ def _applicant(event: ApplicationSubmitted) -> Document:
         "language": event.contact.language.value,
         "title": event.title,
         "organisation_name": event.organisation.name,
+        "case_number": event.case_number,
     }
 
 
-def _parked(event: GrantDecided, envelope: Envelope) -> Document:
-    """A decision kept until its application is known, with its envelope to answer it later."""
+def _unparked(parked: Document) -> ApplicationEvent:
+    """The event a parked document holds; those parked before withdrawals were are decisions."""
+    if parked.get("ce_type") == ApplicationWithdrawn.ce_type:
+        return ApplicationWithdrawn.model_validate_json(parked["event"])
+    return GrantDecided.model_validate_json(parked["event"])
+
+
+def _applicant_recipient(applicant: Document) -> Recipient:
+    return Recipient(
+        applicant["recipient"], applicant["recipient_name"], Language(applicant["language"])
+    )
+
+
+def _parked(event: ApplicationEvent, envelope: Envelope) -> Document:
+    """An event kept until its application is known, with its envelope to answer it later."""
     return {
         "_id": envelope.id,
         "application_id": event.application_id,
+        "ce_type": event.ce_type,
         "event": event.model_dump_json(),
         "envelope": asdict(envelope),
         "parked_at": datetime.now(UTC),

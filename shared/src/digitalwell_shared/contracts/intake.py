@@ -56,6 +56,13 @@ class ApplicationWithdrawn(IntegrationEvent):
     application_id: str = Field(description="the withdrawn application")
     withdrawn_at: AwareDatetime = Field(description="when the applicant withdrew it")
     reason: str = Field("", description="the applicant's reason, if given")
+    case_number: str | None = Field(
+        None,
+        description=(
+            "the application's registration number, e.g. DW-2026-0042 (absent in events "
+            "written before it was added)"
+        ),
+    )
 
 
 class SessionEndReason(StrEnum):

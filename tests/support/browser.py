@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from playwright.async_api import Browser, Page, Response, async_playwright, expect
 
 from digitalwell_devstack.stack import DEMO_STAFF_PASSWORD, Stack
 from digitalwell_shared.pages import SECURITY_HEADERS
+from tests.support.mail import MailSinkClient, sent_to
 
 CHROMIUM = Path("/usr/bin/chromium")
 """Debian's package (`make browser` installs it); Playwright's own downloads are never used."""
@@ -101,3 +105,41 @@ async def sign_in(page: Page, stack: Stack, email: str) -> None:
     async with page.expect_navigation():
         await page.locator("form button[type=submit]").click()
     await expect(page.locator("#password")).to_have_count(0)
+
+
+async def schedule_session(
+    page: Page, stack: Stack, title: str, *, kind: str = "breakfast_meeting", capacity: int = 2
+) -> str:
+    """Schedule a session two weeks on, on forum's staff page, as a coordinator; its public URL.
+
+    Fields are found by their ids, so the journeys hold whichever language the page speaks.
+    """
+    start = (datetime.now(ZoneInfo("Europe/Stockholm")) + timedelta(days=14)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
+    forum = stack.service_url("forum")
+    await assert_page_is_sound(page, await page.goto(f"{forum}/staff/sessions"))
+    await page.locator("#kind").select_option(kind)
+    await page.locator("#title").fill(title)
+    await page.locator("#description").fill("Ett tillfälle om välfärdsteknik.")
+    await page.locator("#starts_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    await page.locator("#ends_at").fill((start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    await page.locator("#location").fill("Karlstad, Innovationshuset")
+    await page.locator("#capacity").fill(str(capacity))
+    async with page.expect_navigation() as scheduled:
+        await page.locator("form[action$='/staff/sessions'] button[type=submit]").click()
+    await assert_page_is_sound(page, await scheduled.value)
+    session_id = re.search(r"/staff/sessions/([^/?]+)", page.url)
+    assert session_id is not None, page.url
+    return f"{forum}/sessions/{session_id.group(1)}"
+
+
+async def link_in_mail(mail: MailSinkClient, email: str, subject: str, pattern: str) -> str:
+    """The first link matching ``pattern`` in the text of the e-mail to ``email`` so titled."""
+    message = await mail.wait_for_message(
+        sent_to(email), query=f'to:{email} subject:"{subject}"', timeout=60
+    )
+    full = await mail.message(message["ID"])
+    found = re.search(pattern, full["Text"])
+    assert found is not None, full["Text"]
+    return found.group(0)

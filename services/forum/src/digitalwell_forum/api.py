@@ -270,7 +270,12 @@ def _booking_request_routes(forum: Forum, sessions: SessionStore, links: Links) 
             201: {
                 "description": "a new booking: confirmed, or waitlisted when the session is full"
             },
-            422: {"description": "a field is invalid, or application_id is missing"},
+            422: {
+                "description": (
+                    "a field is invalid, application_id is missing, or forum knows no decision on "
+                    "the application it names (unknown_application)"
+                )
+            },
             429: {"description": "too many bookings from this address or e-mail address"},
             **_REFUSALS,
         },

@@ -24,7 +24,8 @@ class Links:
 
     base_url: str
     link_secret: str = field(repr=False)  # never in a log line or a traceback
-    forum_url: str = "http://127.0.0.1:8002"
+    forum_url: str
+    """Where the workshop booking link of a grant leads (forum's public base URL)."""
 
     def status_url(self, application_id: str) -> str:
         """The application's status as JSON."""

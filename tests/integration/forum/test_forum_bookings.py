@@ -235,7 +235,9 @@ async def test_a_workshop_is_only_for_an_application_granted_one_and_one_at_a_ti
 ) -> None:
     workshop = await forum.schedule(kind="innovation_forum")
     another = await forum.schedule(kind="innovation_forum")
-    granted = grant_decided(f"app_{workshop[-8:]}granted", kinds=("innovation_forum",))
+    granted = grant_decided(
+        f"app_{workshop[-8:]}granted", kinds=("innovation_forum",), case_number="DW-2026-7311"
+    )
     other_kind = grant_decided(f"app_{workshop[-8:]}coaching", kinds=("coaching",))
     for event in (granted, other_kind):
         await publish_event(forum.settings.kafka_bootstrap_servers, event)
@@ -259,6 +261,10 @@ async def test_a_workshop_is_only_for_an_application_granted_one_and_one_at_a_ti
     )
     (event,) = bodies(await forum.outbox(ForumBooked.topic, workshop))
     assert event["application_id"] == granted.application_id
+    # forum keeps the case number it read, so the applicant may type it instead of the id.
+    kept = await forum.database["grants"].find_one({"_id": granted.application_id})
+    assert kept is not None
+    assert kept["case_number"] == "DW-2026-7311"
     assert await forum.database["bookings"].count_documents({"session_id": another}) == 0
 
 

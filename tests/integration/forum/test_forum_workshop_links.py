@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from digitalwell_forum.domain import grants_innovation_forum
+from digitalwell_forum.store import EligibilityStore
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.links import book_workshop_url
 from tests.support.events import grant_decided
 from tests.support.forum import RunningForum, person
-from tests.support.kafka import publish_event
-from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.integration
 
@@ -24,16 +24,23 @@ def case_number() -> str:
 
 
 async def decided(forum: RunningForum, *kinds: str, decision: str = "granted") -> GrantDecided:
-    """A decision forum has taken in, on an application of its own case number."""
+    """A decision on an application of its own case number, as forum keeps it once read.
+
+    Stored as forum's consumer stores it rather than sent through the shared broker: a module
+    that runs after test_forum_sessions waits longer than a test should for the consumer group
+    (test_forum_bookings reads a GrantDecided from Kafka and checks the case number it keeps).
+    """
     event = grant_decided(
         f"app_{uuid.uuid4().hex[:16]}", kinds=kinds, decision=decision, case_number=case_number()
     )
-    await publish_event(forum.settings.kafka_bootstrap_servers, event)
-
-    async def known() -> bool:
-        return await forum.database["grants"].find_one({"_id": event.application_id}) is not None
-
-    await until_true(known, seconds=60)
+    async with forum.database.client.start_session() as session:
+        await EligibilityStore(forum.database).record(
+            event.application_id,
+            case_number=event.case_number,
+            innovation_forum=grants_innovation_forum(event),
+            decided_at=event.decided_at,
+            session=session,
+        )
     return event
 
 

@@ -38,7 +38,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.http_guard import keep_private
-from digitalwell_shared.pages import page_path, public_url
+from digitalwell_shared.pages import language_of, page_path, public_url
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.site import message_page, request_language
 from digitalwell_shared.site_text import role_names, site_text
@@ -392,7 +392,11 @@ class StaffAuth:
         router = APIRouter(include_in_schema=False)
 
         @router.post("/staff/sign-out")
-        async def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+        async def sign_out(
+            request: Request,
+            csrf_token: Annotated[str, Form()] = "",
+            lang: Annotated[str, Form(max_length=5)] = "",
+        ) -> Response:
             token = request.cookies.get(SESSION_COOKIE, "")
             try:
                 member = self.verify(token)
@@ -401,7 +405,9 @@ class StaffAuth:
             # A forged cross-site sign-out would only be a nuisance, but it is refused anyway.
             if member is not None and not self.csrf_is_valid(member, csrf_token):
                 raise self._refusal(request, http.HTTP_403_FORBIDDEN, "form_expired")
-            query = {"lang": request_language(request).value}
+            # The page's language comes with the form; else the request's.
+            language = language_of(lang) if lang else request_language(request)
+            query = {"lang": language.value}
             if member is not None:
                 query |= self.sign_out_ticket(member)
             response = RedirectResponse(

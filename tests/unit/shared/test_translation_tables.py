@@ -13,6 +13,7 @@ import pytest
 from digitalwell_council.page_text import PAGE_TEXT as COUNCIL
 from digitalwell_forum.messages import MESSAGES as FORUM
 from digitalwell_intake.messages import MESSAGES as INTAKE
+from digitalwell_intake.staff_text import STAFF_TEXT as INTAKE_STAFF
 from digitalwell_notify.page_text import MESSAGES as NOTIFY
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.site_text import SITE_TEXT
@@ -24,6 +25,7 @@ CATALOGS: dict[str, Catalog] = {
     "council": COUNCIL,
     "forum": FORUM,
     "intake": INTAKE,
+    "intake staff": INTAKE_STAFF,
     "notify": NOTIFY,
 }
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
 from digitalwell_devstack.stack import Stack
 from tests.support.browser import assert_page_is_sound, sign_in
+from tests.support.council import all_scores
+from tests.support.intake import application_body
+from tests.support.stack import demo_sign_in
+from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.browser
 
@@ -105,3 +110,65 @@ async def test_the_401_and_403_pages_say_whom_the_page_is_for_in_the_readers_lan
         await page.get_by_role("link", name="Sign in as someone else").click()
     assert "/staff/sign-in" in page.url
     assert await page.locator("html").get_attribute("lang") == "en"
+
+
+CASE_PAGE_ENGLISH = (
+    "Case number",
+    "Submitted",
+    "The application",
+    "Assessment",
+    "Quorum",
+    "Audit trail",
+    "Conflict of interest",
+    "Financial viability",
+    "Under assessment",
+)
+
+
+async def _scored_case(stack: Stack) -> str:
+    """A case opened from an application sent to intake, scored by one member."""
+    council = stack.service_url("council")
+    async with httpx.AsyncClient(timeout=30, trust_env=False) as http:
+        submitted = await http.post(
+            f"{stack.service_url('intake')}/api/v1/applications", json=application_body()
+        )
+        assert submitted.status_code == 201, submitted.text
+        member = await demo_sign_in(http, stack, "member1@example.org")
+        found: list[str] = []
+
+        async def case_opened() -> bool:
+            listed = await http.get(
+                f"{council}/api/v1/cases",
+                params={"application_id": submitted.json()["id"]},
+                headers=member,
+            )
+            found[:] = [case["id"] for case in listed.json()["cases"]]
+            return bool(found)
+
+        await until_true(case_opened, seconds=60)
+        scored = await http.post(
+            f"{council}/api/v1/cases/{found[0]}/scores", json=all_scores(4), headers=member
+        )
+        assert scored.status_code == 200, scored.text
+    return found[0]
+
+
+async def test_a_case_page_with_scores_is_swedish_first_and_english_through_the_switch(
+    stack: Stack, context: BrowserContext
+) -> None:
+    case_id = await _scored_case(stack)
+    page = await context.new_page()
+    await sign_in(page, stack, "chair@example.org")
+
+    response = await page.goto(f"{stack.service_url('council')}/staff/cases/{case_id}")
+    await assert_page_is_sound(page, response)
+    shown = await _visible_text(page)
+    assert [words for words in CASE_PAGE_ENGLISH if words in shown] == []
+    assert "Beslutförhet" in shown
+    assert " kl. " in shown  # Swedish time, in Swedish words
+
+    async with page.expect_navigation() as switched:
+        await page.locator("a[hreflang=en]").first.click()
+    await assert_page_is_sound(page, await switched.value)
+    english = await _visible_text(page)
+    assert [words for words in CASE_PAGE_ENGLISH if words not in english] == []

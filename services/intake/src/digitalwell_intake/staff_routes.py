@@ -975,7 +975,7 @@ def _region_sign_in_pages(
                 templates,
                 request,
                 "staff/sign_in_failed.html",
-                {},
+                {"no_role": failed.no_role},
                 http.HTTP_401_UNAUTHORIZED,
             )
         session = issuer.issue(

@@ -87,6 +87,7 @@ _SV: dict[str, str] = {
         "IT-support kontrollera dina DigitalWell-roller."
     ),
     "try_again": "Försök igen",
+    "region_no_role": "Regionens inloggning anger ingen DigitalWell-roll för dig.",
     "totp_title": "Ställ in engångskoder",
     "totp_intro": (
         "Skanna koden med en autentiseringsapp och skriv sedan in den sexsiffriga kod den visar."
@@ -183,6 +184,7 @@ _EN: dict[str, str] = {
         "IT service desk to check your DigitalWell roles."
     ),
     "try_again": "Try again",
+    "region_no_role": "The region's sign-in lists no DigitalWell role for you.",
     "totp_title": "Set up one-time codes",
     "totp_intro": (
         "Scan this code with an authenticator app, then enter the six-digit code it shows."

@@ -558,6 +558,7 @@ def _session_pages(
                     site_text(language, "form_expired_title"),
                     site_text(language, "form_expired_text"),
                     language=language,
+                    statement_url=str(settings.accessibility_statement_url),
                 )
             if member.session_started_at is not None:
                 await accounts.sign_out(member.id, member.session_id)

@@ -136,11 +136,16 @@ class RunningCouncil:
             method, path, json=json, headers=who.headers(self.settings), **kwargs
         )
 
-    def sign_in(self, who: Person) -> httpx.AsyncClient:
-        """A browser signed in as ``who``: the session cookie intake would set."""
+    def sign_in(self, who: Person, language: str = "en") -> httpx.AsyncClient:
+        """A browser signed in as ``who``: the session cookie intake would set.
+
+        It asks for English pages unless told otherwise (the pages are Swedish first; the
+        tests of what they say in each language ask for Swedish).
+        """
         browser = httpx.AsyncClient(
             transport=self.client._transport,  # noqa: SLF001 - the same in-process app
             base_url=self.settings.base_url,
+            headers={"Accept-Language": language},
         )
         browser.cookies.set(SESSION_COOKIE, who.token(self.settings))
         return browser

@@ -50,7 +50,7 @@ from digitalwell_shared.metrics import ConsumerMetrics, LagMetrics, OutboxMetric
 from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction, ping
 from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.settings import ServiceSettings
-from digitalwell_shared.site import not_found_handler
+from digitalwell_shared.site import CORRELATION_SCOPE_KEY, not_found_handler, server_error_handler
 from digitalwell_shared.staff import StaffAuth, StaffPageRefusal, page_refusal_handler
 from digitalwell_shared.throttle import Throttle
 from digitalwell_shared.tracing import Tracing
@@ -286,6 +286,7 @@ class _CorrelationMiddleware:
             await self.app(scope, receive, send)
             return
         correlation_id = Headers(scope=scope).get(CORRELATION_HEADER) or str(uuid.uuid4())
+        scope[CORRELATION_SCOPE_KEY] = correlation_id  # for the error page, which runs outside
 
         async def with_correlation_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -356,6 +357,8 @@ def create_http_app(
     app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, not_found_handler)
+    # Anything else a route raises: an apology page with the request's id (JSON under /api/).
+    app.add_exception_handler(Exception, server_error_handler)
     app.state.runtime = runtime
     app.state.staff = runtime.staff
     app.state.throttle = throttle

@@ -1,16 +1,17 @@
-"""What every service's pages share around their content: footer and unknown-address page.
+"""What every service's pages share around their content: footer, unknown-address and error pages.
 
-The footer links to the accessibility statement; an unknown address gets an HTML page, but JSON
-under /api/.
+The footer links to the accessibility statement; an unknown address and a server error get an
+HTML page in the reader's language, but JSON under /api/.
 """
 
 from __future__ import annotations
 
 import html
+import uuid
 from pathlib import Path
 
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette import status
@@ -18,29 +19,20 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from digitalwell_shared.contracts import Language
+from digitalwell_shared.logging import get_logger
 from digitalwell_shared.pages import SECURITY_HEADERS, language_of
+from digitalwell_shared.site_text import site_text
 
-_FOOTER = {
-    Language.SV: ("Tillgänglighet", "Sidfot"),
-    Language.EN: ("Accessibility", "Footer"),
-}
-_NOT_FOUND = {
-    Language.SV: (
-        "Sidan finns inte",
-        "Adressen kan vara felstavad, eller så har sidan flyttats.",
-        "Till startsidan",
-    ),
-    Language.EN: (
-        "Page not found",
-        "The address may be mistyped, or the page may have moved.",
-        "Go to the start page",
-    ),
-}
+_API_PREFIX = "/api/"
+CORRELATION_SCOPE_KEY = "digitalwell.correlation_id"
+"""Where the correlation middleware leaves a request's id, for the error page outside it."""
+
+log = get_logger(__name__)
 
 
 def site_footer(language: Language, statement_url: str) -> Markup:
     """The footer of every public page: the accessibility statement, in the page's language."""
-    link, label = _FOOTER[language]
+    link, label = site_text(language, "accessibility"), site_text(language, "footer_label")
     href = html.escape(f"{statement_url}?lang={language.value}")
     return Markup(  # noqa: S704 - every value in it is escaped above or a constant
         f'<footer class="site-footer" aria-label="{label}" style="border-top:2px solid #b1b4b6;'
@@ -61,7 +53,8 @@ def _footer_of(request: Request, lang: str) -> Markup:
 
 
 def _statement_url(request: Request) -> str:
-    return str(request.app.state.runtime.settings.accessibility_statement_url)
+    runtime = getattr(request.app.state, "runtime", None)
+    return "" if runtime is None else str(runtime.settings.accessibility_statement_url)
 
 
 def request_language(request: Request) -> Language:
@@ -75,12 +68,11 @@ def request_language(request: Request) -> Language:
 
 def not_found_page(language: Language, statement_url: str) -> HTMLResponse:
     """An unknown address, told in the site's look and the reader's language."""
-    title, text, home = _NOT_FOUND[language]
     return message_page(
         language,
         statement_url,
-        (title, text),
-        (f"/?lang={language.value}", home),
+        (site_text(language, "not_found_title"), site_text(language, "not_found_text")),
+        (f"/?lang={language.value}", site_text(language, "go_home")),
         status.HTTP_404_NOT_FOUND,
     )
 
@@ -93,14 +85,21 @@ def message_page(
     status_code: int = status.HTTP_200_OK,
     *,
     refresh: str = "",
+    also: tuple[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """A short page in the site's look: a heading, a sentence and where to go next.
 
     ``refresh`` is a URL the browser goes on to at once (a new navigation, so a page reached
-    from a form can lead to another origin, which the form's own redirect could not).
+    from a form can lead to another origin, which the form's own redirect could not). ``also``
+    is a second way on (home, say, beside signing in).
     """
     title, text = (html.escape(part) for part in message)
-    href, label = (html.escape(part) for part in link)
+    links = "".join(
+        f'<p><a href="{html.escape(href)}" style="color:#005a70">{html.escape(label)}</a></p>'
+        for href, label in (link, also or ("", ""))
+        if label
+    )
     onwards = (
         f'<meta http-equiv="refresh" content="0;url={html.escape(refresh)}">' if refresh else ""
     )
@@ -114,11 +113,11 @@ def message_page(
         'text-decoration:none">DigitalWell Arena</a></div></header>'
         '<main style="max-width:46rem;margin:0 auto;padding:1.5rem 1rem 4rem">'
         f"<h1>{title}</h1><p>{text}</p>"
-        f'<p><a href="{href}" style="color:#005a70">{label}</a></p></main>'
+        f"{links}</main>"
         f"{site_footer(language, statement_url)}</body></html>"
     )
-    headers = SECURITY_HEADERS | {"Cache-Control": "no-store"}
-    return HTMLResponse(body, status_code, headers=headers)
+    sent = SECURITY_HEADERS | {"Cache-Control": "no-store"} | (headers or {})
+    return HTMLResponse(body, status_code, headers=sent)
 
 
 async def not_found_handler(request: Request, refusal: Exception) -> Response:
@@ -127,6 +126,44 @@ async def not_found_handler(request: Request, refusal: Exception) -> Response:
         raise refusal
     root = request.scope.get("root_path", "")
     path = request.url.path.removeprefix(root)
-    if refusal.status_code != status.HTTP_404_NOT_FOUND or path.startswith("/api/"):
+    if refusal.status_code != status.HTTP_404_NOT_FOUND or path.startswith(_API_PREFIX):
         return await http_exception_handler(request, refusal)
     return not_found_page(request_language(request), _statement_url(request))
+
+
+async def server_error_handler(request: Request, error: Exception) -> Response:
+    """An error nobody handled: logged with the request's id, answered with a short apology.
+
+    The id is shown on the page (and sent as X-Correlation-ID), so what a person reads out can
+    be found in every service's logs. Under /api/ the answer is JSON with the same id. Starlette
+    raises the error on after this answer, so the server logs its traceback as well.
+    """
+    trace_id = str(request.scope.get(CORRELATION_SCOPE_KEY) or uuid.uuid4())
+    log.error(
+        "unhandled error answering a request",
+        correlation_id=trace_id,
+        method=request.method,
+        path=request.url.path,
+        error=type(error).__name__,
+        exc_info=error,
+    )
+    id_header = {"X-Correlation-ID": trace_id}
+    root = request.scope.get("root_path", "")
+    if request.url.path.removeprefix(root).startswith(_API_PREFIX):
+        return JSONResponse(
+            {"detail": "internal server error", "trace_id": trace_id},
+            status.HTTP_500_INTERNAL_SERVER_ERROR,
+            headers=id_header | {"Cache-Control": "no-store"},
+        )
+    language = request_language(request)
+    return message_page(
+        language,
+        _statement_url(request),
+        (
+            site_text(language, "server_error_title"),
+            site_text(language, "server_error_text", trace_id=trace_id),
+        ),
+        (f"/?lang={language.value}", site_text(language, "go_home")),
+        status.HTTP_500_INTERNAL_SERVER_ERROR,
+        headers=id_header,
+    )

@@ -23,7 +23,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import html
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,9 +38,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.http_guard import keep_private
-from digitalwell_shared.pages import SECURITY_HEADERS, page_path, public_url
+from digitalwell_shared.pages import language_of, page_path, public_url
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.site import message_page, request_language
+from digitalwell_shared.site_text import role_names, site_text
 
 SESSION_COOKIE = "digitalwell_staff"
 CSRF_FIELD = "csrf_token"
@@ -263,13 +263,12 @@ class StaffAuth:
             SESSION_COOKIE, path="/", secure=self._secure_cookie, httponly=True, samesite="lax"
         )
 
-    def sign_in_url(self, next_url: str = "") -> str:
-        """The sign-in page, returning to ``next_url`` afterwards."""
-        return (
-            f"{self._sign_in_url}?{urlencode({'next': next_url})}"
-            if next_url
-            else (self._sign_in_url)
-        )
+    def sign_in_url(self, next_url: str = "", language: Language | None = None) -> str:
+        """The sign-in page (in ``language``), returning to ``next_url`` afterwards."""
+        query = {"next": next_url} if next_url else {}
+        if language is not None:
+            query["lang"] = language.value
+        return f"{self._sign_in_url}?{urlencode(query)}" if query else self._sign_in_url
 
     def refresh_url(self, next_url: str) -> str:
         """The page at intake that renews the browser's session and comes back to ``next_url``."""
@@ -321,39 +320,64 @@ class StaffAuth:
         POST must also carry the session's CSRF token in the form field ``csrf_token``.
         """
         token = request.cookies.get(SESSION_COOKIE, "")
+        language = request_language(request)
         try:
             member = self.verify(token)
         except NotSignedIn:
-            raise StaffPageRefusal(
+            raise self._refusal(
+                request,
                 http.HTTP_401_UNAUTHORIZED,
-                "Sign in to continue",
-                "This page is for the programme's staff.",
-                link=(self.sign_in_url(public_url(request)), "Sign in"),
+                "unauthorised",
+                link=(self.sign_in_url(public_url(request), language), "sign_in"),
             ) from None
         if request.method == "GET" and self.wants_renewal(member):
             # Through intake and back: a page in use keeps its session from going idle.
-            raise StaffPageRefusal(
+            renew = self.refresh_url(public_url(request))
+            raise self._refusal(
+                request,
                 http.HTTP_303_SEE_OTHER,
-                "Renewing your session",
-                "One moment: your session is being renewed.",
-                link=(self.refresh_url(public_url(request)), "Continue"),
-                location=self.refresh_url(public_url(request)),
+                "renewing",
+                link=(renew, "continue"),
+                location=renew,
             )
         if needed and not member.has_any(needed):
-            raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "Not for your role", _needs(needed))
+            raise self._refusal(
+                request,
+                http.HTTP_403_FORBIDDEN,
+                "forbidden",
+                link=(self.sign_in_url(public_url(request), language), "sign_in_as_other"),
+                roles=role_names(needed, language),
+            )
         if request.method not in {"GET", "HEAD"}:
             form = await request.form()
             sent = form.get(CSRF_FIELD)
             if not isinstance(sent, str) or not self.csrf_is_valid(member, sent):
-                raise StaffPageRefusal(
-                    http.HTTP_403_FORBIDDEN,
-                    "This form has expired",
-                    "The form was not sent from your current session. Go back, reload the "
-                    "page and try again.",
-                )
+                raise self._refusal(request, http.HTTP_403_FORBIDDEN, "form_expired")
         request.state.staff = member
         request.state.csrf_token = self.csrf_token(member)
         return member
+
+    def _refusal(
+        self,
+        request: Request,
+        status_code: int,
+        what: str,
+        *,
+        link: tuple[str, str] | None = None,
+        location: str | None = None,
+        **values: object,
+    ) -> StaffPageRefusal:
+        """A refusal page in the reader's language: ``what``'s title and text from site_text."""
+        language = request_language(request)
+        return StaffPageRefusal(
+            status_code,
+            site_text(language, f"{what}_title"),
+            site_text(language, f"{what}_text", **values),
+            link=None if link is None else (link[0], site_text(language, link[1])),
+            location=location,
+            language=language,
+            statement_url=self._statement_url,
+        )
 
     def sign_out_router(self) -> APIRouter:
         """POST /staff/sign-out on every service: the cookie goes, and intake ends the session.
@@ -368,7 +392,11 @@ class StaffAuth:
         router = APIRouter(include_in_schema=False)
 
         @router.post("/staff/sign-out")
-        async def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+        async def sign_out(
+            request: Request,
+            csrf_token: Annotated[str, Form()] = "",
+            lang: Annotated[str, Form(max_length=5)] = "",
+        ) -> Response:
             token = request.cookies.get(SESSION_COOKIE, "")
             try:
                 member = self.verify(token)
@@ -376,8 +404,10 @@ class StaffAuth:
                 member = None
             # A forged cross-site sign-out would only be a nuisance, but it is refused anyway.
             if member is not None and not self.csrf_is_valid(member, csrf_token):
-                raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "This form has expired", "")
-            query = {"lang": request_language(request).value}
+                raise self._refusal(request, http.HTTP_403_FORBIDDEN, "form_expired")
+            # The page's language comes with the form; else the request's.
+            language = language_of(lang) if lang else request_language(request)
+            query = {"lang": language.value}
             if member is not None:
                 query |= self.sign_out_ticket(member)
             response = RedirectResponse(
@@ -390,7 +420,10 @@ class StaffAuth:
         @router.get("/staff/signed-out")
         async def signed_out(request: Request) -> Response:
             language = request_language(request)
-            title, text, sign_in = _SIGNED_OUT[language]
+            title, text, sign_in = (
+                site_text(language, key)
+                for key in ("signed_out_title", "signed_out_text", "sign_in_again")
+            )
             ticket = {name: request.query_params.get(name, "") for name in _TICKET_FIELDS}
             if all(ticket.values()):
                 # Onwards to intake, which ends the session in every service and says so.
@@ -408,11 +441,6 @@ class StaffAuth:
 
 _TICKET_FIELDS = ("staff", "sid", "expires", "proof")
 _TICKET_SECONDS = 300
-
-_SIGNED_OUT = {
-    Language.SV: ("Du är utloggad", "Du är utloggad från alla personalsidor.", "Logga in igen"),
-    Language.EN: ("You are signed out", "You are signed out of every staff page.", "Sign in again"),
-}
 
 
 def staff_api(*roles: Role) -> Callable[[Request], Awaitable[StaffMember]]:
@@ -461,30 +489,28 @@ class StaffPageRefusal(HTTPException):
         *,
         link: tuple[str, str] | None = None,
         location: str | None = None,
+        language: Language = Language.SV,
+        statement_url: str = "",
     ) -> None:
         super().__init__(status_code, text)
         self.title = title
         self.link = link
         self.location = location
+        self.language = language
+        self.statement_url = statement_url
 
     def page(self) -> HTMLResponse:
-        """The refusal as a page a person can act on."""
-        link = (
-            f'<p><a href="{html.escape(self.link[0])}">{html.escape(self.link[1])}</a></p>'
-            if self.link
-            else ""
+        """The refusal as a page in the site's look: what is wrong, and home or the way on."""
+        home = (f"/?lang={self.language.value}", site_text(self.language, "go_home"))
+        return message_page(
+            self.language,
+            self.statement_url,
+            (self.title, str(self.detail)),
+            self.link or home,
+            self.status_code,
+            also=home if self.link else None,
+            headers={"Location": self.location} if self.location is not None else None,
         )
-        body = (
-            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(self.title)}</title></head>"
-            '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;'
-            f'line-height:1.5"><h1>{html.escape(self.title)}</h1>'
-            f"<p>{html.escape(str(self.detail))}</p>{link}</body></html>"
-        )
-        headers = SECURITY_HEADERS | {"Cache-Control": "no-store"}
-        if self.location is not None:
-            headers |= {"Location": self.location}
-        return HTMLResponse(body, status_code=self.status_code, headers=headers)
 
 
 async def page_refusal_handler(_request: Request, refusal: Exception) -> Response:

@@ -38,5 +38,5 @@ async def test_links_redirects_and_the_sign_in_link_keep_the_prefix(
     assert home.headers["location"] == "/council/staff/cases"
     assert "next=https%3A%2F%2Fdigitalwell.example.org%2Fcouncil%2Fstaff%2Fcases" in anonymous.text
     assert missing.status_code == 404
-    assert 'href="/council/staff/cases"' in missing.text
+    assert 'href="/council/staff/cases?lang=sv"' in missing.text
     assert 'action="/council/staff/sign-out"' in missing.text

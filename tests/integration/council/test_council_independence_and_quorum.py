@@ -186,8 +186,8 @@ async def test_the_meeting_lists_the_cases_at_quorum_with_their_means_and_spread
     need = listed["criteria"][0]
     assert (need["count"], need["mean"], need["min"], need["max"]) == (2, 4.0, 3, 5)
     assert page.status_code == 200
-    assert "<h1>The council's meeting</h1>" in page.text
-    assert f'href="/staff/cases/{ready}#decide"' in page.text
+    assert "<h1>The council&#39;s meeting</h1>" in page.text
+    assert f'href="/staff/cases/{ready}?lang=en#decide"' in page.text
     assert f'href="/staff/cases/{short}' not in page.text
     assert '<td class="number">3\u20135</td>' in page.text
     assert '<th scope="col" class="number">Mean</th>' in page.text

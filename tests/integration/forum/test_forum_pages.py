@@ -135,6 +135,11 @@ async def test_a_coordinator_schedules_from_the_staff_page_with_its_csrf_token(
         bad_capacity = await forum.client.post(
             "/staff/sessions", data=form | {"csrf_token": csrf, "capacity": "0"}
         )
+        swedish = await forum.client.post(
+            "/staff/sessions",
+            data=form
+            | {"csrf_token": csrf, "lang": "sv", "capacity": "0", "starts_at": "2020-01-01T09:00"},
+        )
         scheduled = await forum.client.post("/staff/sessions", data=form | {"csrf_token": csrf})
         page = await forum.client.get(scheduled.headers["location"])
         listing = await forum.client.get("/staff/sessions?lang=en")
@@ -144,7 +149,12 @@ async def test_a_coordinator_schedules_from_the_staff_page_with_its_csrf_token(
 
     assert without_csrf.status_code == 403
     assert bad_capacity.status_code == 422
-    assert "greater than or equal to 1" in bad_capacity.text
+    assert "Enter a number within the allowed range." in bad_capacity.text
+    assert swedish.status_code == 422  # a Swedish page tells pydantic's rules in Swedish
+    assert "Skriv ett tal inom det tillåtna intervallet." in swedish.text
+    assert "Tillfället måste börja i framtiden." in swedish.text
+    assert "greater than" not in swedish.text
+    assert "must start" not in swedish.text
     assert scheduled.status_code == 303
     assert "Service design for welfare" in page.text
     assert "Karlstads kommun" in page.text

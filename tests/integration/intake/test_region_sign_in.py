@@ -100,7 +100,7 @@ async def test_a_person_without_a_digitalwell_role_is_not_signed_in(
     refused = await _sign_in_at_the_provider(intake, "/staff")
 
     assert refused.status_code == 401
-    assert "no DigitalWell role" in refused.text
+    assert "ingen DigitalWell-roll" in refused.text
     assert SESSION_COOKIE not in intake.client.cookies
 
 

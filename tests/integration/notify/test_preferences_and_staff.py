@@ -435,13 +435,21 @@ async def test_the_staff_page_marks_failed_emails_and_resends_with_a_form(
     )
     await mail_sink.wait_for_message(sent_to(recipient), query=f"to:{recipient.lower()}")
     after = await notify.http.get(resend.headers["location"])
+    english = await notify.http.get(
+        "/staff/emails", params={"application_id": application_id, "lang": "en"}
+    )
 
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert page.headers["cache-control"] == "no-store"
     html = page.text
     assert '<tr class="failed">' in html
-    assert "Last error" in html
+    assert '<html lang="sv">' in html  # Swedish first
+    assert "Senaste fel:" in html
+    assert "Last error" not in html
+    assert f'lang="sv">{failed["subject"]}</a>' in html  # in the e-mail's language, labelled
+    assert "(skickat på svenska)" in html
+    assert " kl. " in html  # Swedish time, in Swedish words
     assert "550 5.1.1 mailbox unavailable" in html
     assert f'action="/staff/emails/{failed["_id"]}/resend"' in html
     assert f'action="/staff/emails/{sent["_id"]}/resend"' not in html
@@ -449,7 +457,10 @@ async def test_the_staff_page_marks_failed_emails_and_resends_with_a_form(
     assert resend.headers["location"] == (
         f"/staff/emails?application_id={application_id}&limit=100&notice=resent"
     )
-    assert "queued again" in after.text
+    assert "ligger i kö igen" in after.text
+    assert "Last attempt" in english.text
+    assert "(sent in Swedish)" in english.text
+    assert 'hreflang="sv"' in english.text
 
 
 async def test_staff_routes_answer_401_without_sign_in_and_403_to_other_roles(

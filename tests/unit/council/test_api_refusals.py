@@ -227,7 +227,7 @@ async def test_every_staff_page_sends_a_stranger_to_sign_in(
     response = await client.request(method, path)
 
     assert response.status_code == 401
-    assert "Sign in" in response.text
+    assert "Logga in" in response.text
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
 
 
@@ -240,7 +240,7 @@ async def test_every_staff_page_refuses_staff_outside_the_council(
     response = await client.request(method, path)
 
     assert response.status_code == 403
-    assert "this needs the role" in response.text
+    assert "Den här sidan är för" in response.text
 
 
 @pytest.mark.parametrize(
@@ -259,7 +259,7 @@ async def test_a_form_without_the_session_csrf_token_is_refused(
     response = await client.post(path, data={"csrf_token": "forged", "decision": "granted"})
 
     assert response.status_code == 403
-    assert "expired" in response.text
+    assert "Formuläret har gått ut" in response.text
 
 
 async def test_the_front_page_leads_to_the_queue(client: httpx.AsyncClient) -> None:

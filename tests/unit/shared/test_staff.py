@@ -322,15 +322,24 @@ async def test_a_page_answers_401_with_a_link_to_sign_in_and_back() -> None:
 
     assert response.status_code == 401
     assert "text/html" in response.headers["content-type"]
-    assert "/staff/sign-in?next=http%3A%2F%2Ftestserver%2Fstaff%2Fpage" in response.text
+    assert "/staff/sign-in?next=http%3A%2F%2Ftestserver%2Fstaff%2Fpage&amp;lang=sv" in response.text
+    assert '<html lang="sv">' in response.text
+    assert "Logga in för att fortsätta" in response.text
 
 
-async def test_a_page_answers_403_to_the_wrong_role() -> None:
+async def test_a_page_answers_403_naming_the_role_in_words_in_the_readers_language() -> None:
     async with _client(_token(Role.FORUM_COORDINATOR)) as client:
-        response = await client.get("/staff/page")
+        swedish = await client.get("/staff/page")
+        english = await client.get("/staff/page?lang=en")
+        by_browser = await client.get("/staff/page", headers={"Accept-Language": "en-GB,en"})
 
-    assert response.status_code == 403
-    assert "council_member" in response.text
+    assert swedish.status_code == english.status_code == 403
+    assert "Den här sidan är för innovationsrådets ledamöter." in swedish.text
+    assert "Logga in som någon annan" in swedish.text
+    assert 'href="/?lang=sv"' in swedish.text  # and a way home
+    assert "This page is for the council&#x27;s members." in english.text
+    assert '<html lang="en">' in by_browser.text
+    assert "council_member" not in swedish.text
 
 
 async def test_a_form_is_refused_without_the_session_csrf_token() -> None:

@@ -71,7 +71,15 @@ _CRITERION_TEXT = {
 
 
 class CaseRefusal(Exception):  # noqa: N818 - each subclass reads as the rule says it
-    """A move on a case that its rules forbid; the message says why."""
+    """A move on a case that its rules forbid; the message says why (in English, for the API).
+
+    ``reason`` names the rule for a page to tell in its reader's language: closed, decided,
+    quorum, already_conflicted, conflict, changed.
+    """
+
+    def __init__(self, message: str, reason: str = "other") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class IllegalMove(CaseRefusal):
@@ -93,12 +101,12 @@ _ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
 def check_move(current: CaseStatus, target: CaseStatus) -> None:
     """Raise IllegalMove, naming both states, unless ``current`` may become ``target``."""
     if target not in _ALLOWED[current]:
-        raise IllegalMove(f"a case that is {current.value} cannot become {target.value}")
+        raise IllegalMove(f"a case that is {current.value} cannot become {target.value}", "closed")
 
 
 def _check_open(status: CaseStatus, doing: str) -> None:
     if status not in OPEN_STATUSES:
-        raise IllegalMove(f"the case is {status.value}: it can no longer be {doing}")
+        raise IllegalMove(f"the case is {status.value}: it can no longer be {doing}", "closed")
 
 
 def status_after_scoring(
@@ -110,7 +118,7 @@ def status_after_scoring(
     """
     if member in conflicted:
         raise ConflictOfInterest(
-            "you declared a conflict of interest on this case, so you cannot score it"
+            "you declared a conflict of interest on this case, so you cannot score it", "conflict"
         )
     _check_open(status, "scored")
     return CaseStatus.UNDER_ASSESSMENT
@@ -121,7 +129,9 @@ def check_conflict_declaration(
 ) -> None:
     """A member declares a conflict once, while the case is still open."""
     if member in conflicted:
-        raise IllegalMove("you have already declared a conflict of interest on this case")
+        raise IllegalMove(
+            "you have already declared a conflict of interest on this case", "already_conflicted"
+        )
     _check_open(status, "assessed")
 
 
@@ -272,13 +282,14 @@ def check_decision(
     """The chair may decide an open case that reached its quorum, on which they have no conflict."""
     if chair in conflicted:
         raise ConflictOfInterest(
-            "you declared a conflict of interest on this case, so you take no part in its decision"
+            "you declared a conflict of interest on this case, so you take no part in its decision",
+            "conflict",
         )
     if status is CaseStatus.DECIDED:
-        raise IllegalMove("the case is already decided: a decision is taken once")
+        raise IllegalMove("the case is already decided: a decision is taken once", "decided")
     _check_open(status, "decided")
     if not standing.reached:
-        raise IllegalMove(standing.shortfall())
+        raise IllegalMove(standing.shortfall(), "quorum")
     check_move(status, CaseStatus.DECIDED)
 
 

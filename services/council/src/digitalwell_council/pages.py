@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi import status as http
 from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from starlette.datastructures import URL
 
 from digitalwell_council import usecases
 from digitalwell_council.api import (
@@ -30,45 +30,22 @@ from digitalwell_council.domain import (
     Criterion,
 )
 from digitalwell_council.models import CaseDetail, ConflictRequest, DecisionRequest, ScoreIn
+from digitalwell_council.page_text import PAGE_TEXT, translate
 from digitalwell_council.reporting import Period
 from digitalwell_council.store import CaseStore
 from digitalwell_council.usecases import EventCommitter, member_key
 from digitalwell_council.views import case_summary, meeting, read_case
-from digitalwell_shared.contracts import SupportKind
-from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
-from digitalwell_shared.pages import SECURITY_HEADERS, page_path
+from digitalwell_shared.contracts import Language, SupportKind
+from digitalwell_shared.local_time import local_time
+from digitalwell_shared.pages import SECURITY_HEADERS, other_language, page_path, public_url
+from digitalwell_shared.site import page_templates, request_language
 from digitalwell_shared.staff import Role, StaffMember, staff_page
+from digitalwell_shared.text import CONTROL_CHARACTER_ERROR, SINGLE_LINE_ERROR
 
 TEMPLATES = FilePath(__file__).parent / "templates"
 # No caching: the pages hold applicants' details and the council's scores.
 _PAGE_HEADERS = SECURITY_HEADERS | {"Cache-Control": "no-store"}
 CaseId = Annotated[str, Path(max_length=CASE_ID_MAX)]
-
-SUPPORT_LABELS = {
-    SupportKind.INNOVATION_FORUM: "Innovation Forum workshop",
-    SupportKind.COACHING: "Coaching",
-    SupportKind.TEST_ENVIRONMENT: "Test environment",
-    SupportKind.EXPERT_ADVICE: "Expert advice",
-    SupportKind.FINANCING_ADVICE: "Financing advice",
-}
-STATUS_LABELS = {
-    CaseStatus.NEW: "New",
-    CaseStatus.UNDER_ASSESSMENT: "Under assessment",
-    CaseStatus.DECIDED: "Decided",
-    CaseStatus.WITHDRAWN: "Withdrawn",
-}
-ACTION_LABELS = {
-    "opened": "Case opened",
-    "scored": "Scored",
-    "conflict_declared": "Declared a conflict of interest",
-    "decided": "Decided",
-    "withdrawn": "Withdrawn by the applicant",
-}
-_NOTICES = {
-    "scored": "Your scores are saved.",
-    "conflict": "Your conflict of interest is recorded. You no longer see this case's scores.",
-    "decided": "The decision is recorded and the decision letter is on its way to the applicant.",
-}
 
 
 @dataclass
@@ -133,11 +110,9 @@ def create_page_router(
 
 
 async def _to_the_queue(request: Request) -> Response:
-    return RedirectResponse(page_path(request, "/staff/cases"), status_code=http.HTTP_303_SEE_OTHER)
-
-
-def _local_time(moment: datetime | None) -> str:
-    return "" if moment is None else f"{moment.astimezone(PROGRAMME_TIME_ZONE):%Y-%m-%d %H:%M}"
+    asked = "lang" in request.query_params  # else the queue reads the browser's language too
+    queue = _with_language(request, "/staff/cases") if asked else page_path(request, "/staff/cases")
+    return RedirectResponse(queue, status_code=http.HTTP_303_SEE_OTHER)
 
 
 def _text(form: FormData, name: str) -> str:
@@ -145,8 +120,44 @@ def _text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _first_message(invalid: ValidationError) -> str:
-    return str(invalid.errors()[0]["msg"]).removeprefix("Value error, ")
+def _error_text(error: Any, language: Language) -> str:
+    """A validation error as the reader reads it, by its kind (pydantic's text is English)."""
+    kind = str(error["type"])
+    if kind in {"missing", "blank", "string_too_short"}:
+        key = "error_required"
+    elif kind == "string_too_long":
+        key = "error_too_long"
+    elif kind in {SINGLE_LINE_ERROR, CONTROL_CHARACTER_ERROR}:
+        key = f"error_{kind}"
+    elif error["loc"] and error["loc"][0] == "score":
+        key = "error_score"
+    elif kind == "support_granted":
+        granted = "at least one" in str(error["msg"])
+        key = "error_support_needed" if granted else "error_support_none"
+    else:
+        key = "error_invalid"
+    return translate(language, key)
+
+
+def _local(language: Language) -> Any:
+    def shown(moment: datetime | None) -> str:
+        return "" if moment is None else local_time(moment, language)
+
+    return shown
+
+
+def _switch_url(request: Request, language: Language) -> str:
+    """The page shown, in ``language``; after a form's post, the case page the form is on."""
+    here = URL(public_url(request))
+    if request.method != "GET":
+        here = here.replace(path=here.path.rsplit("/", 1)[0])
+    return str(here.remove_query_params("notice").include_query_params(lang=language.value))
+
+
+def _with_language(request: Request, path: str) -> str:
+    """``path`` of this service, in the language of the page that links to it."""
+    separator = "&" if "?" in path else "?"
+    return page_path(request, f"{path}{separator}lang={request_language(request).value}")
 
 
 class _Pages:
@@ -159,14 +170,11 @@ class _Pages:
         self._store = store
         self._members = members
         self._quorum = quorum
-        self._templates = Jinja2Templates(directory=TEMPLATES)
-        self._templates.env.filters["local"] = _local_time
+        self._templates = page_templates(TEMPLATES)
         self._templates.env.globals |= {
             "criteria": list(Criterion),
             "support_kinds": list(SupportKind),
-            "support_labels": SUPPORT_LABELS,
-            "status_labels": STATUS_LABELS,
-            "action_labels": ACTION_LABELS,
+            "known_actions": {key for key in PAGE_TEXT[Language.SV] if key.startswith("action_")},
         }
 
     def _render(
@@ -177,7 +185,18 @@ class _Pages:
         status_code: int = http.HTTP_200_OK,
     ) -> HTMLResponse:
         staff: StaffMember = request.state.staff
+        language = request_language(request)
+        switch = other_language(language)
+
+        def t(key: str, **values: object) -> str:
+            return translate(language, key, **values)
+
         context = {
+            "lang": language.value,
+            "t": t,
+            "local": _local(language),
+            "switch_lang": switch.value,
+            "switch_url": _switch_url(request, switch),
             "staff": staff,
             "is_chair": Role.COUNCIL_CHAIR in staff.roles,
             "is_member": Role.COUNCIL_MEMBER in staff.roles,
@@ -220,7 +239,9 @@ class _Pages:
         notice: Annotated[str, Query(max_length=20)] = "",
     ) -> Response:
         """The whole case, its scores and audit trail, and the forms the person may use."""
-        return await self._case_page(request, case_id, _Forms(), notice=_NOTICES.get(notice, ""))
+        known = notice in {"scored", "conflict", "decided"}
+        shown = translate(request_language(request), f"notice_{notice}") if known else ""
+        return await self._case_page(request, case_id, _Forms(), notice=shown)
 
     async def _case_page(
         self,
@@ -264,6 +285,7 @@ class _Pages:
     async def score(self, request: Request, case_id: CaseId) -> Response:
         """Save the member's scores, or show the form again with what was wrong."""
         posted = await request.form()
+        language = request_language(request)
         forms = _Forms(scores={name: _text(posted, name) for name in posted})
         scores: list[tuple[Criterion, int, str]] = []
         for criterion in Criterion:
@@ -272,18 +294,18 @@ class _Pages:
             if not score and not comment.strip():
                 continue  # not scored this time: an earlier score on it stays
             if not score:
-                forms.errors[f"score_{criterion.value}"] = "Choose a score from 1 to 5"
+                forms.errors[f"score_{criterion.value}"] = translate(language, "error_score")
                 continue
             try:
                 given = ScoreIn(criterion=criterion, score=score, comment=comment)  # type: ignore[arg-type]
             except ValidationError as invalid:
                 error = invalid.errors()[0]
                 field_name = "score" if error["loc"][0] == "score" else "comment"
-                forms.errors[f"{field_name}_{criterion.value}"] = _first_message(invalid)
+                forms.errors[f"{field_name}_{criterion.value}"] = _error_text(error, language)
                 continue
             scores.append((given.criterion, given.score, given.comment))
         if not scores and not forms.errors:
-            forms.problem = "Give a score and a comment on at least one criterion."
+            forms.problem = translate(language, "error_nothing_scored")
         if forms.errors or forms.problem:
             return await self._case_page(
                 request, case_id, forms, status_code=http.HTTP_422_UNPROCESSABLE_CONTENT
@@ -304,7 +326,7 @@ class _Pages:
         try:
             declaration = ConflictRequest(confirm=True, reason=reason)
         except ValidationError as invalid:
-            forms.errors["reason"] = _first_message(invalid)
+            forms.errors["reason"] = _error_text(invalid.errors()[0], request_language(request))
             return await self._case_page(
                 request, case_id, forms, status_code=http.HTTP_422_UNPROCESSABLE_CONTENT
             )
@@ -351,7 +373,7 @@ class _Pages:
                 }
             )
         except ValidationError as invalid:
-            forms.errors = _decision_errors(invalid, kinds)
+            forms.errors = _decision_errors(invalid, kinds, request_language(request))
             return await self._case_page(
                 request, case_id, forms, status_code=http.HTTP_422_UNPROCESSABLE_CONTENT
             )
@@ -383,7 +405,7 @@ class _Pages:
         except usecases.CaseNotFound:
             return await self._case_page(request, case_id, forms)  # renders the 404 page
         except CaseRefusal as refused:
-            forms.problem = str(refused)[:1].upper() + str(refused)[1:] + "."
+            forms.problem = translate(request_language(request), f"refusal_{refused.reason}")
             code = (
                 http.HTTP_403_FORBIDDEN
                 if isinstance(refused, ConflictOfInterest)
@@ -391,7 +413,7 @@ class _Pages:
             )
             return await self._case_page(request, case_id, forms, status_code=code)
         return RedirectResponse(
-            page_path(request, f"/staff/cases/{case_id}?notice={notice}"),
+            _with_language(request, f"/staff/cases/{case_id}?notice={notice}"),
             status_code=http.HTTP_303_SEE_OTHER,
         )
 
@@ -449,13 +471,15 @@ def _my_scores(case: CaseDetail, staff: StaffMember) -> dict[str, Any]:
     return {}
 
 
-def _decision_errors(invalid: ValidationError, kinds: list[SupportKind]) -> dict[str, str]:
+def _decision_errors(
+    invalid: ValidationError, kinds: list[SupportKind], language: Language
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in invalid.errors():
         loc = error["loc"]
-        message = str(error["msg"])
+        message = _error_text(error, language)
         if loc == ("decision",):
-            errors.setdefault("decision", "Choose granted or rejected")
+            errors.setdefault("decision", translate(language, "error_decision"))
         elif loc == ("motivation",):
             errors.setdefault("motivation", message)
         elif len(loc) == 3 and loc[0] == "support_granted" and loc[2] == "note":  # noqa: PLR2004

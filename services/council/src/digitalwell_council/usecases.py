@@ -270,7 +270,9 @@ async def decide_case(
         }
         if not await store.decide(case_id, record, session):
             # Read in this transaction as under assessment, changed since: someone else decided.
-            raise IllegalMove("the case changed while deciding it; reload it and look again")
+            raise IllegalMove(
+                "the case changed while deciding it; reload it and look again", "changed"
+            )
         await store.append_audit(
             [
                 _audit(

@@ -64,6 +64,18 @@ _SV: dict[str, str] = {
     "error_too_long": "Texten är för lång.",
     "error_email": "Skriv en e-postadress i rätt format, t.ex. namn@exempel.se.",
     "error_invalid": "Kontrollera fältet.",
+    "error_starts_in_past": "Tillfället måste börja i framtiden.",
+    "error_ends_before_start": "Tillfället måste sluta efter att det börjar.",
+    "error_series_for_training": "Bara en utbildning kan ha flera datum.",
+    "error_deadline_after_start": "Anmälan måste stänga senast när tillfället börjar.",
+    "error_series_dates": (
+        "Kontrollera datumen: varje datum måste sluta efter att det börjar och börja efter det "
+        "förra."
+    ),
+    "error_number_range": "Skriv ett tal inom det tillåtna intervallet.",
+    "error_number": "Skriv ett heltal.",
+    "error_date_time": "Skriv datum och tid som 2027-04-20 09:00.",
+    "error_choice": "Välj ett av alternativen.",
     "error_single_line": "Skriv på en rad, utan kontrolltecken.",
     "error_control_characters": "Ta bort kontrolltecknen; radbrytningar och tabbar går bra.",
     "back_to_sessions": "Till alla tillfällen",
@@ -232,6 +244,17 @@ _EN: dict[str, str] = {
     "error_too_long": "The text is too long.",
     "error_email": "Enter an email address in the correct format, like name@example.com.",
     "error_invalid": "Check this field.",
+    "error_starts_in_past": "The session must start in the future.",
+    "error_ends_before_start": "The session must end after it starts.",
+    "error_series_for_training": "Only a training can have several dates.",
+    "error_deadline_after_start": "Registration must close no later than the session starts.",
+    "error_series_dates": (
+        "Check the dates: each must end after it starts and start after the one before."
+    ),
+    "error_number_range": "Enter a number within the allowed range.",
+    "error_number": "Enter a whole number.",
+    "error_date_time": "Write the date and time as 2027-04-20 09:00.",
+    "error_choice": "Choose one of the options.",
     "error_single_line": "Write this on a single line, without control characters.",
     "error_control_characters": "Remove the control characters; line breaks and tabs are fine.",
     "back_to_sessions": "All sessions",

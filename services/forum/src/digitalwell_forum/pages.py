@@ -728,8 +728,37 @@ def _field_errors(invalid: ValidationError, language: Language) -> dict[str, str
         elif kind in {SINGLE_LINE_ERROR, CONTROL_CHARACTER_ERROR}:
             errors[field] = translate(language, f"error_{kind}")
         else:
-            errors[field] = str(error["msg"]).removeprefix("Value error, ")
+            errors[field] = translate(language, _error_key(str(error["msg"]), kind))
     return errors
+
+
+# The session form's own rules (models.SessionRequest, domain.date_problems), by the start of
+# their English text, and pydantic's kinds: pydantic's words are English, the page's are not.
+_RULES = {
+    "the session must start in the future": "error_starts_in_past",
+    "the session must end after it starts": "error_ends_before_start",
+    "only a training can be a series": "error_series_for_training",
+    "registration must close": "error_deadline_after_start",
+    "date ": "error_series_dates",
+}
+_BY_KIND = {
+    "greater_than_equal": "error_number_range",
+    "less_than_equal": "error_number_range",
+    "int_parsing": "error_number",
+    "datetime_parsing": "error_date_time",
+    "datetime_from_date_parsing": "error_date_time",
+    "enum": "error_choice",
+    "literal_error": "error_choice",
+}
+
+
+def _error_key(message: str, kind: str) -> str:
+    """The catalog key of an error pydantic or the session rules state in English."""
+    rule = message.removeprefix("Value error, ")
+    for start, key in _RULES.items():
+        if rule.startswith(start):
+            return key
+    return _BY_KIND.get(kind, "error_invalid")
 
 
 def _text(value: object) -> str:

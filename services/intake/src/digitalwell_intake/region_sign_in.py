@@ -21,7 +21,14 @@ NEXT_KEY = "digitalwell_next"
 
 
 class RegionSignInFailed(Exception):  # noqa: N818 - reads as what happened
-    """The provider did not sign the person in; the message says why."""
+    """The provider did not sign the person in; the message says why (for the log).
+
+    ``no_role`` marks the one a person can act on: they signed in, but hold no DigitalWell role.
+    """
+
+    def __init__(self, message: str, *, no_role: bool = False) -> None:
+        super().__init__(message)
+        self.no_role = no_role
 
 
 class RegionSignIn:
@@ -58,6 +65,7 @@ class RegionSignIn:
         member = member_from_provider(dict(claims), self._roles_claim)
         if not member.roles:
             raise RegionSignInFailed(
-                f"the provider lists no DigitalWell role for you in {self._roles_claim!r}"
+                f"the provider lists no DigitalWell role for you in {self._roles_claim!r}",
+                no_role=True,
             )
         return member, str(request.session.pop(NEXT_KEY, ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
@@ -31,10 +32,14 @@ from digitalwell_intake.domain import ApplicationStatus
 from digitalwell_intake.region_sign_in import RegionSignIn, RegionSignInFailed
 from digitalwell_intake.sessions import SessionIssuer
 from digitalwell_intake.settings import Settings
+from digitalwell_intake.staff_text import staff_text
 from digitalwell_intake.store import ApplicationStore
+from digitalwell_shared.local_time import local_time
+from digitalwell_shared.logging import get_logger
 from digitalwell_shared.mongo import Document
-from digitalwell_shared.pages import SECURITY_HEADERS
-from digitalwell_shared.site import request_language
+from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language
+from digitalwell_shared.site import page_templates, request_language
+from digitalwell_shared.site_text import role_name, site_text
 from digitalwell_shared.staff import (
     SESSION_COOKIE,
     NotSignedIn,
@@ -50,6 +55,7 @@ from digitalwell_shared.text import single_line
 
 TEMPLATES = Path(__file__).parent / "templates"
 _PAGE_HEADERS = SECURITY_HEADERS | {"Cache-Control": "no-store"}
+log = get_logger(__name__)
 # The sign-in form's own CSRF check: a random value in a cookie and in the form (double submit),
 # since there is no session yet to bind a token to.
 _SIGN_IN_NONCE = "digitalwell_sign_in"
@@ -512,7 +518,7 @@ def create_staff_pages(
     region: RegionSignIn | None,
 ) -> APIRouter:
     """Sign-in (or the region's), sign-out, renewal, the start, register and account pages."""
-    templates = Jinja2Templates(directory=TEMPLATES)
+    templates = page_templates(TEMPLATES)
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     if region is None:
         router.include_router(_sign_in_pages(settings, staff, issuer, accounts, templates))
@@ -533,7 +539,11 @@ def _session_pages(
     router = APIRouter(include_in_schema=False)
 
     @router.post("/staff/sign-out")
-    async def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    async def sign_out(
+        request: Request,
+        csrf_token: Annotated[str, Form()] = "",
+        lang: Annotated[str, Form(max_length=5)] = "",
+    ) -> Response:
         # Every service's sign-out form ends up here (the others pass it on with a 307), and
         # the CSRF key is the same in every service, so the form's token is checked here.
         try:
@@ -542,10 +552,18 @@ def _session_pages(
             member = None
         if member is not None:
             if not staff.csrf_is_valid(member, csrf_token):
-                raise StaffPageRefusal(http.HTTP_403_FORBIDDEN, "This form has expired", "")
+                language = request_language(request)
+                raise StaffPageRefusal(
+                    http.HTTP_403_FORBIDDEN,
+                    site_text(language, "form_expired_title"),
+                    site_text(language, "form_expired_text"),
+                    language=language,
+                    statement_url=str(settings.accessibility_statement_url),
+                )
             if member.session_started_at is not None:
                 await accounts.sign_out(member.id, member.session_id)
-        query = urlencode({"lang": request_language(request).value})
+        language = language_of(lang) if lang else request_language(request)
+        query = urlencode({"lang": language.value})
         response = RedirectResponse(
             f"/staff/signed-out?{query}", status_code=http.HTTP_303_SEE_OTHER
         )
@@ -614,13 +632,17 @@ def _account_pages(
             else:
                 raise HTTPException(http.HTTP_404_NOT_FOUND, f"no action {action!r}")
         except PasswordRefused as refused:
+            log.info("password refused", reason=str(refused))
             return await accounts_page(
-                request, member, f"Not changed: {refused}.", http.HTTP_422_UNPROCESSABLE_CONTENT
+                request,
+                member,
+                staff_text(request_language(request), "not_changed"),
+                http.HTTP_422_UNPROCESSABLE_CONTENT,
             )
         except AccountNotFound as missing:
             raise HTTPException(http.HTTP_404_NOT_FOUND, "no such account") from missing
-        done = {"disable": "disabled", "enable": "enabled", "password": "given a new password"}
-        return await accounts_page(request, member, f"{account['email']}: {done[action]}.")
+        done = staff_text(request_language(request), f"done_{action}", email=account["email"])
+        return await accounts_page(request, member, done)
 
     return router
 
@@ -655,22 +677,28 @@ def _password_page(
     ) -> Response:
         try:
             await accounts.confirm_enrolment(member.id, code)
-        except (SignInRefused, AccountNotFound) as refused:
+        except (SignInRefused, AccountNotFound):
+            language = request_language(request)
             return _render(
                 templates,
                 request,
                 "staff/message.html",
-                {"member": member, "title": "Not enrolled", "text": f"{refused}."},
+                {
+                    "member": member,
+                    "title": staff_text(language, "not_enrolled"),
+                    "text": staff_text(language, "code_refused"),
+                },
                 http.HTTP_422_UNPROCESSABLE_CONTENT,
             )
+        language = request_language(request)
         return _render(
             templates,
             request,
             "staff/message.html",
             {
                 "member": member,
-                "title": "Authenticator app enrolled",
-                "text": "From now on, signing in asks for a code from it.",
+                "title": staff_text(language, "enrolled_title"),
+                "text": staff_text(language, "enrolled_text"),
             },
         )
 
@@ -690,10 +718,13 @@ def _password_page(
                 member.id, current_password, new_password, client=_client(request)
             )
         except (PasswordRefused, SignInRefused, AccountNotFound) as refused:
-            error = (
-                "Your password is kept by the region's sign-in."
+            error = staff_text(
+                request_language(request),
+                "password_kept_by_region"
                 if isinstance(refused, AccountNotFound)
-                else f"{refused}."
+                else "current_password_wrong"
+                if isinstance(refused, SignInRefused)
+                else "not_changed",
             )
             return _render(
                 templates,
@@ -717,6 +748,19 @@ def _render(
     context: dict[str, Any],
     status_code: int = 200,
 ) -> HTMLResponse:
+    """A staff page in the reader's language (``?lang=``, else the browser's, else Swedish)."""
+    language = request_language(request)
+    switch = other_language(language)
+    here = request.url if request.method == "GET" else request.url.replace(path="/staff")
+    context = {
+        "lang": language.value,
+        "t": partial(staff_text, language),
+        "local": lambda moment: local_time(moment, language),
+        "role_list": lambda roles: ", ".join(sorted(role_name(str(r), language) for r in roles)),
+        "switch_lang": switch.value,
+        "switch_url": str(here.include_query_params(lang=switch.value)),
+        **context,
+    }
     return templates.TemplateResponse(
         request, name, context, status_code=status_code, headers=_PAGE_HEADERS
     )
@@ -726,10 +770,10 @@ def _signed_in_pages(
     settings: Settings, store: ApplicationStore, templates: Jinja2Templates
 ) -> APIRouter:
     router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
-    links = {
-        "Council: cases and reports": f"{settings.council_url.rstrip('/')}/staff/cases",
-        "Forum: sessions and bookings": f"{settings.forum_url.rstrip('/')}/staff/sessions",
-        "E-mail delivery log": f"{settings.notify_url.rstrip('/')}/staff/emails",
+    links = {  # by the key of their label in staff_text
+        "link_council": f"{settings.council_url.rstrip('/')}/staff/cases",
+        "link_forum": f"{settings.forum_url.rstrip('/')}/staff/sessions",
+        "link_notify": f"{settings.notify_url.rstrip('/')}/staff/emails",
     }
 
     @router.get("/staff")
@@ -819,7 +863,7 @@ def _sign_in_pages(
             return sign_in_form(
                 request,
                 next_url,
-                "The sign-in form had expired. Please sign in again.",
+                staff_text(request_language(request), "form_expired"),
                 email,
                 http.HTTP_403_FORBIDDEN,
             )
@@ -827,7 +871,7 @@ def _sign_in_pages(
             return sign_in_form(
                 request,
                 next_url,
-                "Enter your e-mail address and password.",
+                staff_text(request_language(request), "enter_email_and_password"),
                 email,
                 http.HTTP_422_UNPROCESSABLE_CONTENT,
             )
@@ -850,15 +894,15 @@ def _sign_in_pages(
                 },
             )
         except SignInThrottled as throttled:
+            wait = staff_text(request_language(request), "throttled", seconds=throttled.retry_after)
             refused_page = sign_in_form(
-                request, next_url, f"{throttled}.", email, http.HTTP_429_TOO_MANY_REQUESTS
+                request, next_url, wait, email, http.HTTP_429_TOO_MANY_REQUESTS
             )
             refused_page.headers["Retry-After"] = str(throttled.retry_after)
             return refused_page
-        except SignInRefused as refused:
-            return sign_in_form(
-                request, next_url, f"Sign-in failed: {refused}.", email, http.HTTP_401_UNAUTHORIZED
-            )
+        except SignInRefused:
+            refused_text = staff_text(request_language(request), "sign_in_refused")
+            return sign_in_form(request, next_url, refused_text, email, http.HTTP_401_UNAUTHORIZED)
         response = RedirectResponse(next_url or "/staff", status_code=http.HTTP_303_SEE_OTHER)
         staff.set_session_cookie(response, _issue(issuer, account))
         response.delete_cookie(_SIGN_IN_NONCE, path="/staff/sign-in")
@@ -888,12 +932,17 @@ def _enrolment_at_sign_in(
         next_url = _safe_next(next, settings)
         try:
             account = await accounts.enrol_at_sign_in(ticket, code)
-        except SignInRefused as refused:
+        except SignInRefused:
+            language = request_language(request)
             return _render(
                 templates,
                 request,
                 "staff/message.html",
-                {"title": "Not signed in", "text": f"{refused}.", "sign_in": True},
+                {
+                    "title": staff_text(language, "not_signed_in"),
+                    "text": staff_text(language, "code_refused"),
+                    "sign_in": True,
+                },
                 http.HTTP_401_UNAUTHORIZED,
             )
         response = RedirectResponse(next_url or "/staff", status_code=http.HTTP_303_SEE_OTHER)
@@ -922,11 +971,12 @@ def _region_sign_in_pages(
         try:
             member, next_url = await region.complete(request)
         except RegionSignInFailed as failed:
+            log.info("region sign-in failed", reason=str(failed))
             return _render(
                 templates,
                 request,
                 "staff/sign_in_failed.html",
-                {"reason": str(failed)},
+                {"no_role": failed.no_role},
                 http.HTTP_401_UNAUTHORIZED,
             )
         session = issuer.issue(

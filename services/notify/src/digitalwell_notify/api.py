@@ -22,11 +22,11 @@ from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.links import LinkCheck, mask_link_tokens, unsubscribe_link_expires_at
-from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
+from digitalwell_shared.local_time import local_time
 from digitalwell_shared.logging import redact_text
 from digitalwell_shared.mongo import Document
-from digitalwell_shared.pages import SECURITY_HEADERS, page_path
-from digitalwell_shared.site import page_templates
+from digitalwell_shared.pages import SECURITY_HEADERS, other_language, page_path
+from digitalwell_shared.site import page_templates, request_language
 from digitalwell_shared.staff import Role, StaffMember, staff_api, staff_page
 from digitalwell_shared.text import SingleLineText
 
@@ -140,7 +140,6 @@ def create_router(
     """
     router = APIRouter()
     templates = page_templates(TEMPLATES)
-    templates.env.filters["local"] = _local_time
     router.include_router(
         _unsubscribe_routes(
             templates,
@@ -159,8 +158,9 @@ def _nothing() -> None:
     """No worker to wake: it looks by itself within a second."""
 
 
-def _local_time(moment: datetime | None) -> str:
-    return "" if moment is None else f"{moment.astimezone(PROGRAMME_TIME_ZONE):%Y-%m-%d %H:%M}"
+def _shown_time(language: Language, moment: datetime | None) -> str:
+    """A time on a staff page: Swedish time, in the page's words."""
+    return "" if moment is None else local_time(moment, language)
 
 
 def _page(
@@ -388,11 +388,8 @@ def _staff_api(emails: EmailStore, wake: Callable[[], None]) -> APIRouter:
 
 
 _FILTERS = ("recipient", "application_id", "template", "status", "limit")
-_NOTICES = {
-    "resent": ("panel", "The e-mail is queued again and goes out within a few seconds."),
-    "not_failed": ("panel notice", "That e-mail has not failed (any more), so it was not resent."),
-    "not_found": ("panel problem", "No e-mail has that id."),
-}
+# How each outcome of a resend is shown: the panel's look (the words are in page_text).
+_NOTICES = {"resent": "panel", "not_failed": "panel notice", "not_found": "panel problem"}
 
 
 def _staff_pages(
@@ -411,25 +408,42 @@ def _staff_pages(
         filters: Annotated[LogFilters, Query()],
         notice: Annotated[str | None, Query(max_length=20)] = None,
     ) -> Response:
-        """The delivery log as a table, failed e-mails marked, each with a resend button."""
-        shown = _NOTICES.get(notice or "")
+        """The delivery log as a table, failed e-mails marked, each with a resend button.
+
+        In the reader's language; each subject in the language its e-mail was sent in.
+        """
+        language = request_language(request)
+        switch = other_language(language)
         access = LogAccess.of(staff.roles)
         found = await filters.apply(emails, access)
+        shown = _NOTICES.get(notice or "")
         return _page(
             templates,
             request,
             "staff_emails.html",
             {
-                "lang": "en",
+                "lang": language.value,
+                "t": partial(translate, language),
+                "local": partial(_shown_time, language),
+                "switch_lang": switch.value,
+                "switch_url": str(request.url.include_query_params(lang=switch.value)),
                 "page_width": "80rem",
-                "emails": [_summary(email, access) for email in found],
+                "written_in": {f"written_in_{each.value}" for each in Language},
+                "emails": [
+                    (_summary(email, access), email.get("language", Language.SV.value))
+                    for email in found
+                ],
                 "full_text": access.full_text,
                 "statuses": [each.value for each in DeliveryStatus],
                 "filters": {
                     name: "" if value is None else str(value)
                     for name, value in filters.model_dump(mode="json").items()
                 },
-                "notice": {"kind": shown[0], "text": shown[1]} if shown else None,
+                "notice": (
+                    {"kind": shown, "text": translate(language, f"notice_{notice}")}
+                    if shown
+                    else None
+                ),
             },
         )
 
@@ -439,7 +453,7 @@ def _staff_pages(
         posted = await request.form()
         filters = {
             name: value
-            for name in _FILTERS
+            for name in (*_FILTERS, "lang")
             if isinstance(value := posted.get(name), str) and value and len(value) <= _FILTER_MAX
         }
         try:

@@ -1,4 +1,4 @@
-"""The words of notify's unsubscribe pages, in Swedish and English, in one place."""
+"""The words of notify's pages (unsubscribe; the delivery log for staff) in Swedish and English."""
 
 from __future__ import annotations
 
@@ -38,6 +38,47 @@ _SV: dict[str, str] = {
         "Det här e-postmeddelandet handlar om din ansökan eller bokning, och sådana skickar "
         "vi alltid."
     ),
+    # The delivery log, for staff
+    "log_title": "E-postlogg",
+    "log_site": "DigitalWell Arena · e-post",
+    "switch_language": "In English",
+    "sign_out": "Logga ut",
+    "log_limited": "Du ser e-posten inom ditt område, utan texten; adresserna är förkortade.",
+    "log_filter_label": "Filtrera e-postloggen",
+    "recipient": "Mottagare",
+    "application_id": "Ansökans id",
+    "template": "Mall",
+    "status": "Status",
+    "any_status": "alla",
+    "show_count": "Antal",
+    "filter": "Filtrera",
+    "log_region": "E-postlogg",
+    "log_caption": "{count} e-postmeddelanden, senaste först. Tiderna är svensk tid.",
+    "log_caption_one": "1 e-postmeddelande. Tiden är svensk tid.",
+    "created": "Skapat",
+    "subject": "Ämnesrad",
+    "email": "E-post",
+    "last_attempt": "Senaste försök",
+    "action": "Åtgärd",
+    "status_pending": "väntar",
+    "status_sent": "skickat",
+    "status_failed": "misslyckat",
+    "status_suppressed": "stoppat (avregistrerad)",
+    "written_in_sv": "skickat på svenska",
+    "written_in_en": "skickat på engelska",
+    "resent_at": "skickat igen {when}",
+    "last_error": "Senaste fel:",
+    "error_retrying": "Fel, försöker igen:",
+    "attempts": "{count} försök",
+    "not_tried": "inte försökt än",
+    "resend": "Skicka igen",
+    "resend_what": " ”{subject}” till {recipient}",
+    "no_emails": "Inga e-postmeddelanden matchar.",
+    "notice_resent": "E-postmeddelandet ligger i kö igen och skickas inom några sekunder.",
+    "notice_not_failed": (
+        "E-postmeddelandet har inte misslyckats (längre), så det skickades inte igen."
+    ),
+    "notice_not_found": "Inget e-postmeddelande har det id:t.",
 }
 
 _EN: dict[str, str] = {
@@ -72,6 +113,44 @@ _EN: dict[str, str] = {
     "essential_body": (
         "This e-mail is about your application or booking, and those are always sent."
     ),
+    "log_title": "E-mail delivery log",
+    "log_site": "DigitalWell Arena · e-mail",
+    "switch_language": "På svenska",
+    "sign_out": "Sign out",
+    "log_limited": "You see the e-mails of your area, without their text; addresses are shortened.",
+    "log_filter_label": "Filter the delivery log",
+    "recipient": "Recipient",
+    "application_id": "Application id",
+    "template": "Template",
+    "status": "Status",
+    "any_status": "any",
+    "show_count": "Show",
+    "filter": "Filter",
+    "log_region": "Delivery log",
+    "log_caption": "{count} e-mails, newest first. Times are Swedish time.",
+    "log_caption_one": "1 e-mail. The time is Swedish time.",
+    "created": "Created",
+    "subject": "Subject",
+    "email": "E-mail",
+    "last_attempt": "Last attempt",
+    "action": "Action",
+    "status_pending": "pending",
+    "status_sent": "sent",
+    "status_failed": "failed",
+    "status_suppressed": "suppressed (unsubscribed)",
+    "written_in_sv": "sent in Swedish",
+    "written_in_en": "sent in English",
+    "resent_at": "resent {when}",
+    "last_error": "Last error:",
+    "error_retrying": "Error, retrying:",
+    "attempts": "{count} attempts",
+    "not_tried": "not tried yet",
+    "resend": "Resend",
+    "resend_what": " “{subject}” to {recipient}",
+    "no_emails": "No e-mails match.",
+    "notice_resent": "The e-mail is queued again and goes out within a few seconds.",
+    "notice_not_failed": "That e-mail has not failed (any more), so it was not resent.",
+    "notice_not_found": "No e-mail has that id.",
 }
 
 MESSAGES: dict[Language, dict[str, str]] = {Language.SV: _SV, Language.EN: _EN}

@@ -28,6 +28,7 @@ import httpx
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from tests.faults.forum_load import forum_bookings
 from tests.faults.poison import poison_events
 from tests.faults.transactions import intake_mid_transaction
 from tests.support.intake import application_body
@@ -243,6 +244,7 @@ TRIALS: dict[str, TrialBody] = {
     "SMTP unreachable": _restart_trial("mail", outage=True),
     "whole stack kill -9, run again": _whole_stack,
     "poison events": poison_events,
+    "bookings during kill -9 forum": forum_bookings,
 }
 
 ALLOWED_DOUBLES = {"kill -9 notify": NOTIFY_SMTP_CONNECTIONS}

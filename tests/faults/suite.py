@@ -227,7 +227,17 @@ def _restart_trial(*names: str, outage: bool = False) -> TrialBody:
 
 async def _whole_stack(trial: Trial) -> float:
     repaired = await trial.burst(trial.scale.applications, lambda: asyncio.sleep(0))
+    before = await trial.receipts()
     await trial.kill_everything_and_run_again()
+    # The sink keeps its mail across the kill (its journal): what it had is still there to read.
+    after = await trial.receipts()
+    kept = sum(1 for address in before if after[address] >= before[address])
+    trial.outcome.figures.append(
+        f"{sum(before.values())} receipts at the sink before the kill; {kept} of their "
+        f"{len(before)} addresses still there after the new stack started"
+    )
+    if kept < len(before):
+        trial.outcome.notes.append(f"the sink lost mail of {len(before) - kept} addresses")
     return max(repaired, time.monotonic())
 
 

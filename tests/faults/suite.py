@@ -28,6 +28,9 @@ import httpx
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from tests.faults.forum_load import forum_bookings
+from tests.faults.poison import poison_events
+from tests.faults.transactions import intake_mid_transaction
 from tests.support.intake import application_body
 
 _POLL_SECONDS = 0.5
@@ -61,6 +64,8 @@ class Outcome:
     recover_seconds: float | None = None
     allowed_doubles: int = 0
     notes: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+    """Measurements a trial adds below its row (they do not decide the verdict; notes do)."""
 
     @property
     def passed(self) -> bool:
@@ -75,7 +80,8 @@ class Outcome:
             f"| {self.trial:<28} | {self.acknowledged:>5} | {self.delivered:>9} | {self.lost:>4} "
             f"| {self.doubled:>7} | {recover:>11} | {verdict} |"
         )
-        return line + "".join(f"\n|   {note}" for note in self.notes)
+        extra = [*self.figures, *self.notes]
+        return line + "".join(f"\n|   {text}" for text in extra)
 
 
 TABLE_HEAD = (
@@ -125,27 +131,31 @@ class Trial:
         the fault is simply not acknowledged; it is tried again once (as an applicant would).
         """
         repaired = time.monotonic()
+        for number in range(self.scale.applications):
+            if number == fault_at:
+                await fault()
+                repaired = time.monotonic()
+            await self.submit(number, attempts=2)
+        return repaired
+
+    async def submit(self, number: int, *, attempts: int = 1) -> bool:
+        """Submit application ``number`` to intake; True (and acknowledged) once it is stored."""
+        address = f"fault-{self.run_id}-{number}@example.org"
         intake = self.stack.service_url("intake")
         async with httpx.AsyncClient(base_url=intake, timeout=30, trust_env=False) as client:
-            for number in range(self.scale.applications):
-                if number == fault_at:
-                    await fault()
-                    repaired = time.monotonic()
-                    intake = self.stack.service_url("intake")
-                address = f"fault-{self.run_id}-{number}@example.org"
-                for _attempt in range(2):
-                    try:
-                        response = await client.post(
-                            "/api/v1/applications", json=_application(address, number)
-                        )
-                    except httpx.HTTPError:
-                        await asyncio.sleep(_POLL_SECONDS)
-                        continue
-                    if response.status_code in {200, 201}:
-                        self.acknowledged.add(address)
-                        break
+            for attempt in range(attempts):
+                if attempt:
                     await asyncio.sleep(_POLL_SECONDS)
-        return repaired
+                try:
+                    response = await client.post(
+                        "/api/v1/applications", json=_application(address, number)
+                    )
+                except httpx.HTTPError:
+                    continue
+                if response.status_code in {200, 201}:
+                    self.acknowledged.add(address)
+                    return True
+        return False
 
     async def receipts(self) -> Counter[str]:
         """Copies received per acknowledged address, each Message-ID counted once per copy."""
@@ -217,7 +227,17 @@ def _restart_trial(*names: str, outage: bool = False) -> TrialBody:
 
 async def _whole_stack(trial: Trial) -> float:
     repaired = await trial.burst(trial.scale.applications, lambda: asyncio.sleep(0))
+    before = await trial.receipts()
     await trial.kill_everything_and_run_again()
+    # The sink keeps its mail across the kill (its journal): what it had is still there to read.
+    after = await trial.receipts()
+    kept = sum(1 for address in before if after[address] >= before[address])
+    trial.outcome.figures.append(
+        f"{sum(before.values())} receipts at the sink before the kill; {kept} of their "
+        f"{len(before)} addresses still there after the new stack started"
+    )
+    if kept < len(before):
+        trial.outcome.notes.append(f"the sink lost mail of {len(before) - kept} addresses")
     return max(repaired, time.monotonic())
 
 
@@ -225,6 +245,7 @@ TrialBody = Callable[[Trial], Awaitable[float]]
 
 TRIALS: dict[str, TrialBody] = {
     "kill -9 intake": _restart_trial("intake"),
+    "kill -9 intake mid-transaction": intake_mid_transaction,
     "kill -9 council": _restart_trial("council"),
     "kill -9 forum": _restart_trial("forum"),
     "kill -9 notify": _restart_trial("notify"),
@@ -232,6 +253,8 @@ TRIALS: dict[str, TrialBody] = {
     "kill -9 database": _restart_trial("secantus"),
     "SMTP unreachable": _restart_trial("mail", outage=True),
     "whole stack kill -9, run again": _whole_stack,
+    "poison events": poison_events,
+    "bookings during kill -9 forum": forum_bookings,
 }
 
 ALLOWED_DOUBLES = {"kill -9 notify": NOTIFY_SMTP_CONNECTIONS}

@@ -17,6 +17,11 @@ QUICK_TRIALS = [
     "kill -9 council",
     "kill -9 broker (tansu+s3)",
     "SMTP unreachable",
+    "kill -9 intake mid-transaction",
+    "kill -9 database",
+    "whole stack kill -9, run again",
+    "poison events",
+    "bookings during kill -9 forum",
 ]
 
 

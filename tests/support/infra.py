@@ -31,6 +31,7 @@ from digitalwell_devstack.servers import (
     secantus_process,
     tansu_process,
 )
+from digitalwell_shared.mongo import TRANSACTION_LIFETIME_LIMIT_SECONDS
 
 KAFKA_ENV = "DIGITALWELL_TEST_KAFKA_BOOTSTRAP"
 MONGODB_ENV = "DIGITALWELL_TEST_MONGODB_URL"
@@ -145,7 +146,10 @@ class MongoReplicaSetContainer(MongoDbContainer):
 
     def __init__(self, image: str = MONGODB_IMAGE) -> None:
         super().__init__(image, port=self.PORT)
-        self.with_command(f"--replSet {self.REPLICA_SET} --bind_ip_all")
+        self.with_command(
+            f"--replSet {self.REPLICA_SET} --bind_ip_all "
+            f"--setParameter transactionLifetimeLimitSeconds={TRANSACTION_LIFETIME_LIMIT_SECONDS}"
+        )
 
     def _configure(self) -> None:
         # No root user: the image turns on authentication for one, and a replica set with

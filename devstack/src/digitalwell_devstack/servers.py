@@ -17,6 +17,7 @@ from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
 from digitalwell_devstack.process import ManagedProcess, OutputHandler, Readiness
+from digitalwell_devstack.secantus_server import TRANSACTION_LIFETIME_SECONDS
 
 IN_MEMORY = ":memory:"
 """SecantusDB's storage path for a database that disappears when the server stops."""
@@ -122,19 +123,28 @@ def secantus_process(
     on_output: OutputHandler | None = None,
     name: str = "secantus",
 ) -> ManagedProcess:
-    """SecantusDB on ``host:port`` keeping its data in ``storage`` (a directory, or IN_MEMORY)."""
+    """SecantusDB on ``host:port`` keeping its data in ``storage`` (a directory, or IN_MEMORY).
+
+    Through secantus_server, so that a transaction of a killed process is aborted after
+    TRANSACTION_LIFETIME_SECONDS rather than SecantusDB's (and mongod's) default 60 s.
+    """
     return ManagedProcess(
         name,
         [
             sys.executable,
             "-m",
-            "secantus",
+            "digitalwell_devstack.secantus_server",
+            "--transaction-lifetime-seconds",
+            str(TRANSACTION_LIFETIME_SECONDS),
             "--host",
             host,
             "--port",
             str(port),
             "--storage-path",
             str(storage),
+            # SecantusDB's default keeps the last commits in WiredTiger's log buffer in the
+            # process, so a kill -9 loses acknowledged writes (docs/decisions.md).
+            *([] if storage == IN_MEMORY else ["--sync-on-commit"]),
         ],
         on_output=on_output,
     )

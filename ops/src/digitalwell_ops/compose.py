@@ -16,6 +16,7 @@ from digitalwell_ops.environment import settings_of
 from digitalwell_ops.system import SERVICES, Service, topic_partitions, wiring
 from digitalwell_ops.system import service as named
 from digitalwell_shared.contracts import dead_letter_topic
+from digitalwell_shared.mongo import TRANSACTION_LIFETIME_LIMIT_SECONDS
 
 COMPOSE_FILE = "docker-compose.yml"
 KAFKA_IMAGE = "apache/kafka:3.9.1"
@@ -264,7 +265,15 @@ def _infrastructure() -> dict[str, Any]:
         "mongodb": {
             "image": MONGODB_IMAGE,
             # Multi-document transactions (outbox, inbox) need a replica set, even of one node.
-            "command": ["mongod", "--replSet", "rs0", "--bind_ip_all"],
+            # A transaction of a killed service is aborted after our limit, not mongod's 60 s.
+            "command": [
+                "mongod",
+                "--replSet",
+                "rs0",
+                "--bind_ip_all",
+                "--setParameter",
+                f"transactionLifetimeLimitSeconds={TRANSACTION_LIFETIME_LIMIT_SECONDS}",
+            ],
             "volumes": ["mongodb-data:/data/db", "mongodb-config:/data/configdb"],
             "healthcheck": {
                 # Initiates the replica set on first start, then reports whether this is primary.

@@ -42,6 +42,11 @@ from digitalwell_shared.tracing import Tracing, event_span
 
 _MAX_ERROR_LENGTH = 1000
 
+MAX_EVENT_BYTES = 256 * 1024
+"""The largest event body a consumer takes. intake's longest application is a few tens of KB;
+the contracts cap no text, so a body past this is a dead letter before it is parsed, stored or
+written into an e-mail (issue 11's oversized poison)."""
+
 
 class Record(Protocol):
     """What the consumer reads of an aiokafka ``ConsumerRecord`` (aiokafka ships no types)."""
@@ -227,6 +232,11 @@ class BatchConsumer:
         try:
             if consumption is None:
                 raise EnvelopeError(f"no consumer for topic {record.topic}")
+            if len(record.value or b"") > MAX_EVENT_BYTES:
+                raise EnvelopeError(
+                    f"the event body is {len(record.value or b'')} bytes, "
+                    f"more than the {MAX_EVENT_BYTES} an event may have"
+                )
             headers = _record_headers(record)
             envelope = Envelope.from_headers(headers, expected_type=consumption.event_type.ce_type)
             # Before the body is read: what its owner did not sign never takes effect.

@@ -18,6 +18,17 @@ Session = AsyncClientSession
 Client = AsyncMongoClient[Document]
 T = TypeVar("T")
 
+TRANSACTION_LIFETIME_LIMIT_SECONDS = 5
+"""How long the database lets a transaction live before it aborts it and frees what it wrote.
+
+Our transactions are a few statements (milliseconds). A process killed inside one leaves it
+open, holding the documents it wrote (intake's case-number counter) until this limit: mongod's
+default of 60 s made the next submission after a kill -9 of intake wait a minute. Set on the
+server: mongod's ``transactionLifetimeLimitSeconds`` (compose, docs/runbook.md), SecantusDB's
+``transaction_lifetime_seconds`` (devstack). An aborted live transaction is retried by
+``in_transaction`` (TransientTransactionError), so a slow one costs a retry, not an error.
+"""
+
 
 def create_client(url: str, *, app_name: str) -> Client:
     """A client that connects lazily, so creating it does no I/O."""

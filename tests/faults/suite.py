@@ -28,6 +28,7 @@ import httpx
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from digitalwell_notify.settings import Settings as NotifySettings
 from tests.support.intake import application_body
 
 _POLL_SECONDS = 0.5
@@ -45,8 +46,10 @@ class Scale:
 QUICK = Scale(applications=30, outage_seconds=5.0, deliver_within=90.0)
 FULL = Scale(applications=120, outage_seconds=60.0, deliver_within=300.0)
 
-NOTIFY_SMTP_CONNECTIONS = 1
-"""Copies a kill -9 of notify may double: one per SMTP exchange in flight (issue 11)."""
+NOTIFY_SMTP_CONNECTIONS: int = NotifySettings.model_fields["send_concurrency"].default
+"""Copies a kill -9 of notify may double: one per SMTP exchange in flight (issue 11). notify
+records each outcome as its exchange ends and holds the connection until then, so no more than
+this many e-mails are ever sent and not yet recorded."""
 
 
 @dataclass
@@ -194,6 +197,15 @@ class Trial:
         for name in names:
             await self.stack.restart(name)
 
+    async def refuse_mail(self, seconds: float) -> None:
+        """Make the mail sink answer 421 to every sender for ``seconds`` (Mailpit's chaos API)."""
+        url = f"{self.stack.mail_ui_url}/api/v1/chaos"
+        async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
+            refusing = {"Sender": {"ErrorCode": 421, "Probability": 100}}
+            (await client.put(url, json=refusing)).raise_for_status()
+            await asyncio.sleep(seconds)
+            (await client.put(url, json={})).raise_for_status()
+
     async def kill_everything_and_run_again(self) -> None:
         """kill -9 every part at once, then start a new stack on the same data folder."""
         for name in ("intake", "council", "forum", "notify", "mail", "secantus", "tansu", "s3"):
@@ -215,6 +227,12 @@ def _restart_trial(*names: str, outage: bool = False) -> TrialBody:
     return body
 
 
+async def _smtp_refusing(trial: Trial) -> float:
+    return await trial.burst(
+        trial.scale.applications // 2, lambda: trial.refuse_mail(trial.scale.outage_seconds)
+    )
+
+
 async def _whole_stack(trial: Trial) -> float:
     repaired = await trial.burst(trial.scale.applications, lambda: asyncio.sleep(0))
     await trial.kill_everything_and_run_again()
@@ -231,6 +249,7 @@ TRIALS: dict[str, TrialBody] = {
     "kill -9 broker (tansu+s3)": _restart_trial("s3", "tansu"),
     "kill -9 database": _restart_trial("secantus"),
     "SMTP unreachable": _restart_trial("mail", outage=True),
+    "SMTP refusing (421)": _smtp_refusing,
     "whole stack kill -9, run again": _whole_stack,
 }
 

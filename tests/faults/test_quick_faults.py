@@ -15,8 +15,11 @@ pytestmark = pytest.mark.e2e
 QUICK_TRIALS = [
     "kill -9 intake",
     "kill -9 council",
+    "kill -9 forum",
+    "kill -9 notify",
     "kill -9 broker (tansu+s3)",
     "SMTP unreachable",
+    "SMTP refusing (421)",
 ]
 
 

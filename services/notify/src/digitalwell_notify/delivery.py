@@ -51,7 +51,7 @@ class _Outcome:
     announce: EmailSent | EmailFailed | None = None
 
 
-class _GroupCommit:
+class GroupCommit:
     """Commits outcomes as they come; those that come during a commit go in the next one."""
 
     def __init__(self, write: Callable[[list[_Outcome]], Awaitable[None]]) -> None:
@@ -149,7 +149,7 @@ class Deliverer:
         self._batch_size = batch_size
         self._lease = lease
         self._sending = asyncio.Semaphore(concurrency)
-        self._recorder = _GroupCommit(self._record)
+        self._recorder = GroupCommit(self._record)
         self._relay = relay or RelayWatch(None, every_seconds=math.inf)
         # E-mails this process is sending: never taken twice here, even if a lease lapsed.
         self._in_flight: set[str] = set()

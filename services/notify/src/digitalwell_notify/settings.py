@@ -65,7 +65,9 @@ class Settings(ServiceSettings):
     )
     send_concurrency: int = Field(8, ge=1, description="SMTP connections open at the same time")
     send_batch_size: int = Field(
-        50, ge=1, description="e-mails claimed, sent and recorded together"
+        50,
+        ge=1,
+        description="e-mails claimed together (each is recorded as its SMTP exchange ends)",
     )
     delivery_lease_seconds: float = Field(
         5,

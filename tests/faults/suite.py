@@ -5,8 +5,9 @@ tests/faults/test_quick_faults.py runs the trials that hold today with short out
 starts a fresh stack on free ports in a temporary data folder, submits a bounded burst of
 applications to intake, injects its fault in the middle of the burst, and then counts the
 receipt e-mails at the SMTP sink per applicant: lost (acknowledged, no receipt by the deadline)
-and doubled (copies beyond one, by Message-ID) must both be 0, except that notify killed
-mid-delivery may double at most the e-mails whose SMTP exchange was in flight.
+and doubled (copies beyond one, by Message-ID) must both be 0, except that notify or the SMTP
+sink killed mid-delivery may double at most the e-mails whose SMTP exchange was in flight (the
+table shows such a trial's doubles as "found/allowed").
 """
 
 from __future__ import annotations
@@ -74,9 +75,10 @@ class Outcome:
         """One line of the table."""
         recover = f"{self.recover_seconds:.1f}" if self.recover_seconds is not None else "-"
         verdict = "pass" if self.passed else "FAIL"
+        doubled = f"{self.doubled}/{self.allowed_doubles}" if self.allowed_doubles else self.doubled
         line = (
             f"| {self.trial:<28} | {self.acknowledged:>5} | {self.delivered:>9} | {self.lost:>4} "
-            f"| {self.doubled:>7} | {recover:>11} | {verdict} |"
+            f"| {doubled:>7} | {recover:>11} | {verdict} |"
         )
         return line + "".join(f"\n|   {note}" for note in self.notes)
 
@@ -253,7 +255,13 @@ TRIALS: dict[str, TrialBody] = {
     "whole stack kill -9, run again": _whole_stack,
 }
 
-ALLOWED_DOUBLES = {"kill -9 notify": NOTIFY_SMTP_CONNECTIONS}
+ALLOWED_DOUBLES = {
+    "kill -9 notify": NOTIFY_SMTP_CONNECTIONS,
+    # The sink killed mid-exchange may have stored a message whose 250 never reached notify,
+    # which then sends it again with the same Message-ID (RFC 1047's duplicate): at most one
+    # per exchange in flight. "SMTP refusing" cuts no exchange and may double nothing.
+    "SMTP unreachable": NOTIFY_SMTP_CONNECTIONS,
+}
 
 
 async def run_trial(name: str, scale: Scale) -> tuple[Outcome, str]:

@@ -54,10 +54,14 @@ class _Outcome:
 class GroupCommit:
     """Commits outcomes as they come; those that come during a commit go in the next one."""
 
-    def __init__(self, write: Callable[[list[_Outcome]], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        write: Callable[[list[_Outcome]], Awaitable[None]],
+        lock: asyncio.Lock | None = None,
+    ) -> None:
         self._write = write
         self._queued: list[tuple[_Outcome, asyncio.Future[None]]] = []
-        self._lock = asyncio.Lock()
+        self._lock = lock or asyncio.Lock()
 
     async def add(self, outcome: _Outcome) -> None:
         """Return once ``outcome`` is committed; raise what the commit raised."""
@@ -149,7 +153,12 @@ class Deliverer:
         self._batch_size = batch_size
         self._lease = lease
         self._sending = asyncio.Semaphore(concurrency)
-        self._recorder = GroupCommit(self._record)
+        # The claim's renewal and the pull-forward write the same e-mails as the recording
+        # transactions, outside a transaction: run at the same time, the embedded database can
+        # wedge (a plain update retrying on a transaction's write forever, the transaction
+        # waiting behind it). One lock keeps this process's writes to its e-mails in turn.
+        self._writing = asyncio.Lock()
+        self._recorder = GroupCommit(self._record, self._writing)
         self._relay = relay or RelayWatch(None, every_seconds=math.inf)
         # E-mails this process is sending: never taken twice here, even if a lease lapsed.
         self._in_flight: set[str] = set()
@@ -167,7 +176,7 @@ class Deliverer:
         self._in_flight.update(keys)
         try:
             async with renewing(
-                lambda until: self._emails.renew_claims(keys, claim, until),
+                lambda until: self._renew(keys, claim, until),
                 self._lease,
                 name="email-delivery",
             ):
@@ -184,8 +193,13 @@ class Deliverer:
             await self._pull_forward("a sent e-mail")
         return len(batch)
 
+    async def _renew(self, keys: list[str], claim: str, until: datetime) -> None:
+        async with self._writing:
+            await self._emails.renew_claims(keys, claim, until)
+
     async def _pull_forward(self, noticed_by: str) -> None:
-        pulled = await self._emails.pull_forward(datetime.now(UTC))
+        async with self._writing:
+            pulled = await self._emails.pull_forward(datetime.now(UTC))
         log.info("SMTP relay answers again", noticed_by=noticed_by, retries_pulled_forward=pulled)
 
     async def _deliver_and_record(self, email: Document) -> bool:

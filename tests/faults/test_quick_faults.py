@@ -15,6 +15,8 @@ pytestmark = pytest.mark.e2e
 QUICK_TRIALS = [
     "kill -9 intake",
     "kill -9 council",
+    "kill -9 forum",
+    "kill -9 notify",
     "kill -9 broker (tansu+s3)",
     "SMTP unreachable",
     "kill -9 intake mid-transaction",
@@ -22,6 +24,7 @@ QUICK_TRIALS = [
     "whole stack kill -9, run again",
     "poison events",
     "bookings during kill -9 forum",
+    "SMTP refusing (421)",
 ]
 
 

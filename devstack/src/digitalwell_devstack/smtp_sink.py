@@ -25,6 +25,7 @@ from fastapi.responses import (
     Response,
 )
 
+from digitalwell_devstack.chaos import Chaos, chaos_routes
 from digitalwell_devstack.mailbox import JSON, Mailbox, StoredMessage, received_now
 
 DEFAULT_LIMIT = 50
@@ -36,10 +37,31 @@ logger = logging.getLogger(__name__)
 
 
 class _Keeper:
-    """aiosmtpd handler: every message that arrives goes into the mailbox."""
+    """aiosmtpd handler: every message that arrives goes into the mailbox, unless chaos says no."""
 
-    def __init__(self, mailbox: Mailbox) -> None:
+    def __init__(self, mailbox: Mailbox, chaos: Chaos) -> None:
         self._mailbox = mailbox
+        self._chaos = chaos
+
+    async def handle_MAIL(  # noqa: N802 -- aiosmtpd's hook name
+        self, _server: SMTP, _session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        refusal = self._chaos.sender_refusal()
+        if refusal is not None:
+            return refusal
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_RCPT(  # noqa: N802 -- aiosmtpd's hook name
+        self, _server: SMTP, _session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        refusal = self._chaos.recipient_refusal()
+        if refusal is not None:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 OK"
 
     async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:  # noqa: N802 -- aiosmtpd's hook name
         raw = envelope.original_content or b""
@@ -66,10 +88,11 @@ def _messages_summary(mailbox: Mailbox, found: list[StoredMessage], start: int, 
     }
 
 
-def create_app(mailbox: Mailbox) -> FastAPI:
+def create_app(mailbox: Mailbox, chaos: Chaos | None = None) -> FastAPI:
     """The HTTP side: Mailpit's /api/v1 routes that tests use, and two pages for people."""
     app = FastAPI(title="DigitalWell mail sink", docs_url=None, redoc_url=None)
     app.include_router(_api_routes(mailbox))
+    app.include_router(chaos_routes(chaos or Chaos()))
     app.include_router(_page_routes(mailbox))
 
     @app.exception_handler(HTTPException)
@@ -300,6 +323,7 @@ class MailSink:
         self.smtp_port = smtp_port
         self.http_port = http_port
         self.mailbox = Mailbox(capacity, journal=journal)
+        self.chaos = Chaos()
         self._smtp: asyncio.Server | None = None
         self._http: _UnsignalledServer | None = None
         self._http_task: asyncio.Task[None] | None = None
@@ -312,7 +336,7 @@ class MailSink:
     async def start(self) -> None:
         """Listen for SMTP and HTTP; returns once both accept connections."""
         loop = asyncio.get_running_loop()
-        keeper = _Keeper(self.mailbox)
+        keeper = _Keeper(self.mailbox, self.chaos)
         self._smtp = await loop.create_server(
             lambda: SMTP(keeper, hostname="mail-sink", enable_SMTPUTF8=True, loop=loop),
             self.host,
@@ -331,7 +355,7 @@ class MailSink:
             raise
         self.http_port = http_socket.getsockname()[1]
         config = uvicorn.Config(
-            create_app(self.mailbox),
+            create_app(self.mailbox, self.chaos),
             log_config=None,
             access_log=False,
             lifespan="off",

@@ -296,7 +296,12 @@ def _infrastructure() -> dict[str, Any]:
         },
         "mailpit": {
             "image": MAILPIT_IMAGE,
-            "environment": {"MP_DATABASE": "/data/mailpit.db", "MP_MAX_MESSAGES": "5000"},
+            "environment": {
+                "MP_DATABASE": "/data/mailpit.db",
+                "MP_MAX_MESSAGES": "5000",
+                # The chaos API (PUT /api/v1/chaos) lets a fault trial make SMTP refuse.
+                "MP_ENABLE_CHAOS": "true",
+            },
             "volumes": ["mailpit-data:/data"],
             "ports": [f"{BIND_ADDRESS}:8025:8025"],
             "healthcheck": {

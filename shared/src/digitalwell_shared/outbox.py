@@ -5,7 +5,10 @@ transaction (``Outbox.add``). The ``OutboxRelay`` publishes pending entries to
 Kafka in the order they were written and then marks them published. A crash
 between publishing and marking publishes the entry again later, which the
 consumers' inbox turns into a no-op. Several replicas may run relays: each
-claims a batch with a lease, so a dead relay's batch is picked up again.
+claims a batch with a short lease that it renews while the batch is in flight, so a dead
+relay's batch is picked up again within seconds. A publish that fails releases the rest of its
+batch at once, so the next round starts again at the oldest unpublished entry and events
+about one key never overtake each other.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pymongo import ASCENDING
 from digitalwell_shared.background import PollingLoop
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.lease import renewing
 from digitalwell_shared.logging import get_logger
 from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Session
 from digitalwell_shared.signing import EventSigner
@@ -94,7 +98,7 @@ class OutboxRelay:
         *,
         poll_seconds: float = 0.5,
         batch_size: int = 100,
-        lease_seconds: float = 30.0,
+        lease_seconds: float = 5.0,
     ) -> None:
         self._entries = database[COLLECTION]
         self._publish = publish
@@ -125,25 +129,54 @@ class OutboxRelay:
         return await self.relay_once() == self._batch_size  # a full batch: more may be waiting
 
     async def relay_once(self) -> int:
-        """Claim a batch, publish it in order, mark it published; return how many went out."""
+        """Claim a batch, publish it in order, mark it published; return how many went out.
+
+        When a publish fails, what went out is marked published and the rest of the batch is
+        released at once, and the error is raised: the next round starts at the entry that
+        failed, so nothing newer overtakes it.
+        """
         batch = await self._claim_batch()
+        if not batch:
+            return 0
+        ids = [entry["_id"] for entry in batch]
         published: list[Any] = []
-        try:
-            for entry in batch:
-                await self._publish(
-                    entry["topic"], entry["key"], entry["body"].encode(), entry["headers"]
-                )
-                published.append(entry["_id"])
-        finally:
-            if published:
-                await self._entries.update_many(
-                    {"_id": {"$in": published}},
-                    {
-                        "$set": {"status": PUBLISHED, "published_at": datetime.now(UTC)},
-                        "$inc": {"attempts": 1},
-                    },
-                )
+        async with renewing(lambda until: self._renew(ids, until), self._lease, name="outbox"):
+            try:
+                for entry in batch:
+                    await self._publish(
+                        entry["topic"], entry["key"], entry["body"].encode(), entry["headers"]
+                    )
+                    published.append(entry["_id"])
+            finally:
+                try:
+                    await self._mark_published(published)
+                finally:
+                    await self._release(ids[len(published) :])
         return len(published)
+
+    async def _mark_published(self, ids: list[Any]) -> None:
+        if ids:
+            await self._entries.update_many(
+                {"_id": {"$in": ids}},
+                {
+                    "$set": {"status": PUBLISHED, "published_at": datetime.now(UTC)},
+                    "$inc": {"attempts": 1},
+                },
+            )
+
+    async def _release(self, ids: list[Any]) -> None:
+        """Give up this relay's claim on entries it did not publish."""
+        if ids:
+            await self._entries.update_many(
+                {"_id": {"$in": ids}, "claimed_by": self._relay_id, "status": PENDING},
+                {"$set": {"claimed_until": UNCLAIMED}},
+            )
+
+    async def _renew(self, ids: list[Any], until: datetime) -> None:
+        await self._entries.update_many(
+            {"_id": {"$in": ids}, "claimed_by": self._relay_id, "status": PENDING},
+            {"$set": {"claimed_until": until}},
+        )
 
     async def _claim_batch(self) -> list[Document]:
         now = datetime.now(UTC)

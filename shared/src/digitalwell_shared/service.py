@@ -262,7 +262,12 @@ def create_runtime(
         mongo=mongo,
         database=database,
         outbox=Outbox(database, settings.event_signer(name), tracing),
-        relay=OutboxRelay(database, publish, poll_seconds=settings.outbox_poll_seconds),
+        relay=OutboxRelay(
+            database,
+            publish,
+            poll_seconds=settings.outbox_poll_seconds,
+            lease_seconds=settings.outbox_lease_seconds,
+        ),
         registry=registry,
         dead_letters=dead_letters,
         staff=StaffAuth(settings),

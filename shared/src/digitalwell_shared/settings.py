@@ -62,6 +62,14 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = Field(
         0.5, gt=0, description="how often the outbox relay looks for unsent events when idle"
     )
+    outbox_lease_seconds: float = Field(
+        5,
+        gt=0,
+        description=(
+            "how long the relay's claim on a batch lasts without renewal: a relay that died "
+            "is taken over after this; a live one renews it every third of it"
+        ),
+    )
     consumer_max_attempts: int = Field(
         5, ge=1, description="tries of a failing handler before its event goes to the DLQ"
     )

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from aiosmtplib.email import flatten_message
 
+from digitalwell_notify.delivery import Deliverer
 from digitalwell_notify.domain import DeliveryStatus, RetryPolicy
 from digitalwell_notify.smtp import DeliveryError, UnbuildableMessageError, build_message
 from digitalwell_notify.store import AttemptRecord
-from digitalwell_notify.usecases import Deliverer
 from digitalwell_shared.contracts import EmailFailed, EmailSent, IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Document
@@ -100,6 +100,12 @@ class FakeEmails:
 
     async def record_attempts(self, outcomes: Sequence[AttemptRecord], _session: object) -> None:
         self.recorded.extend(outcomes)
+
+    async def renew_claims(self, _keys: Sequence[str], _claim: str, _until: datetime) -> None:
+        pass
+
+    async def pull_forward(self, _now: datetime) -> int:
+        return 0
 
 
 class NoPreferences:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 
 from digitalwell_notify.api import create_router
+from digitalwell_notify.delivery import Deliverer, RelayWatch
 from digitalwell_notify.domain import RetryPolicy
 from digitalwell_notify.handlers import register_handlers
 from digitalwell_notify.metrics import counted, delivery_rounds
@@ -17,7 +20,7 @@ from digitalwell_notify.store import (
     ParkedEventStore,
     PreferenceStore,
 )
-from digitalwell_notify.usecases import Deliverer, EmailComposer, LinkSettings
+from digitalwell_notify.usecases import EmailComposer, LinkSettings
 from digitalwell_shared.background import PollingLoop
 from digitalwell_shared.contracts import EmailFailed, EmailSent
 from digitalwell_shared.service import create_http_app, create_runtime
@@ -52,10 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             unsubscribe_link_days=settings.unsubscribe_link_days,
         ),
     )
+    transport = SmtpTransport(settings)
     deliverer = Deliverer(
         emails,
         preferences,
-        counted(SmtpTransport(settings).send, runtime.registry),
+        counted(transport.send, runtime.registry),
         RetryPolicy(
             base_seconds=settings.retry_base_seconds,
             max_interval_seconds=settings.retry_max_interval_seconds,
@@ -66,6 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         commit_with_events=runtime.commit_with_events,
         batch_size=settings.send_batch_size,
         concurrency=settings.send_concurrency,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+        relay=RelayWatch(
+            lambda: transport.probe(settings.mail_from),
+            every_seconds=settings.smtp_probe_seconds,
+        ),
     )
 
     # Consuming only stores e-mails; these tasks send them, so a slow or absent SMTP server never

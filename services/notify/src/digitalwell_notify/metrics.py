@@ -6,8 +6,8 @@ from email.message import EmailMessage
 
 from prometheus_client import CollectorRegistry, Counter
 
+from digitalwell_notify.delivery import SendMessage
 from digitalwell_notify.smtp import DeliveryError
-from digitalwell_notify.usecases import SendMessage
 
 
 def counted(send: SendMessage, registry: CollectorRegistry) -> SendMessage:

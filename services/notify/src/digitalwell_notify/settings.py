@@ -65,7 +65,25 @@ class Settings(ServiceSettings):
     )
     send_concurrency: int = Field(8, ge=1, description="SMTP connections open at the same time")
     send_batch_size: int = Field(
-        50, ge=1, description="e-mails claimed, sent and recorded together"
+        50,
+        ge=1,
+        description="e-mails claimed together (each is recorded as its SMTP exchange ends)",
+    )
+    delivery_lease_seconds: float = Field(
+        5,
+        gt=0,
+        description=(
+            "how long a claim on e-mails lasts without renewal: a notify that died is taken "
+            "over after this; a live one renews it every third of it while it sends"
+        ),
+    )
+    smtp_probe_seconds: float = Field(
+        5,
+        gt=0,
+        description=(
+            "while the SMTP relay is away, how often one cheap connection checks whether it is "
+            "back; when it is, e-mails waiting for it are sent at once"
+        ),
     )
     retry_base_seconds: float = Field(2, gt=0, description="first wait after a temporary failure")
     retry_max_interval_seconds: float = Field(300, gt=0, description="longest wait between tries")

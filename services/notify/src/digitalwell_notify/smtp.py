@@ -24,11 +24,17 @@ log = get_logger(__name__)
 
 
 class DeliveryError(Exception):
-    """Sending failed; ``permanent`` says whether trying again can help."""
+    """Sending failed; ``permanent`` says whether trying again can help.
 
-    def __init__(self, detail: str, *, permanent: bool) -> None:
+    ``relay_down`` says the relay itself did not take messages (unreachable, timed out, 421
+    "service not available"), as opposed to a reply about this message or its recipient: the
+    delivery worker then watches for the relay to come back and sends what waited for it.
+    """
+
+    def __init__(self, detail: str, *, permanent: bool, relay_down: bool = False) -> None:
         super().__init__(detail)
         self.permanent = permanent
+        self.relay_down = relay_down
 
 
 class UnbuildableMessageError(ValueError):
@@ -130,6 +136,12 @@ def _bracketed_url(url: str) -> str:
     return f"<{url}>"
 
 
+SERVICE_NOT_AVAILABLE = 421
+"""The reply of a relay that is closing or refusing service for now (RFC 5321 4.2.3)."""
+
+PROBE_TIMEOUT_SECONDS = 5.0
+"""A probe is a greeting and two commands: a relay slower than this counts as away."""
+
 RETRY_PRIMARY_AFTER_SECONDS = 60.0
 """While the second relay is in use, how long before a message tries the first again."""
 
@@ -197,7 +209,7 @@ class SmtpTransport:
 
     async def send(self, message: EmailMessage) -> str:
         """Send one message; return which relay took it and its reply, or raise DeliveryError."""
-        failures: list[str] = []
+        failures: list[DeliveryError] = []
         for relay in self._relays():
             try:
                 reply = await self._send_via(relay, message)
@@ -206,11 +218,46 @@ class SmtpTransport:
                     self._answered(relay)
                     raise DeliveryError(f"{relay.name}: {error}", permanent=True) from error
                 self._failed(relay)
-                failures.append(f"{relay.name}: {error}")
+                failures.append(
+                    DeliveryError(
+                        f"{relay.name}: {error}", permanent=False, relay_down=error.relay_down
+                    )
+                )
                 continue
             self._answered(relay)
             return f"{relay.name}: {reply}"
-        raise DeliveryError("; ".join(failures), permanent=False)
+        raise DeliveryError(
+            "; ".join(str(failure) for failure in failures),
+            permanent=False,
+            relay_down=all(failure.relay_down for failure in failures),
+        )
+
+    async def probe(self, mail_from: str) -> bool:
+        """True when a relay answers its greeting and accepts ``mail_from`` as a sender.
+
+        Cheap (no message, no recipient: RSET ends the transaction) and as far along the path
+        of a real message as can be without one, so a relay that greets but refuses senders
+        (``421`` to MAIL FROM) is still away.
+        """
+        relays = [self._primary] if self._fallback is None else [self._primary, self._fallback]
+        for relay in relays:
+            client = aiosmtplib.SMTP(
+                hostname=relay.host,
+                port=relay.port,
+                username=relay.username or None,
+                password=relay.password or None,
+                use_tls=relay.security == "tls",
+                start_tls=relay.security == "starttls",
+                timeout=min(self._timeout, PROBE_TIMEOUT_SECONDS),
+            )
+            try:
+                async with client:
+                    await client.mail(mail_from)
+                    await client.rset()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                continue
+            return True
+        return False
 
     def _relays(self) -> Iterator[Relay]:
         """The relays to try for one message, in order, decided as the tries go."""
@@ -268,11 +315,13 @@ class SmtpTransport:
             raise DeliveryError(
                 f"{response.code} {response.message}",
                 permanent=is_permanent_smtp_code(response.code),
+                relay_down=response.code == SERVICE_NOT_AVAILABLE
+                or isinstance(response, aiosmtplib.SMTPConnectResponseError),
             ) from response
         except (aiosmtplib.SMTPException, OSError) as unreachable:
             # Refused connections, time-outs and dropped links heal by themselves.
             raise DeliveryError(
-                f"{type(unreachable).__name__}: {unreachable}", permanent=False
+                f"{type(unreachable).__name__}: {unreachable}", permanent=False, relay_down=True
             ) from unreachable
         # aiosmtplib raises on anything but 250 after DATA, and returns only the text.
         return f"250 {reply}"

@@ -86,6 +86,8 @@ class AttemptRecord:
     attempt: Document
     status: DeliveryStatus
     next_attempt_at: datetime | None = None
+    waiting_for_relay: bool = False
+    """The relay itself was away: the retry is pulled forward once it answers again."""
 
 
 class EmailStore:
@@ -136,6 +138,26 @@ class EmailStore:
             email async for email in self._emails.find({"_id": {"$in": free}, "claimed_by": claim})
         ]
 
+    async def renew_claims(self, keys: Sequence[str], claim: str, until: datetime) -> None:
+        """Extend a live claim on those of ``keys`` not yet recorded, to ``until``."""
+        await self._emails.update_many(
+            # By _id first: the embedded database answers that from an index.
+            {"_id": {"$in": list(keys)}, "claimed_by": claim},
+            {"$set": {"claimed_until": until}},
+        )
+
+    async def pull_forward(self, now: datetime) -> int:
+        """Make the e-mails that wait for an absent relay due ``now``; return how many."""
+        result = await self._emails.update_many(
+            {
+                "status": DeliveryStatus.PENDING.value,
+                "next_attempt_at": {"$gt": now},
+                "waiting_for_relay": True,
+            },
+            {"$set": {"next_attempt_at": now, "waiting_for_relay": False}},
+        )
+        return result.modified_count
+
     async def record_attempts(self, outcomes: Sequence[AttemptRecord], session: Session) -> None:
         """Log one attempt per e-mail and each e-mail's new status; release the claims."""
         updates = []
@@ -146,6 +168,7 @@ class EmailStore:
                 "claimed_until": UNCLAIMED,
                 "claimed_by": None,
                 "updated_at": attempt["at"],
+                "waiting_for_relay": outcome.waiting_for_relay,
             }
             if outcome.next_attempt_at is not None:
                 fields["next_attempt_at"] = outcome.next_attempt_at

@@ -1,28 +1,23 @@
-"""What notify does: turn events into stored e-mails, and send stored e-mails once."""
+"""What notify does: turn events into stored e-mails to send once (delivery.py sends them)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
+from datetime import UTC, datetime
 from typing import Any
 
 from digitalwell_notify.calendar import ICS_CONTENT_TYPE, booking_calendar
 from digitalwell_notify.domain import (
     DeliveryStatus,
     LogAccess,
-    RetryPolicy,
     delivery_key,
     message_id,
     unsubscribe_url,
 )
 from digitalwell_notify.render import NON_ESSENTIAL, EmailTemplates
-from digitalwell_notify.smtp import DeliveryError, UnbuildableMessageError, build_message
 from digitalwell_notify.store import (
     ApplicantStore,
-    AttemptRecord,
     EmailStore,
     ParkedEventStore,
     PreferenceStore,
@@ -32,8 +27,6 @@ from digitalwell_shared.contracts import (
     ApplicationWithdrawn,
     CancellationReason,
     Decision,
-    EmailFailed,
-    EmailSent,
     ForumBooked,
     ForumBookingCancelled,
     ForumBookingWaitlisted,
@@ -41,7 +34,6 @@ from digitalwell_shared.contracts import (
     ForumSeatOffered,
     ForumSessionFillingUp,
     GrantDecided,
-    IntegrationEvent,
     Language,
     SupportKind,
 )
@@ -54,7 +46,7 @@ from digitalwell_shared.links import (
     unsubscribe_link_expires_at,
     withdraw_application_url,
 )
-from digitalwell_shared.logging import get_logger, redact_text
+from digitalwell_shared.logging import get_logger
 from digitalwell_shared.mongo import UNCLAIMED, Document, Session
 
 ApplicationEvent = GrantDecided | ApplicationWithdrawn
@@ -69,14 +61,8 @@ BookingEvent = (
 )
 
 log = get_logger(__name__)
-CLAIM_LEASE = timedelta(minutes=2)
 REMINDERS = "reminders"
 """The preference category of non-essential e-mails: people may unsubscribe from these."""
-
-SendMessage = Callable[[EmailMessage], Awaitable[str]]
-CommitWithEvents = Callable[
-    [Callable[[Session], Awaitable[Sequence[tuple[IntegrationEvent, Envelope]]]]], Awaitable[None]
-]
 
 
 @dataclass(frozen=True)
@@ -483,170 +469,6 @@ def _parked(event: ApplicationEvent, envelope: Envelope) -> Document:
         "event": event.model_dump_json(),
         "envelope": asdict(envelope),
         "parked_at": datetime.now(UTC),
-    }
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """What became of one attempt, and the event that announces it, if any."""
-
-    email: Document
-    record: AttemptRecord
-    announce: EmailSent | EmailFailed | None = None
-
-
-class Deliverer:
-    """Sends due e-mails in batches, logs each attempt, and announces outcomes via the outbox.
-
-    A batch is claimed with one query, sent over up to ``concurrency`` SMTP connections at
-    once, and recorded in one transaction: the database sees a few operations per batch,
-    not per e-mail.
-    """
-
-    def __init__(
-        self,
-        emails: EmailStore,
-        preferences: PreferenceStore,
-        send: SendMessage,
-        retry: RetryPolicy,
-        *,
-        mail_from: str,
-        source: str,
-        commit_with_events: CommitWithEvents,
-        batch_size: int,
-        concurrency: int,
-    ) -> None:
-        self._emails = emails
-        self._preferences = preferences
-        self._send = send
-        self._retry = retry
-        self._mail_from = mail_from
-        self._source = source
-        self._commit = commit_with_events
-        self._batch_size = batch_size
-        self._sending = asyncio.Semaphore(concurrency)
-
-    async def deliver_due(self) -> int:
-        """Send a batch of due e-mails and log the attempts; return how many were due."""
-        batch = await self._emails.claim_due(datetime.now(UTC), CLAIM_LEASE, self._batch_size)
-        if not batch:
-            return 0
-        outcomes = await asyncio.gather(*(self._deliver(email) for email in batch))
-        await self._record(outcomes)
-        return len(batch)
-
-    async def _deliver(self, email: Document) -> _Outcome:
-        # The e-mail's cause, so one application can be followed from submit to delivery.
-        context = {
-            "email_id": email["_id"],
-            "template": email["template"],
-            "event_id": email["event_id"],
-            "correlation_id": email["correlation_id"],
-            "application_id": email.get("application_id"),
-        }
-        category = email.get("category")
-        if category and await self._preferences.unsubscribed(email["recipient"], category):
-            # Queued before the recipient unsubscribed: honour the later wish.
-            log.info("e-mail suppressed: recipient unsubscribed", **context)
-            attempt = {"at": datetime.now(UTC), "outcome": "suppressed", "detail": "unsubscribed"}
-            return _Outcome(email, AttemptRecord(email["_id"], attempt, DeliveryStatus.SUPPRESSED))
-        attempts = len(email["attempts"]) + 1
-        # Each e-mail is built and sent inside its own try, and its outcome recorded on its own:
-        # an exception escaping here would fail the whole batch unrecorded, and its claim's
-        # expiry would send the batch's other e-mails again (issue 10).
-        try:
-            message = build_message(email, self._mail_from)
-        except Exception as unbuildable:  # noqa: BLE001 - one e-mail's data must not fail its batch
-            return self._failure(email, _unbuildable(unbuildable), context)
-        async with self._sending:
-            try:
-                reply = await self._send(message)
-            except DeliveryError as error:
-                return self._failure(email, error, context)
-            except Exception as unexpected:  # as above; retried like an outage
-                log.exception("e-mail not sent", **context)
-                unsent = DeliveryError(f"{type(unexpected).__name__}: not sent", permanent=False)
-                return self._failure(email, unsent, context)
-        sent_at = datetime.now(UTC)
-        log.info("e-mail sent", **context)
-        return _Outcome(
-            email,
-            AttemptRecord(
-                email["_id"],
-                {"at": sent_at, "outcome": "sent", "detail": reply},
-                DeliveryStatus.SENT,
-            ),
-            EmailSent(**_about(email), sent_at=sent_at, attempts=attempts),
-        )
-
-    def _failure(self, email: Document, error: DeliveryError, context: dict[str, Any]) -> _Outcome:
-        failed_at = datetime.now(UTC)
-        attempt = {"at": failed_at, "outcome": "failed", "detail": str(error)}
-        # A resent e-mail gets a fresh retry window and back-off of its own.
-        window_start = email.get("resent_at") or email["created_at"]
-        tries_in_window = 1 + sum(1 for past in email["attempts"] if past["at"] >= window_start)
-        retry_at = (
-            None
-            if error.permanent
-            else self._retry.next_attempt(window_start, tries_in_window, failed_at)
-        )
-        if retry_at is not None:
-            log.warning(
-                "e-mail delayed", error=str(error), retry_at=retry_at.isoformat(), **context
-            )
-            return _Outcome(
-                email, AttemptRecord(email["_id"], attempt, DeliveryStatus.PENDING, retry_at)
-            )
-        log.error("e-mail failed", permanent=error.permanent, error=str(error), **context)
-        return _Outcome(
-            email,
-            AttemptRecord(email["_id"], attempt, DeliveryStatus.FAILED),
-            EmailFailed(
-                **_about(email),
-                failed_at=failed_at,
-                attempts=len(email["attempts"]) + 1,
-                permanent=error.permanent,
-                # The event goes to every subscriber: the reply often quotes the address.
-                reason=redact_text(str(error)),
-            ),
-        )
-
-    async def _record(self, outcomes: Sequence[_Outcome]) -> None:
-        async def write(session: Session) -> list[tuple[IntegrationEvent, Envelope]]:
-            await self._emails.record_attempts([outcome.record for outcome in outcomes], session)
-            return [
-                (
-                    outcome.announce,
-                    Envelope.for_event(
-                        outcome.announce,
-                        source=self._source,
-                        correlation_id=outcome.email["correlation_id"],
-                        causation_id=outcome.email["event_id"],
-                    ),
-                )
-                for outcome in outcomes
-                if outcome.announce is not None
-            ]
-
-        await self._commit(write)
-
-
-def _unbuildable(error: Exception) -> DeliveryError:
-    """A permanent failure for an e-mail no message can be built from; the reason names no value."""
-    if isinstance(error, UnbuildableMessageError):
-        return DeliveryError(str(error), permanent=True)
-    # Anything else is a bug meeting odd data: say what kind, not what the data held.
-    return DeliveryError(f"the message cannot be built: {type(error).__name__}", permanent=True)
-
-
-def _about(email: Document) -> dict[str, Any]:
-    """The fields EmailSent and EmailFailed share, from a stored e-mail."""
-    return {
-        "email_id": email["_id"],
-        "template": email["template"],
-        "cause_event_id": email["event_id"],
-        "application_id": email.get("application_id"),
-        "booking_id": email.get("booking_id"),
     }
 
 

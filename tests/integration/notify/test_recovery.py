@@ -1,0 +1,179 @@
+"""notify after faults: each outcome recorded as its exchange ends, claims renewed while an
+exchange lasts, and e-mails that waited for an absent relay sent within seconds of its return.
+
+Real SMTP servers on loopback, the real broker and database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import pytest
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from fastapi import FastAPI
+
+from digitalwell_devstack.ports import free_port
+from digitalwell_devstack.smtp_sink import BackgroundMailSink, MailSink
+from digitalwell_notify.app import create_app
+from digitalwell_notify.settings import Settings
+from digitalwell_notify.store import EmailStore
+from digitalwell_shared.mongo import Document, in_transaction
+from tests.support.events import application_submitted
+from tests.support.kafka import publish_event
+from tests.support.mail import MailSinkClient, sent_to
+from tests.support.notify import email_document
+from tests.support.waiting import until_true
+
+pytestmark = pytest.mark.integration
+
+SLOW_SECONDS = 6.0
+
+
+@asynccontextmanager
+async def running_notify(
+    kafka_bootstrap_servers: str, mongodb_url: str, **overrides: Any
+) -> AsyncIterator[FastAPI]:
+    settings = Settings(
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        mongodb_url=mongodb_url,
+        **{"mongodb_database": f"notify-{uuid.uuid4().hex[:12]}", **overrides},
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+class _SlowForSome:
+    """Takes every message; holds the exchange of a message to slow.* for SLOW_SECONDS."""
+
+    def __init__(self) -> None:
+        self.received: Counter[str] = Counter()
+        self.slow_in_exchange = False
+
+    async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        if any(str(to).startswith("slow.") for to in envelope.rcpt_tos):
+            self.slow_in_exchange = True
+            await asyncio.sleep(SLOW_SECONDS)
+            self.slow_in_exchange = False
+        self.received.update(str(to) for to in envelope.rcpt_tos)
+        return "250 OK"
+
+
+@asynccontextmanager
+async def slow_relay() -> AsyncIterator[tuple[_SlowForSome, int]]:
+    handler = _SlowForSome()
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(handler, hostname="slow", loop=loop), "127.0.0.1", 0
+    )
+    try:
+        yield handler, server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def _statuses(app: FastAPI, emails: list[Document]) -> dict[str, str]:
+    found = app.state.runtime.database["emails"].find({"_id": {"$in": [e["_id"] for e in emails]}})
+    return {email["recipient"]: email["status"] async for email in found}
+
+
+async def test_each_email_is_recorded_as_its_exchange_ends_and_a_slow_one_keeps_its_claim(
+    kafka_bootstrap_servers: str, mongodb_url: str
+) -> None:
+    database = f"notify-{uuid.uuid4().hex[:12]}"
+    settings = Settings(mongodb_database=database)
+    slow = email_document(settings, recipient=f"slow.{uuid.uuid4().hex[:8]}@example.org")
+    fast = [
+        email_document(settings, recipient=f"fast.{uuid.uuid4().hex[:8]}@example.org")
+        for _ in range(3)
+    ]
+    async with slow_relay() as (relay, port), AsyncExitStack() as replicas:
+        # Two notify replicas on one database, with a lease a sixth of the slow exchange.
+        apps = [
+            await replicas.enter_async_context(
+                running_notify(
+                    kafka_bootstrap_servers,
+                    mongodb_url,
+                    mongodb_database=database,
+                    smtp_host="127.0.0.1",
+                    smtp_port=port,
+                    delivery_lease_seconds=1,
+                )
+            )
+            for _ in range(2)
+        ]
+        runtime = apps[0].state.runtime
+        await in_transaction(
+            runtime.mongo,
+            lambda session: EmailStore(runtime.database).enqueue([slow, *fast], session),
+        )
+
+        async def fast_ones_recorded() -> bool:
+            statuses = await _statuses(apps[0], fast)
+            return list(statuses.values()) == ["sent"] * len(fast)
+
+        await until_true(fast_ones_recorded, seconds=30)
+        slow_still_in_exchange = relay.slow_in_exchange
+        slow_status_meanwhile = (await _statuses(apps[0], [slow]))[slow["recipient"]]
+
+        async def slow_one_recorded() -> bool:
+            return (await _statuses(apps[0], [slow]))[slow["recipient"]] == "sent"
+
+        await until_true(slow_one_recorded, seconds=30)
+        await asyncio.sleep(1.5 * SLOW_SECONDS)  # time for a second copy, had the claim lapsed
+        stored = await runtime.database["emails"].find_one({"_id": slow["_id"]})
+
+    assert slow_still_in_exchange, "the fast e-mails waited for the slow one to be recorded"
+    assert slow_status_meanwhile == "pending"
+    assert relay.received == Counter({e["recipient"]: 1 for e in [slow, *fast]})
+    assert stored is not None
+    assert [attempt["outcome"] for attempt in stored["attempts"]] == ["sent"]
+
+
+async def test_emails_waiting_for_an_absent_relay_go_out_within_seconds_of_its_return(
+    kafka_bootstrap_servers: str, mongodb_url: str
+) -> None:
+    port = free_port("127.0.0.1")  # nothing listens here yet: the relay is away
+    events = [application_submitted() for _ in range(4)]
+    addresses = [str(event.contact.email) for event in events]
+    # A long first back-off (15 to 30 s): without noticing the relay's return they would wait.
+    async with running_notify(
+        kafka_bootstrap_servers,
+        mongodb_url,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        retry_base_seconds=30,
+    ) as app:
+        for event in events:
+            await publish_event(kafka_bootstrap_servers, event)
+        emails = app.state.runtime.database["emails"]
+
+        async def all_tried() -> bool:
+            return await emails.count_documents({"attempts.outcome": "failed"}) == len(events)
+
+        await until_true(all_tried, seconds=60)
+        await asyncio.sleep(6)  # longer than a probe interval: probes are no retries
+        tried_at = [[a["at"] for a in email["attempts"]] async for email in emails.find()]
+
+        with BackgroundMailSink(MailSink(smtp_port=port, http_port=0)) as sink:
+            back_at = time.monotonic()
+            mail = MailSinkClient(sink.host, sink.smtp_port, sink.api_url)
+            for address in addresses:
+                await mail.wait_for_message(sent_to(address), query=f"to:{address}", timeout=30)
+            took = time.monotonic() - back_at
+            await asyncio.sleep(1)
+            received = [len(await mail.search(f"to:{address}")) for address in addresses]
+
+    # Probes are no retries: while the relay was away, tries stayed the back-off apart (15 s+).
+    gaps = [(b - a).total_seconds() for times in tried_at for a, b in itertools.pairwise(times)]
+    assert all(gap >= 14 for gap in gaps), gaps
+    assert received == [1] * len(events)
+    assert took < 10, f"the e-mails went out {took:.1f} s after the relay came back"

@@ -117,7 +117,7 @@ async def _replay(arguments: argparse.Namespace) -> int:
         verb = "would replay" if arguments.dry_run else "replayed"
         print(
             f"{verb} {item.dead_letter_topic}/{item.partition}/{item.offset} -> {item.topic} "
-            f"key={item.key} error={item.error[:120]!r}"
+            f"for={item.group or 'every group'} key={item.key} error={item.error[:120]!r}"
         )
 
     replayed = await broker.replay_dead_letters(

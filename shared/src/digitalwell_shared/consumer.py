@@ -13,6 +13,11 @@ hands it:
 
 Offsets are committed only after that (``AckPolicy.ACK``). If a dead letter cannot be
 written, the batch is redelivered (``NackMessage``) rather than committed past it.
+
+A dead letter names the group that failed it (``dlq_consumer_group``). Several groups read one
+topic, so ``digitalwell replay-dlq`` sends each dead letter back with ``REPLAY_FOR_HEADER``
+naming that group, and every other group passes over it: a replay reaches the group that
+failed the event once, and never makes the other groups dead-letter (and so multiply) it too.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ from digitalwell_shared.signing import EventVerifier
 from digitalwell_shared.tracing import Tracing, event_span
 
 _MAX_ERROR_LENGTH = 1000
+REPLAY_FOR_HEADER = "digitalwell_replay_for_group"
+"""On a replayed dead letter: the one consumer group it is meant for (the one that failed it)."""
 
 
 class Record(Protocol):
@@ -212,7 +219,11 @@ class BatchConsumer:
 
     async def handle(self, records: Sequence[Record]) -> None:
         """Check, apply and dead-letter as needed; return once every record left a trace."""
-        items = [item for record in records if (item := await self._check(record)) is not None]
+        items = [
+            item
+            for record in records
+            if self._meant_for_us(record) and (item := await self._check(record)) is not None
+        ]
         if not items:
             return
         try:
@@ -221,6 +232,15 @@ class BatchConsumer:
             log.warning("batch failed; applying its events one at a time", size=len(items))
             for item in items:
                 await self._apply_alone(item)
+
+    def _meant_for_us(self, record: Record) -> bool:
+        """False for a dead letter another group failed and an operator replayed to it."""
+        group = self._dead_letters.consumer_group
+        for name, value in record.headers or ():
+            if name == REPLAY_FOR_HEADER and value.decode(errors="replace") != group:
+                log.debug("replayed for another group; passed over", **_log_context(record))
+                return False
+        return True
 
     async def _check(self, record: Record) -> _Item | None:
         consumption = self._effects.get(record.topic)

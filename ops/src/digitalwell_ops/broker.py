@@ -76,6 +76,16 @@ class PartitionLag:
         """Events on the partition that the group has not committed yet."""
         return max(self.end - (self.committed or 0), 0)
 
+    @property
+    def beyond_end(self) -> int:
+        """How far the committed offset lies past the partition's end; 0 when it does not.
+
+        Not lag 0 but an anomaly: the broker lost records the group had read (a store that
+        forgot, a topic deleted and made again), and what is written next, up to the committed
+        offset, may never be read by the group.
+        """
+        return max((self.committed or 0) - self.end, 0)
+
 
 async def consumer_lag(
     bootstrap_servers: str,

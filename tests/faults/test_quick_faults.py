@@ -16,6 +16,7 @@ QUICK_TRIALS = [
     "kill -9 intake",
     "kill -9 council",
     "kill -9 broker (tansu+s3)",
+    "broker unreachable (proxy cut)",
     "SMTP unreachable",
 ]
 

@@ -12,7 +12,9 @@ hands it:
    DLQ and the others still take effect.
 
 Offsets are committed only after that (``AckPolicy.ACK``). If a dead letter cannot be
-written, the batch is redelivered (``NackMessage``) rather than committed past it.
+written, the batch is redelivered (``NackMessage``) rather than committed past it. Nor is an
+event dead-lettered because the database is away (``ConnectionFailure``): that is no fault of
+the event, so the batch is redelivered until the database answers, logged as one outage.
 
 A dead letter names the group that failed it (``dlq_consumer_group``). Several groups read one
 topic, so ``digitalwell replay-dlq`` sends each dead letter back with ``REPLAY_FOR_HEADER``
@@ -34,11 +36,12 @@ from typing import Any, Protocol
 import structlog
 from faststream.exceptions import NackMessage
 from prometheus_client import CollectorRegistry, Counter
+from pymongo.errors import ConnectionFailure
 
 from digitalwell_shared.contracts import IntegrationEvent, dead_letter_topic
 from digitalwell_shared.envelope import Envelope, EnvelopeError
 from digitalwell_shared.inbox import Inbox
-from digitalwell_shared.logging import describe_error, get_logger
+from digitalwell_shared.logging import OutageLog, describe_error, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics
 from digitalwell_shared.mongo import Client, Session, in_transaction
 from digitalwell_shared.outbox import Publish
@@ -216,6 +219,7 @@ class BatchConsumer:
         self._on_committed = on_committed
         self._metrics = metrics
         self._tracing = tracing or Tracing()
+        self._failing = OutageLog(log, "applying events")
 
     async def handle(self, records: Sequence[Record]) -> None:
         """Check, apply and dead-letter as needed; return once every record left a trace."""
@@ -228,6 +232,8 @@ class BatchConsumer:
             return
         try:
             await self._with_retries(items)
+        except ConnectionFailure as error:
+            raise NackMessage from error  # the database is away: again later, all of it
         except Exception:  # noqa: BLE001 - any failure: find the culprit one event at a time
             log.warning("batch failed; applying its events one at a time", size=len(items))
             for item in items:
@@ -265,6 +271,8 @@ class BatchConsumer:
     async def _apply_alone(self, item: _Item) -> None:
         try:
             await self._with_retries([item])
+        except ConnectionFailure as error:
+            raise NackMessage from error  # not the event's fault: never a dead letter for it
         except ValueError as error:
             await self._dead_letters.dead_letter(item.record, error, attempts=1)
         except Exception as error:  # noqa: BLE001 - retried enough: dead-letter it, go on
@@ -280,11 +288,12 @@ class BatchConsumer:
             except ValueError:
                 raise  # a rule refused the event: trying again cannot help
             except Exception as error:
+                self._failing.failed(error, attempt=attempt)  # an outage: a line per interval
                 if attempt == policy.max_attempts:
                     raise
-                log.warning("applying events failed; retrying", attempt=attempt, error=repr(error))
                 await asyncio.sleep(policy.backoff(attempt))
             else:
+                self._failing.succeeded()
                 return
 
     async def _apply(self, items: Sequence[_Item]) -> None:

@@ -245,9 +245,14 @@ class Trial:
 def _restart_trial(*names: str, outage: bool = False) -> TrialBody:
     async def body(trial: Trial) -> float:
         down = trial.scale.outage_seconds if outage else 0.0
-        return await trial.burst(
-            trial.scale.applications // 2, lambda: trial.kill_and_restart(*names, down_for=down)
-        )
+
+        async def fault() -> None:
+            await trial.kill_and_restart(*names, down_for=down)
+            # No service needs a restart of its own: each is ready again by itself (its
+            # consumer group holds every partition, its producer publishes).
+            await trial.watch_readiness(ready=True, until=time.monotonic() + _READY_AGAIN_SECONDS)
+
+        return await trial.burst(trial.scale.applications // 2, fault)
 
     return body
 

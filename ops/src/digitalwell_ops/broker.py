@@ -12,6 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from digitalwell_shared.consumer import REPLAY_FOR_HEADER, Record
 from digitalwell_shared.contracts import DLQ_SUFFIX
+from digitalwell_shared.kafka_client import refuse_topic_auto_creation
 
 _TOPIC_ALREADY_EXISTS = 36
 REPLAY_GROUP = "digitalwell-dlq-replay"
@@ -165,6 +166,7 @@ async def replay_dead_letters(
     """
     if not dead_letter_topic.endswith(DLQ_SUFFIX):
         raise ValueError(f"{dead_letter_topic!r} is not a dead-letter topic (*{DLQ_SUFFIX})")
+    refuse_topic_auto_creation()  # a dead letter whose topic is gone fails, and says so
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         group_id=group,

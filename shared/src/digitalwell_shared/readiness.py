@@ -165,20 +165,46 @@ class ReadinessProbe:
             return ""
         # Another replica of the service may hold the rest: ask the group's coordinator.
         try:
-            group_held = await asyncio.wait_for(self._group_assignment(), _QUESTION_SECONDS)
+            group = await asyncio.wait_for(self._group_view(), _QUESTION_SECONDS)
         except Exception:  # noqa: BLE001 - without the group's view, this replica's counts
             return missing
-        return missing_partitions(consumer, self._topics, held | group_held)
+        if group.members <= 1:
+            return missing  # this replica is the group: its assignment is the group's
+        if group.held is None:
+            # The broker does not say who holds what (Tansu answers DescribeGroups with empty
+            # assignments): a stable group of several members is taken at its word.
+            return "" if group.stable else f"group {group.state}: {missing}"
+        return missing_partitions(consumer, self._topics, held | group.held)
 
-    async def _group_assignment(self) -> set[tuple[str, int]]:
+    async def _group_view(self) -> _GroupView:
         admin = self._broker.config.admin_client
-        held: set[tuple[str, int]] = set()
         for response in await admin.describe_consumer_groups([self._group]):
             for group in response.groups:
-                for member in group[5]:
-                    assignment = ConsumerProtocolMemberAssignment.decode(member[-1])
-                    held |= {(tp.topic, tp.partition) for tp in assignment.partitions()}
-        return held
+                members = list(group[5])
+                assignments = [member[-1] for member in members]
+                if not all(assignments):
+                    return _GroupView(state=group[2], members=len(members), held=None)
+                held = {
+                    (tp.topic, tp.partition)
+                    for raw in assignments
+                    for tp in ConsumerProtocolMemberAssignment.decode(raw).partitions()
+                }
+                return _GroupView(state=group[2], members=len(members), held=held)
+        return _GroupView(state="unknown", members=0, held=None)
+
+
+@dataclass(frozen=True)
+class _GroupView:
+    """The consumer group as its coordinator describes it."""
+
+    state: str
+    members: int
+    held: set[tuple[str, int]] | None  # None: the broker did not say who holds what
+
+    @property
+    def stable(self) -> bool:
+        """Not rebalancing."""
+        return self.state == "Stable"
 
 
 async def missing_topics(settings: ServiceSettings, topics: Sequence[str]) -> list[str]:

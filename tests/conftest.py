@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from digitalwell_ops.broker import create_topics
+from digitalwell_ops.system import topic_partitions
 from tests.support import infra, mail
 from tests.support.mail import MailSinkClient
 
@@ -19,6 +21,9 @@ def pytest_report_header() -> list[str]:
 async def kafka_bootstrap_servers() -> AsyncIterator[str]:
     """Bootstrap servers of a Kafka broker shared by the whole run."""
     async with infra.kafka_broker() as bootstrap_servers:
+        # As `digitalwell create-topics` does before any service starts: the services' clients
+        # never create a topic (digitalwell_shared.kafka_client).
+        await create_topics(bootstrap_servers, topic_partitions())
         yield bootstrap_servers
 
 

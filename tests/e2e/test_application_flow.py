@@ -85,6 +85,7 @@ async def test_every_service_is_ready_and_serves_metrics_and_asyncapi(stack: Sta
             metrics = await http.get(f"{base}/metrics")
             asyncapi = await http.get(f"{base}/asyncapi.json")
 
-            assert ready.json() == {"status": "ready", "checks": {"broker": True, "database": True}}
+            checks = {"broker": True, "database": True, "consumer": True}  # all four consume
+            assert ready.json() == {"status": "ready", "checks": checks, "problems": {}}
             assert metrics.status_code == 200
             assert asyncapi.json()["asyncapi"] == "3.0.0"

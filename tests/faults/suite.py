@@ -32,10 +32,13 @@ from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, Sta
 from digitalwell_notify.settings import Settings as NotifySettings
 from tests.faults.forum_load import forum_bookings
 from tests.faults.poison import poison_events
+from tests.faults.proxy import TcpProxy
 from tests.faults.transactions import intake_mid_transaction
 from tests.support.intake import application_body
 
 _POLL_SECONDS = 0.5
+_READYZ_SECONDS = 1.0
+_READY_AGAIN_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,12 @@ class Trial:
         self.ports = StackPorts.free()
         self.services = services
         self.data_dir = data_dir
+        # The trials that cut the network reach the broker through a proxy the suite controls.
+        self.proxy = (
+            TcpProxy("127.0.0.1", free_port("127.0.0.1"), self.ports.kafka)
+            if name in PROXIED_TRIALS
+            else None
+        )
         self.stack = self._new_stack()
         self.acknowledged: set[str] = set()
         self.outcome = Outcome(name)
@@ -127,6 +136,7 @@ class Trial:
             services=self.services,
             data_dir=self.data_dir,
             console=Console(self.output),
+            kafka_via_port=self.proxy.listen_port if self.proxy is not None else None,
         )
 
     async def burst(self, fault_at: int, fault: Callable[[], Awaitable[None]]) -> float:
@@ -198,6 +208,33 @@ class Trial:
         outcome.doubled = sum(n - 1 for n in copies.values() if n > 1)
         outcome.recover_seconds = recovered
 
+    async def watch_readiness(self, *, ready: bool, until: float) -> None:
+        """Poll every service's /readyz until each says ``ready`` (a note for one that does not).
+
+        Each answer must come within a second, outage or not: a probe that waits longer would
+        take the service out of rotation for the wrong reason.
+        """
+        started = time.monotonic()
+        waiting = {spec.name for spec in self.services}
+        want = 200 if ready else 503
+        async with httpx.AsyncClient(timeout=_READYZ_SECONDS, trust_env=False) as client:
+            while waiting and time.monotonic() < until:
+                for name in sorted(waiting):
+                    try:
+                        answer = await client.get(f"{self.stack.service_url(name)}/readyz")
+                    except httpx.TimeoutException:
+                        self.outcome.notes.append(f"{name} /readyz took over {_READYZ_SECONDS} s")
+                        waiting.discard(name)
+                        continue
+                    except httpx.HTTPError:
+                        continue
+                    if answer.status_code == want:
+                        waiting.discard(name)
+                await asyncio.sleep(_POLL_SECONDS)
+        for name in sorted(waiting):
+            state = "ready again" if ready else "not ready"
+            self.outcome.notes.append(f"{name} /readyz not {state} within {until - started:.0f} s")
+
     async def kill_and_restart(self, *names: str, down_for: float = 0.0) -> None:
         """kill -9 the named parts, keep them down for ``down_for`` s, start them again."""
         for name in names:
@@ -232,9 +269,14 @@ class Trial:
 def _restart_trial(*names: str, outage: bool = False) -> TrialBody:
     async def body(trial: Trial) -> float:
         down = trial.scale.outage_seconds if outage else 0.0
-        return await trial.burst(
-            trial.scale.applications // 2, lambda: trial.kill_and_restart(*names, down_for=down)
-        )
+
+        async def fault() -> None:
+            await trial.kill_and_restart(*names, down_for=down)
+            # No service needs a restart of its own: each is ready again by itself (its
+            # consumer group holds every partition, its producer publishes).
+            await trial.watch_readiness(ready=True, until=time.monotonic() + _READY_AGAIN_SECONDS)
+
+        return await trial.burst(trial.scale.applications // 2, fault)
 
     return body
 
@@ -243,6 +285,23 @@ async def _smtp_refusing(trial: Trial) -> float:
     return await trial.burst(
         trial.scale.applications // 2, lambda: trial.refuse_mail(trial.scale.outage_seconds)
     )
+
+
+async def _broker_unreachable(trial: Trial) -> float:
+    """The proxy cut for the outage (connections reset, new ones refused), then restored."""
+    proxy = trial.proxy
+    if proxy is None:
+        raise RuntimeError("the trial needs the stack behind the suite's proxy")
+
+    async def cut_and_restore() -> None:
+        await proxy.cut()
+        outage_ends = time.monotonic() + trial.scale.outage_seconds
+        await trial.watch_readiness(ready=False, until=outage_ends)
+        await asyncio.sleep(max(outage_ends - time.monotonic(), 0))
+        await proxy.restore()
+        await trial.watch_readiness(ready=True, until=time.monotonic() + _READY_AGAIN_SECONDS)
+
+    return await trial.burst(trial.scale.applications // 2, cut_and_restore)
 
 
 async def _whole_stack(trial: Trial) -> float:
@@ -262,6 +321,8 @@ async def _whole_stack(trial: Trial) -> float:
 
 
 TrialBody = Callable[[Trial], Awaitable[float]]
+BROKER_UNREACHABLE = "broker unreachable (proxy cut)"
+PROXIED_TRIALS = frozenset({BROKER_UNREACHABLE})
 
 TRIALS: dict[str, TrialBody] = {
     "kill -9 intake": _restart_trial("intake"),
@@ -271,6 +332,7 @@ TRIALS: dict[str, TrialBody] = {
     "kill -9 notify": _restart_trial("notify"),
     "kill -9 broker (tansu+s3)": _restart_trial("s3", "tansu"),
     "kill -9 database": _restart_trial("secantus"),
+    BROKER_UNREACHABLE: _broker_unreachable,
     "SMTP unreachable": _restart_trial("mail", outage=True),
     "SMTP refusing (421)": _smtp_refusing,
     "whole stack kill -9, run again": _whole_stack,
@@ -292,6 +354,8 @@ async def run_trial(name: str, scale: Scale) -> tuple[Outcome, str]:
     with tempfile.TemporaryDirectory(prefix="digitalwell-faults-") as folder:
         trial = Trial(name, Path(folder), scale)
         trial.outcome.allowed_doubles = ALLOWED_DOUBLES.get(name, 0)
+        if trial.proxy is not None:
+            await trial.proxy.start()
         await trial.stack.start()
         try:
             repaired = await TRIALS[name](trial)
@@ -300,6 +364,8 @@ async def run_trial(name: str, scale: Scale) -> tuple[Outcome, str]:
             trial.outcome.notes.append(f"the trial itself failed: {error!r}"[:300])
         finally:
             await trial.stack.stop()
+            if trial.proxy is not None:
+                await trial.proxy.stop()
         return trial.outcome, trial.output.getvalue()
 
 

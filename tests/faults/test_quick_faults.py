@@ -18,6 +18,7 @@ QUICK_TRIALS = [
     "kill -9 forum",
     "kill -9 notify",
     "kill -9 broker (tansu+s3)",
+    "broker unreachable (proxy cut)",
     "SMTP unreachable",
     "kill -9 intake mid-transaction",
     "kill -9 database",

@@ -49,13 +49,17 @@ def tansu_process(
     s3_endpoint: str | None = None,
     on_output: OutputHandler | None = None,
     name: str = "tansu",
+    advertised_port: int | None = None,
 ) -> ManagedProcess:
     """Tansu listening on ``host:port``.
 
     With ``s3_endpoint`` (an S3-compatible server such as s3_store) it keeps topics and committed
     offsets there and so across a restart or a kill -9; without, in memory only (fast, for tests).
+    ``advertised_port`` is where clients are told to connect after bootstrapping, when that is
+    not ``port`` (a proxy in front of it, as the fault suite puts there).
     """
     listener = f"tcp://{host}:{port}"
+    advertised = f"tcp://{host}:{advertised_port or port}"
     storage = f"s3://{S3_BUCKET}/" if s3_endpoint is not None else "memory://tansu/"
     env = None
     if s3_endpoint is not None:
@@ -76,7 +80,7 @@ def tansu_process(
             "--listener-url",
             listener,
             "--advertised-listener-url",
-            listener,
+            advertised,
             "--storage-engine",
             storage,
         ],

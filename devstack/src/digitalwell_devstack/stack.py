@@ -142,6 +142,7 @@ class Stack:
         console: Console | None = None,
         startup_timeout: float = 60.0,
         stop_grace: float = 15.0,
+        kafka_via_port: int | None = None,
     ) -> None:
         self.ports = ports if ports is not None else StackPorts()
         self.services = list(services)
@@ -152,6 +153,8 @@ class Stack:
         self.console = console if console is not None else Console()
         self.startup_timeout = startup_timeout
         self.stop_grace = stop_grace
+        # A port in front of the broker (the fault suite's proxy): advertised, and what clients use.
+        self.kafka_via_port = kafka_via_port
         self._infrastructure: list[ManagedProcess] = []
         self._services: list[ManagedProcess] = []
         self._readiness: dict[str, Readiness] = {}
@@ -159,8 +162,8 @@ class Stack:
 
     @property
     def kafka_bootstrap_servers(self) -> str:
-        """The broker's address for Kafka clients."""
-        return f"{self.host}:{self.ports.kafka}"
+        """The broker's address for Kafka clients (through ``kafka_via_port`` when given)."""
+        return f"{self.host}:{self.kafka_via_port or self.ports.kafka}"
 
     @property
     def mongodb_url(self) -> str:
@@ -374,7 +377,11 @@ class Stack:
             store.start()
             await self._wait_ready([(store, s3_readiness(self.s3_endpoint))])
         broker = tansu_process(
-            host=self.host, port=self.ports.kafka, s3_endpoint=self.s3_endpoint, on_output=output
+            host=self.host,
+            port=self.ports.kafka,
+            s3_endpoint=self.s3_endpoint,
+            on_output=output,
+            advertised_port=self.kafka_via_port,
         )
         database = secantus_process(
             host=self.host, port=self.ports.mongodb, storage=storage, on_output=output

@@ -10,13 +10,16 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from digitalwell_shared.consumer import Record
+from digitalwell_shared.consumer import REPLAY_FOR_HEADER, Record
 from digitalwell_shared.contracts import DLQ_SUFFIX
+from digitalwell_shared.kafka_client import refuse_topic_auto_creation
 
 _TOPIC_ALREADY_EXISTS = 36
 REPLAY_GROUP = "digitalwell-dlq-replay"
 REPLAYED_FROM_HEADER = "digitalwell_replayed_from"
 _DLQ_HEADER_PREFIX = "dlq_"
+# What a replay adds, dropped before it adds them again to a dead letter replayed once more.
+_REPLAY_HEADERS = frozenset({REPLAYED_FROM_HEADER, REPLAY_FOR_HEADER})
 # aiokafka's security keyword arguments (digitalwell_shared.kafka_security.aiokafka_options).
 Security = Mapping[str, Any]
 NO_SECURITY: Security = {}
@@ -74,6 +77,16 @@ class PartitionLag:
         """Events on the partition that the group has not committed yet."""
         return max(self.end - (self.committed or 0), 0)
 
+    @property
+    def beyond_end(self) -> int:
+        """How far the committed offset lies past the partition's end; 0 when it does not.
+
+        Not lag 0 but an anomaly: the broker lost records the group had read (a store that
+        forgot, a topic deleted and made again), and what is written next, up to the committed
+        offset, may never be read by the group.
+        """
+        return max((self.committed or 0) - self.end, 0)
+
 
 async def consumer_lag(
     bootstrap_servers: str,
@@ -125,6 +138,7 @@ class Replayed:
     topic: str
     key: str | None
     error: str
+    group: str | None = None  # the consumer group that failed it, the only one it goes back to
 
 
 def original_topic(dead_letter_topic: str, headers: Mapping[str, str]) -> str:
@@ -146,11 +160,13 @@ async def replay_dead_letters(
     Reads from the replay group's committed offsets up to the end the topic had when the replay
     began (an event that fails again lands after that end and waits for the next replay), sends
     each with its key and original headers (without the ``dlq_*`` ones, plus where it was
-    replayed from), and commits after each batch is acknowledged. The consumers' inbox makes a
-    replayed event that one group had handled after all change nothing there.
+    replayed from and the group that failed it, ``dlq_consumer_group``), and commits after each
+    batch is acknowledged. Only that group takes the replayed event up (``REPLAY_FOR_HEADER``),
+    so a poison event that several groups dead-lettered comes back to each once per replay.
     """
     if not dead_letter_topic.endswith(DLQ_SUFFIX):
         raise ValueError(f"{dead_letter_topic!r} is not a dead-letter topic (*{DLQ_SUFFIX})")
+    refuse_topic_auto_creation()  # a dead letter whose topic is gone fails, and says so
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         group_id=group,
@@ -220,12 +236,15 @@ async def _send_back(producer: AIOKafkaProducer, record: Record) -> asyncio.Futu
     headers = [
         (name, value)
         for name, value in record.headers or ()
-        if not name.startswith(_DLQ_HEADER_PREFIX)
+        if not name.startswith(_DLQ_HEADER_PREFIX) and name not in _REPLAY_HEADERS
     ]
     headers.append(
         (REPLAYED_FROM_HEADER, f"{record.topic}/{record.partition}/{record.offset}".encode())
     )
-    target = original_topic(record.topic, _text_headers(record))
+    text_headers = _text_headers(record)
+    if group := text_headers.get("dlq_consumer_group"):
+        headers.append((REPLAY_FOR_HEADER, group.encode()))
+    target = original_topic(record.topic, text_headers)
     future: asyncio.Future[object] = await producer.send(
         target, record.value, key=record.key, headers=headers
     )
@@ -241,4 +260,5 @@ def _replayed(record: Record) -> Replayed:
         topic=original_topic(record.topic, headers),
         key=record.key.decode(errors="replace") if record.key else None,
         error=headers.get("dlq_error", ""),
+        group=headers.get("dlq_consumer_group"),
     )

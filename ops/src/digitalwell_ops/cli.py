@@ -103,13 +103,22 @@ async def _lag(arguments: argparse.Namespace) -> int:
     print(f"{'group':<10} {'topic':<36} {'part':>4} {'committed':>10} {'end':>10} {'lag':>8}")
     for row in rows:
         committed = "-" if row.committed is None else str(row.committed)
+        lag = f"+{row.beyond_end}!" if row.beyond_end else str(row.lag)
         print(
             f"{row.group:<10} {row.topic:<36} {row.partition:>4} {committed:>10} "
-            f"{row.end:>10} {row.lag:>8}"
+            f"{row.end:>10} {lag:>8}"
+        )
+    anomalies = [row for row in rows if row.beyond_end]
+    for row in anomalies:
+        print(
+            f"anomaly: {row.group} committed {row.committed} on {row.topic}/{row.partition}, "
+            f"{row.beyond_end} beyond its end {row.end}: the broker lost records "
+            "(see the runbook, 'Committed offsets beyond the end')",
+            file=sys.stderr,
         )
     for group in groups:
         print(f"{group}: {sum(row.lag for row in rows if row.group == group)} events behind")
-    return 0
+    return 1 if anomalies else 0
 
 
 async def _replay(arguments: argparse.Namespace) -> int:
@@ -117,7 +126,7 @@ async def _replay(arguments: argparse.Namespace) -> int:
         verb = "would replay" if arguments.dry_run else "replayed"
         print(
             f"{verb} {item.dead_letter_topic}/{item.partition}/{item.offset} -> {item.topic} "
-            f"key={item.key} error={item.error[:120]!r}"
+            f"for={item.group or 'every group'} key={item.key} error={item.error[:120]!r}"
         )
 
     replayed = await broker.replay_dead_letters(

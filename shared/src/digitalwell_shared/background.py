@@ -2,7 +2,8 @@
 
 Each round calls ``step``; while it reports that more may be waiting, the next round starts at
 once; otherwise the loop sleeps until ``wake()`` or ``poll_seconds``. A failing round (the
-database or broker away) is logged and followed by a pause, never the end of the loop.
+database or broker away) is followed by a pause, never the end of the loop, and logged as an
+outage: the first failure, a count per interval, and the round that works again.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 
-from digitalwell_shared.logging import get_logger
+from digitalwell_shared.logging import OutageLog, get_logger
 
 log = get_logger(__name__)
 
@@ -39,6 +40,7 @@ class PollingLoop:
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._outage = OutageLog(log, f"background work ({name})")
 
     def wake(self) -> None:
         """Look now rather than at the next poll: something was just added."""
@@ -65,11 +67,12 @@ class PollingLoop:
         while not self._stopping:
             try:
                 more = await self._step()
-            except Exception:  # an outage must not end the loop for good
-                log.exception("background work failed; pausing", loop=self._name)
+            except Exception as error:  # noqa: BLE001 - an outage must not end the loop for good
+                self._outage.failed(error, traceback=True, loop=self._name)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopped(), self._error_pause_seconds)
                 continue
+            self._outage.succeeded(loop=self._name)
             if more:
                 continue
             self._wakeup.clear()

@@ -12,7 +12,14 @@ hands it:
    DLQ and the others still take effect.
 
 Offsets are committed only after that (``AckPolicy.ACK``). If a dead letter cannot be
-written, the batch is redelivered (``NackMessage``) rather than committed past it.
+written, the batch is redelivered (``NackMessage``) rather than committed past it. Nor is an
+event dead-lettered because the database is away (``ConnectionFailure``): that is no fault of
+the event, so the batch is redelivered until the database answers, logged as one outage.
+
+A dead letter names the group that failed it (``dlq_consumer_group``). Several groups read one
+topic, so ``digitalwell replay-dlq`` sends each dead letter back with ``REPLAY_FOR_HEADER``
+naming that group, and every other group passes over it: a replay reaches the group that
+failed the event once, and never makes the other groups dead-letter (and so multiply) it too.
 """
 
 from __future__ import annotations
@@ -29,11 +36,12 @@ from typing import Any, Protocol
 import structlog
 from faststream.exceptions import NackMessage
 from prometheus_client import CollectorRegistry, Counter
+from pymongo.errors import ConnectionFailure
 
 from digitalwell_shared.contracts import IntegrationEvent, dead_letter_topic
 from digitalwell_shared.envelope import Envelope, EnvelopeError
 from digitalwell_shared.inbox import Inbox
-from digitalwell_shared.logging import describe_error, get_logger
+from digitalwell_shared.logging import OutageLog, describe_error, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics
 from digitalwell_shared.mongo import Client, Session, in_transaction
 from digitalwell_shared.outbox import Publish
@@ -41,6 +49,8 @@ from digitalwell_shared.signing import EventVerifier
 from digitalwell_shared.tracing import Tracing, event_span
 
 _MAX_ERROR_LENGTH = 1000
+REPLAY_FOR_HEADER = "digitalwell_replay_for_group"
+"""On a replayed dead letter: the one consumer group it is meant for (the one that failed it)."""
 
 MAX_EVENT_BYTES = 256 * 1024
 """The largest event body a consumer takes. intake's longest application is a few tens of KB;
@@ -214,18 +224,34 @@ class BatchConsumer:
         self._on_committed = on_committed
         self._metrics = metrics
         self._tracing = tracing or Tracing()
+        self._failing = OutageLog(log, "applying events")
 
     async def handle(self, records: Sequence[Record]) -> None:
         """Check, apply and dead-letter as needed; return once every record left a trace."""
-        items = [item for record in records if (item := await self._check(record)) is not None]
+        items = [
+            item
+            for record in records
+            if self._meant_for_us(record) and (item := await self._check(record)) is not None
+        ]
         if not items:
             return
         try:
             await self._with_retries(items)
+        except ConnectionFailure as error:
+            raise NackMessage from error  # the database is away: again later, all of it
         except Exception:  # noqa: BLE001 - any failure: find the culprit one event at a time
             log.warning("batch failed; applying its events one at a time", size=len(items))
             for item in items:
                 await self._apply_alone(item)
+
+    def _meant_for_us(self, record: Record) -> bool:
+        """False for a dead letter another group failed and an operator replayed to it."""
+        group = self._dead_letters.consumer_group
+        for name, value in record.headers or ():
+            if name == REPLAY_FOR_HEADER and value.decode(errors="replace") != group:
+                log.debug("replayed for another group; passed over", **_log_context(record))
+                return False
+        return True
 
     async def _check(self, record: Record) -> _Item | None:
         consumption = self._effects.get(record.topic)
@@ -255,6 +281,8 @@ class BatchConsumer:
     async def _apply_alone(self, item: _Item) -> None:
         try:
             await self._with_retries([item])
+        except ConnectionFailure as error:
+            raise NackMessage from error  # not the event's fault: never a dead letter for it
         except ValueError as error:
             await self._dead_letters.dead_letter(item.record, error, attempts=1)
         except Exception as error:  # noqa: BLE001 - retried enough: dead-letter it, go on
@@ -270,11 +298,12 @@ class BatchConsumer:
             except ValueError:
                 raise  # a rule refused the event: trying again cannot help
             except Exception as error:
+                self._failing.failed(error, attempt=attempt)  # an outage: a line per interval
                 if attempt == policy.max_attempts:
                     raise
-                log.warning("applying events failed; retrying", attempt=attempt, error=repr(error))
                 await asyncio.sleep(policy.backoff(attempt))
             else:
+                self._failing.succeeded()
                 return
 
     async def _apply(self, items: Sequence[_Item]) -> None:

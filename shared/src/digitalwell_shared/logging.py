@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Mapping, MutableMapping
+import time
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 import structlog
@@ -161,6 +162,8 @@ def configure_logging(service: str, log_format: LogFormat, level: str = "INFO") 
     root.setLevel(level.upper())
     for noisy in ("aiokafka", "pymongo"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # On the handler, so records of aiokafka's child loggers (aiokafka.conn, ...) pass it too.
+    handler.addFilter(_LibraryRepeats(("aiokafka", "faststream", "digitalwell.broker")))
     # uvicorn and FastStream install their own handlers; let their records reach ours instead.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "faststream"):
         logging.getLogger(name).handlers[:] = []
@@ -173,3 +176,123 @@ def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
     """A logger that carries the bound context (service, event and correlation ids)."""
     logger: structlog.stdlib.BoundLogger = structlog.stdlib.get_logger(name)
     return logger
+
+
+class OutageLog:
+    """One failure that repeats (broker or database away, relay failing), logged quietly.
+
+    The first failure is logged at once (with its traceback when ``traceback``), then at most one
+    line per ``interval_seconds`` saying how many more failures there were, and one line when it
+    works again: an outage of a minute writes a handful of lines, not one per attempt.
+    """
+
+    def __init__(
+        self,
+        logger: structlog.stdlib.BoundLogger,
+        what: str,
+        *,
+        interval_seconds: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._log = logger
+        self._what = what
+        self._interval = interval_seconds
+        self._clock = clock
+        self._since: float | None = None
+        self._last_line = 0.0
+        self._unlogged = 0
+        self._total = 0
+
+    @property
+    def failing(self) -> bool:
+        """Whether the last attempt failed."""
+        return self._since is not None
+
+    def failed(self, error: BaseException, *, traceback: bool = False, **context: Any) -> None:
+        """Count a failure; log it if it is the first, or the first of a new interval."""
+        now = self._clock()
+        self._total += 1
+        if self._since is None:
+            self._since = self._last_line = now
+            self._unlogged = 0
+            self._log.warning(
+                f"{self._what} failed",
+                error=describe_error(error),
+                error_type=type(error).__name__,
+                exc_info=error if traceback else None,
+                **context,
+            )
+            return
+        self._unlogged += 1
+        if now - self._last_line >= self._interval:
+            self._log.warning(
+                f"{self._what} still failing",
+                failures=self._unlogged,
+                seconds=round(now - self._since),
+                error=describe_error(error),
+                error_type=type(error).__name__,
+                **context,
+            )
+            self._last_line = now
+            self._unlogged = 0
+
+    def succeeded(self, **context: Any) -> None:
+        """Say once that it works again, and after how many failures."""
+        if self._since is None:
+            return
+        self._log.info(
+            f"{self._what} works again",
+            failures=self._total,
+            seconds=round(self._clock() - self._since),
+            **context,
+        )
+        self._since = None
+        self._total = 0
+
+
+_MAX_KINDS = 1000
+
+
+class RepeatedRecordFilter(logging.Filter):
+    """Lets a library's identical warning through once per interval, with the count in between.
+
+    aiokafka writes a line per reconnection attempt and per failed request while the broker is
+    away (thousands in a minute); the first of each kind and a count per interval say as much.
+    """
+
+    def __init__(
+        self, interval_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__()
+        self._interval = interval_seconds
+        self._clock = clock
+        self._seen: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """True for the first record of its kind in an interval (``repeated`` says how many)."""
+        kind = (record.name, str(record.msg))
+        now = self._clock()
+        last, suppressed = self._seen.get(kind, (float("-inf"), 0))
+        if now - last < self._interval:
+            self._seen[kind] = (last, suppressed + 1)
+            return False
+        if suppressed:
+            record.repeated = suppressed  # shown by ExtraAdder: lines left out since the last
+        self._seen[kind] = (now, 0)
+        if len(self._seen) > _MAX_KINDS:  # messages with values in them: keep the table small
+            self._seen.clear()
+        return True
+
+
+class _LibraryRepeats(RepeatedRecordFilter):
+    """``RepeatedRecordFilter`` for the records of the named libraries' loggers only."""
+
+    def __init__(self, prefixes: tuple[str, ...]) -> None:
+        super().__init__()
+        self._prefixes = prefixes
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Other loggers' records pass as they are."""
+        if not record.name.startswith(self._prefixes) or record.levelno < logging.WARNING:
+            return True
+        return super().filter(record)

@@ -90,6 +90,13 @@ class LagMetrics:
             ["group", "topic", "partition"],
             registry=registry,
         )
+        self.beyond_end = Gauge(
+            "digitalwell_consumer_offset_beyond_end",
+            "How far the group's committed offset lies past a partition's end: records the "
+            "broker lost (an anomaly, where lag would say 0)",
+            ["group", "topic", "partition"],
+            registry=registry,
+        )
         self._reported: set[tuple[str, str, str]] = set()
 
     async def refresh(self, consumer: Any) -> None:
@@ -101,7 +108,9 @@ class LagMetrics:
             committed = await consumer.committed(tp)
             labels = (self._group, tp.topic, str(tp.partition))
             self.lag.labels(*labels).set(max(ends[tp] - (committed or 0), 0))
+            self.beyond_end.labels(*labels).set(max((committed or 0) - ends[tp], 0))
             current.add(labels)
         for labels in self._reported - current:
             self.lag.remove(*labels)
+            self.beyond_end.remove(*labels)
         self._reported = current

@@ -44,11 +44,13 @@ from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.http_guard import BodySizeLimit, ResponseHeaders, validation_error_handler
 from digitalwell_shared.inbox import Inbox
+from digitalwell_shared.kafka_client import METADATA_MAX_AGE_MS, refuse_topic_auto_creation
 from digitalwell_shared.kafka_security import broker_security
-from digitalwell_shared.logging import configure_logging, get_logger
+from digitalwell_shared.logging import OutageLog, configure_logging, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics, LagMetrics, OutboxMetrics
-from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction, ping
+from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction
 from digitalwell_shared.outbox import Outbox, OutboxRelay
+from digitalwell_shared.readiness import ReadinessProbe, connect_broker
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.site import CORRELATION_SCOPE_KEY, not_found_handler, server_error_handler
 from digitalwell_shared.staff import StaffAuth, StaffPageRefusal, page_refusal_handler
@@ -60,7 +62,9 @@ E = TypeVar("E", bound=IntegrationEvent)
 Effect = Callable[[E, Envelope, Session], Awaitable[None]]
 BatchEffect = Callable[[Sequence[tuple[E, Envelope]], Session], Awaitable[None]]
 CORRELATION_HEADER = "X-Correlation-ID"
-_SCRAPE_QUERY_SECONDS = 5.0
+# Short, so a scrape during an outage answers in seconds (each hook waits this at most).
+_SCRAPE_QUERY_SECONDS = 1.0
+_SCRAPE_OUTAGE = OutageLog(log, "refreshing metrics")
 
 
 async def _leave_undecoded(_message: Any) -> dict[str, Any]:
@@ -84,15 +88,19 @@ class Runtime:
     dead_letters: DeadLetterPolicy
     staff: StaffAuth
     tracing: Tracing
+    readiness: ReadinessProbe
     effects: dict[str, Consumption] = field(default_factory=dict)
-    # Set once the broker started in the background (create_http_app's lifespan).
-    broker_connected: bool = False
     startup_hooks: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
     shutdown_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Called after an event's effect committed, e.g. to wake a worker that acts on it.
     after_effect: list[Callable[[], None]] = field(default_factory=list)
     # Called before /metrics answers, to set gauges that need a query (outbox backlog, lag).
     scrape_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    @property
+    def broker_connected(self) -> bool:
+        """Whether the broker started in the background (create_http_app's lifespan)."""
+        return self.readiness.broker_connected
 
     @property
     def source(self) -> str:
@@ -174,8 +182,13 @@ class Runtime:
         )
         subscriber(handle)
         lag = LagMetrics(self.name, self.registry)
-        # aiokafka's consumer, there while the broker runs: its assignment is this replica's.
-        self.scrape_hooks.append(lambda: lag.refresh(getattr(subscriber, "consumer", None)))
+
+        def kafka_consumer() -> Any:
+            """Aiokafka's consumer, there while the broker runs: its assignment is ours."""
+            return getattr(subscriber, "consumer", None)
+
+        self.scrape_hooks.append(lambda: lag.refresh(kafka_consumer()))
+        self.readiness.watch(list(self.effects), kafka_consumer)
 
     def envelope_for(self, event: IntegrationEvent, *, cause: Envelope | None = None) -> Envelope:
         """An envelope that continues the current request's or the causing event's correlation."""
@@ -210,6 +223,7 @@ def create_runtime(
     """
     if tracing is None:
         tracing = Tracing.export_to_otlp(name) if settings.otel_enabled else Tracing()
+    refuse_topic_auto_creation()
     registry = CollectorRegistry()
     middlewares: list[BrokerMiddleware[Any, Any]] = [
         KafkaPrometheusMiddleware(registry=registry, app_name=name)
@@ -225,6 +239,9 @@ def create_runtime(
         logger=logging.getLogger("digitalwell.broker"),
         # Per-message "Received"/"Processed" lines only at DEBUG: our handlers log what matters.
         log_level=logging.DEBUG,
+        # Topics come from create-topics with their partition counts, never from a client.
+        allow_auto_create_topics=False,
+        metadata_max_age_ms=METADATA_MAX_AGE_MS,
     )
     publishers = {
         event.topic: broker.publisher(
@@ -236,13 +253,22 @@ def create_runtime(
         for event in publishes
     }
 
+    mongo = create_client(settings.mongodb_url, app_name=f"digitalwell-{name}")
+    database = mongo[settings.mongodb_database]
+    readiness = ReadinessProbe(group=name, database=database, broker=broker)
+
     async def publish(topic: str, key: str, body: bytes, headers: dict[str, str]) -> None:
         target = publishers.get(topic)
-        with tracing.publishing(headers):  # in the trace the event was written in
-            if target is None:  # dead-letter topics are not part of the documented contract
-                await broker.publish(body, topic, key=key.encode(), headers=headers)
-            else:
-                await target.publish(body, key=key.encode(), headers=headers)
+        try:
+            with tracing.publishing(headers):  # in the trace the event was written in
+                if target is None:  # dead-letter topics are not part of the documented contract
+                    await broker.publish(body, topic, key=key.encode(), headers=headers)
+                else:
+                    await target.publish(body, key=key.encode(), headers=headers)
+        except Exception as error:
+            readiness.publish_failed(error)  # /readyz says so until a publish works again
+            raise
+        readiness.published()
 
     dead_letters = DeadLetterPolicy(
         consumer_group=name,
@@ -251,8 +277,6 @@ def create_runtime(
         max_attempts=settings.consumer_max_attempts,
     )
     router = KafkaRouter()
-    mongo = create_client(settings.mongodb_url, app_name=f"digitalwell-{name}")
-    database = mongo[settings.mongodb_database]
     outbox_metrics = OutboxMetrics(database, registry)
     return Runtime(
         name=name,
@@ -272,6 +296,7 @@ def create_runtime(
         dead_letters=dead_letters,
         staff=StaffAuth(settings),
         tracing=tracing,
+        readiness=readiness,
         scrape_hooks=[outbox_metrics.refresh],
     )
 
@@ -325,7 +350,18 @@ def create_http_app(
         # HTTP does not wait for Kafka: the pages and API that need only the database answer
         # while the broker connects and the consumer group joins in the background (/readyz
         # says not ready until then), and a broker that is away at start is tried again.
-        connecting = asyncio.create_task(_connect_broker(runtime), name="connect-broker")
+        await runtime.readiness.start()
+        connecting = asyncio.create_task(
+            connect_broker(
+                runtime.broker,
+                runtime.settings,
+                list(runtime.effects),
+                runtime.readiness,
+                # The relay publishes only once there is a broker to publish to.
+                then=runtime.relay.start,
+            ),
+            name="connect-broker",
+        )
         if metrics_server is not None:
             await metrics_server.start()
         log.info("service started", url=runtime.settings.base_url)
@@ -335,6 +371,7 @@ def create_http_app(
             connecting.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await connecting
+            await runtime.readiness.stop()
             # Consumers first (in-flight handlers finish and commit), then the relay's last batch.
             await runtime.broker.stop()
             await runtime.relay.stop()
@@ -389,28 +426,6 @@ def _asyncapi_page_served(runtime: Runtime) -> bool:
     return runtime.settings.environment != "production"
 
 
-_BROKER_RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0)
-
-
-async def _connect_broker(runtime: Runtime) -> None:
-    """Start the broker (producer and consumers), trying again until it answers."""
-    attempt = 0
-    while True:
-        try:
-            await runtime.broker.start()
-        except Exception:  # noqa: BLE001 - any failure to connect: say so once, try again
-            delay = _BROKER_RETRY_SECONDS[min(attempt, len(_BROKER_RETRY_SECONDS) - 1)]
-            log.warning("the broker is not reachable yet; trying again", seconds=delay)
-            attempt += 1
-            await asyncio.sleep(delay)
-        else:
-            runtime.broker_connected = True
-            log.info("connected to the broker")
-            # The relay publishes only once there is a broker to publish to.
-            await runtime.relay.start()
-            return
-
-
 def _landing_page(
     title: str, description: str, *, asyncapi_page: bool
 ) -> Callable[[], Awaitable[str]]:
@@ -445,16 +460,17 @@ def _operations_router(runtime: Runtime, *, title: str, description: str) -> API
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="The broker and the database answer")
+    @router.get("/readyz", summary="The broker, the database and the consumer group are there")
     async def readyz() -> JSONResponse:
-        checks = {
-            "broker": runtime.broker_connected and await runtime.broker.ping(timeout=2.0),
-            "database": await ping(runtime.database),
-        }
-        ready = all(checks.values())
+        # The background probe's last answer: this never waits on what may be away.
+        answer = runtime.readiness.current()
         return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks},
-            status_code=200 if ready else 503,
+            {
+                "status": "ready" if answer.ready else "not ready",
+                "checks": answer.checks,
+                "problems": answer.problems,
+            },
+            status_code=200 if answer.ready else 503,
         )
 
     if not runtime.settings.metrics_port:  # else the metrics server of its own answers it
@@ -478,11 +494,16 @@ def _operations_router(runtime: Runtime, *, title: str, description: str) -> API
 
 async def metrics_response(runtime: Runtime) -> Response:
     """The Prometheus text of the runtime's registry, its query-based gauges refreshed first."""
+    failure: BaseException | None = None
     for refresh in runtime.scrape_hooks:
         try:
             await asyncio.wait_for(refresh(), _SCRAPE_QUERY_SECONDS)
-        except Exception:  # the other metrics still answer; this gauge stays as it was
-            log.warning("a metric could not be refreshed", exc_info=True)
+        except Exception as error:  # noqa: BLE001 - the other metrics still answer
+            failure = error  # this gauge stays as it was
+    if failure is None:
+        _SCRAPE_OUTAGE.succeeded()
+    else:  # the database or broker is away: a line now and then, no traceback per scrape
+        _SCRAPE_OUTAGE.failed(failure)
     return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
 
 

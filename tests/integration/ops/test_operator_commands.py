@@ -8,7 +8,7 @@ import subprocess
 import sys
 import uuid
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from digitalwell_ops import broker, data
 from digitalwell_shared.contracts import ApplicationSubmitted
@@ -228,3 +228,25 @@ async def test_the_lag_command_lists_every_partition_of_a_services_topics(
     assert len(partitions) >= 3  # however the topic was first made, it has its 3
     assert lines[-1].startswith("council: ")
     assert lines[-1].endswith(" events behind")
+
+
+async def test_a_committed_offset_beyond_the_end_is_an_anomaly_not_lag_zero(
+    kafka_bootstrap_servers: str,
+) -> None:
+    topic, group = _unique_topic(), f"test-group-{uuid.uuid4().hex[:8]}"
+    await broker.create_topics(kafka_bootstrap_servers, {topic: 1})
+    await _send(kafka_bootstrap_servers, topic, [("k", b"{}", {})] * 2)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=kafka_bootstrap_servers, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    partition = TopicPartition(topic, 0)
+    consumer.assign([partition])
+    try:  # as if the broker had lost the records after offset 2 that the group had read
+        await consumer.commit({partition: 7})
+    finally:
+        await consumer.stop()
+
+    rows = await broker.consumer_lag(kafka_bootstrap_servers, {group: [topic]})
+
+    assert [(row.committed, row.end, row.lag, row.beyond_end) for row in rows] == [(7, 2, 0, 5)]

@@ -1,35 +1,19 @@
-"""The fault suite's quick variant, run by `make test`: the trials that hold today, short outages.
+"""The fault suite's quick variant, run by `make test`: every trial, short outages, small bursts.
 
-`make faults` runs every trial (tests/faults/suite.py) at full length; the trials left out here
-fail until issue 11's plumbing fixes land (see the README's "Faults" section).
+`make faults` runs the same trials (tests/faults/suite.py) at full length; a trial added there is
+run here too.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.faults.suite import QUICK, run_trial
+from tests.faults.suite import QUICK, TRIALS, run_trial
 
 pytestmark = pytest.mark.e2e
 
-QUICK_TRIALS = [
-    "kill -9 intake",
-    "kill -9 council",
-    "kill -9 forum",
-    "kill -9 notify",
-    "kill -9 broker (tansu+s3)",
-    "broker unreachable (proxy cut)",
-    "SMTP unreachable",
-    "kill -9 intake mid-transaction",
-    "kill -9 database",
-    "whole stack kill -9, run again",
-    "poison events",
-    "bookings during kill -9 forum",
-    "SMTP refusing (421)",
-]
 
-
-@pytest.mark.parametrize("trial", QUICK_TRIALS)
+@pytest.mark.parametrize("trial", list(TRIALS))
 async def test_nothing_acknowledged_is_lost_or_doubled(trial: str):
     outcome, output = await run_trial(trial, QUICK)
 

@@ -25,8 +25,6 @@ from digitalwell_notify.app import create_app
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore
 from digitalwell_shared.mongo import Document, in_transaction
-from tests.support.events import application_submitted
-from tests.support.kafka import publish_event
 from tests.support.mail import MailSinkClient, sent_to
 from tests.support.notify import email_document
 from tests.support.waiting import until_true
@@ -142,22 +140,33 @@ async def test_emails_waiting_for_an_absent_relay_go_out_within_seconds_of_its_r
     kafka_bootstrap_servers: str, mongodb_url: str
 ) -> None:
     port = free_port("127.0.0.1")  # nothing listens here yet: the relay is away
-    events = [application_submitted() for _ in range(4)]
-    addresses = [str(event.contact.email) for event in events]
+    database = f"notify-{uuid.uuid4().hex[:12]}"
+    settings = Settings(mongodb_database=database)
+    # Queued straight into the store: what is measured is delivery, not consumption (a fresh
+    # consumer group on Tansu can take a minute to settle after the previous test's replicas).
+    queued = [
+        email_document(settings, recipient=f"waiting.{uuid.uuid4().hex[:8]}@example.org")
+        for _ in range(4)
+    ]
+    addresses = [email["recipient"] for email in queued]
     # A long first back-off (15 to 30 s): without noticing the relay's return they would wait.
     async with running_notify(
         kafka_bootstrap_servers,
         mongodb_url,
+        mongodb_database=database,
         smtp_host="127.0.0.1",
         smtp_port=port,
         retry_base_seconds=30,
     ) as app:
-        for event in events:
-            await publish_event(kafka_bootstrap_servers, event)
-        emails = app.state.runtime.database["emails"]
+        runtime = app.state.runtime
+        await in_transaction(
+            runtime.mongo,
+            lambda session: EmailStore(runtime.database).enqueue(queued, session),
+        )
+        emails = runtime.database["emails"]
 
         async def all_tried() -> bool:
-            return await emails.count_documents({"attempts.outcome": "failed"}) == len(events)
+            return await emails.count_documents({"attempts.outcome": "failed"}) == len(queued)
 
         await until_true(all_tried, seconds=60)
         await asyncio.sleep(6)  # longer than a probe interval: probes are no retries
@@ -175,5 +184,5 @@ async def test_emails_waiting_for_an_absent_relay_go_out_within_seconds_of_its_r
     # Probes are no retries: while the relay was away, tries stayed the back-off apart (15 s+).
     gaps = [(b - a).total_seconds() for times in tried_at for a, b in itertools.pairwise(times)]
     assert all(gap >= 14 for gap in gaps), gaps
-    assert received == [1] * len(events)
+    assert received == [1] * len(queued)
     assert took < 10, f"the e-mails went out {took:.1f} s after the relay came back"

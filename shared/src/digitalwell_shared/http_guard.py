@@ -15,7 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from digitalwell_shared.error_pages import too_large_page, unreadable_form_page
+from digitalwell_shared.site import is_api_request
 
 # A message or a location part longer than this is cut: enough to say what is wrong, too short
 # to carry back what someone sent.
@@ -89,6 +93,9 @@ class BodySizeLimit:
 
 
 async def _too_large(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+    if not is_api_request(scope):
+        await too_large_page(scope, limit)(scope, receive, send)
+        return
     response = JSONResponse(
         {"detail": f"The request body is over {limit} bytes"},
         status_code=status.HTTP_413_CONTENT_TOO_LARGE,
@@ -126,13 +133,16 @@ def keep_private(request: Request) -> None:
     request.scope[_PRIVATE] = True
 
 
-async def validation_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+async def validation_error_handler(request: Request, exc: Exception) -> Response:
     """A 422 that names each bad field (``loc``) and rule (``type``, ``msg``), not the values.
 
     FastAPI's own answer repeats the input and the rule's context, so a 200 KiB text or a
-    password would come straight back (and land in whatever logs the answer).
+    password would come straight back (and land in whatever logs the answer). Outside /api/
+    (a form FastAPI refused before the page's own checks) it is a page naming the fields.
     """
     errors: Sequence[Any] = exc.errors() if isinstance(exc, RequestValidationError) else ()
+    if not is_api_request(request.scope):
+        return unreadable_form_page(request, _field_names(errors))
     detail = [
         {
             "type": excerpt(str(error.get("type", "invalid"))),
@@ -147,6 +157,17 @@ async def validation_error_handler(_request: Request, exc: Exception) -> JSONRes
     return JSONResponse(
         jsonable_encoder({"detail": detail}), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
     )
+
+
+def _field_names(errors: Sequence[Any]) -> list[str]:
+    """The names of the fields in ``errors`` (the last named part of each ``loc``), once each."""
+    names: list[str] = []
+    for error in errors:
+        named = [str(part) for part in error.get("loc", ()) if isinstance(part, str)]
+        name = excerpt(named[-1]) if named else ""
+        if name and name not in names:
+            names.append(name)
+    return names
 
 
 def excerpt(text: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import socket
 import sys
@@ -40,19 +39,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from digitalwell_shared.api_docs import add_api_docs
 from digitalwell_shared.consumer import BatchConsumer, Consumption, DeadLetterPolicy
-from digitalwell_shared.contracts import IntegrationEvent
+from digitalwell_shared.contracts import IntegrationEvent, Language
 from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.error_pages import http_error_handler
 from digitalwell_shared.http_guard import BodySizeLimit, ResponseHeaders, validation_error_handler
 from digitalwell_shared.inbox import Inbox
 from digitalwell_shared.kafka_client import METADATA_MAX_AGE_MS, refuse_topic_auto_creation
 from digitalwell_shared.kafka_security import broker_security
+from digitalwell_shared.landing import landing_page
 from digitalwell_shared.logging import OutageLog, configure_logging, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics, LagMetrics, OutboxMetrics
 from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction
 from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.readiness import ReadinessProbe, connect_broker
 from digitalwell_shared.settings import ServiceSettings
-from digitalwell_shared.site import CORRELATION_SCOPE_KEY, not_found_handler, server_error_handler
+from digitalwell_shared.site import CORRELATION_SCOPE_KEY, server_error_handler
 from digitalwell_shared.staff import StaffAuth, StaffPageRefusal, page_refusal_handler
 from digitalwell_shared.throttle import Throttle
 from digitalwell_shared.tracing import Tracing
@@ -333,8 +334,13 @@ def create_http_app(
     title: str,
     description: str,
     routers: Sequence[APIRouter] = (),
+    description_sv: str = "",
 ) -> FastAPI:
-    """The service's FastAPI app: its routes plus /healthz, /readyz, /metrics and /asyncapi."""
+    """The service's FastAPI app: its routes plus /healthz, /readyz, /metrics and /asyncapi.
+
+    ``description`` (English) and ``description_sv`` say what the service is on its generated
+    "/" page, when it has no "/" of its own.
+    """
     runtime.subscribe()
     runtime.broker.include_router(runtime.router)
 
@@ -398,7 +404,7 @@ def create_http_app(
     )
     app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
-    app.add_exception_handler(StarletteHTTPException, not_found_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
     # Anything else a route raises: an apology page with the request's id (JSON under /api/).
     app.add_exception_handler(Exception, server_error_handler)
     app.state.runtime = runtime
@@ -409,9 +415,14 @@ def create_http_app(
     app.include_router(runtime.staff.sign_out_router())
     app.include_router(_operations_router(runtime, title=title, description=description))
     if not any(getattr(route, "path", None) == "/" for route in app.routes):
+        descriptions = {Language.EN: description, Language.SV: description_sv}
         app.add_api_route(
             "/",
-            _landing_page(title, description, asyncapi_page=_asyncapi_page_served(runtime)),
+            landing_page(
+                title,
+                descriptions,
+                asyncapi_page=_asyncapi_page_served(runtime),
+            ),
             response_class=HTMLResponse,
             include_in_schema=False,
         )
@@ -424,32 +435,6 @@ def _asyncapi_page_served(runtime: Runtime) -> bool:
     FastStream's page loads its script from a CDN, and no package on PyPI ships it.
     """
     return runtime.settings.environment != "production"
-
-
-def _landing_page(
-    title: str, description: str, *, asyncapi_page: bool
-) -> Callable[[], Awaitable[str]]:
-    """A page for a service that has no pages of its own yet, so its address answers."""
-    links = "".join(
-        f'<li><a href="{path}">{label}</a></li>'
-        for path, label in (
-            ("/docs", "HTTP API"),
-            ("/asyncapi" if asyncapi_page else "/asyncapi.json", "Events (AsyncAPI)"),
-            ("/readyz", "Readiness"),
-            ("/metrics", "Metrics"),
-        )
-    )
-    page = (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
-        '</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;'
-        f'margin:2rem auto;line-height:1.5"><h1>{html.escape(title)}</h1>'
-        f"<p>{html.escape(description)}</p><ul>{links}</ul></body></html>"
-    )
-
-    async def landing() -> str:
-        return page
-
-    return landing
 
 
 def _operations_router(runtime: Runtime, *, title: str, description: str) -> APIRouter:

@@ -10,13 +10,12 @@ import html
 import uuid
 from pathlib import Path
 
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette import status
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.types import Scope
 
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.logging import get_logger
@@ -53,8 +52,7 @@ def _footer_of(request: Request, lang: str) -> Markup:
 
 
 def _statement_url(request: Request) -> str:
-    runtime = getattr(request.app.state, "runtime", None)
-    return "" if runtime is None else str(runtime.settings.accessibility_statement_url)
+    return statement_url_of(request.scope)
 
 
 def request_language(request: Request) -> Language:
@@ -103,32 +101,56 @@ def message_page(
     onwards = (
         f'<meta http-equiv="refresh" content="0;url={html.escape(refresh)}">' if refresh else ""
     )
+    return site_page(
+        language,
+        statement_url,
+        (message[0], f"<h1>{title}</h1><p>{text}</p>{links}"),
+        status_code,
+        head=onwards,
+        headers=headers,
+    )
+
+
+def site_page(
+    language: Language,
+    statement_url: str,
+    content: tuple[str, str],
+    status_code: int = status.HTTP_200_OK,
+    *,
+    head: str = "",
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """A page in the site's layout: header, ``content`` (a plain title, HTML main), footer.
+
+    The main part is HTML the caller has escaped; the title is escaped here.
+    """
+    title, main = content
     body = (
-        f'<!DOCTYPE html><html lang="{language.value}"><head><meta charset="utf-8">{onwards}'
+        f'<!DOCTYPE html><html lang="{language.value}"><head><meta charset="utf-8">{head}'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title} \N{EN DASH} DigitalWell Arena</title></head>"
+        f"<title>{html.escape(title)} \N{EN DASH} DigitalWell Arena</title></head>"
         '<body style="margin:0;font:1.1875rem/1.5 system-ui,sans-serif;color:#1b1b1b">'
         '<header style="background:#005a70"><div style="max-width:46rem;margin:0 auto;'
         'padding:0.75rem 1rem"><a href="/" style="color:#fff;font-weight:700;'
         'text-decoration:none">DigitalWell Arena</a></div></header>'
         '<main style="max-width:46rem;margin:0 auto;padding:1.5rem 1rem 4rem">'
-        f"<h1>{title}</h1><p>{text}</p>"
-        f"{links}</main>"
+        f"{main}</main>"
         f"{site_footer(language, statement_url)}</body></html>"
     )
     sent = SECURITY_HEADERS | {"Cache-Control": "no-store"} | (headers or {})
     return HTMLResponse(body, status_code, headers=sent)
 
 
-async def not_found_handler(request: Request, refusal: Exception) -> Response:
-    """404 on a page: the HTML page; under /api/ and for any other status, FastAPI's JSON."""
-    if not isinstance(refusal, HTTPException):  # registered for this class only
-        raise refusal
-    root = request.scope.get("root_path", "")
-    path = request.url.path.removeprefix(root)
-    if refusal.status_code != status.HTTP_404_NOT_FOUND or path.startswith(_API_PREFIX):
-        return await http_exception_handler(request, refusal)
-    return not_found_page(request_language(request), _statement_url(request))
+def is_api_request(scope: Scope) -> bool:
+    """Whether a request is for the API (answered in JSON), not a page or a form."""
+    path = str(scope.get("path", ""))
+    return path.removeprefix(str(scope.get("root_path", ""))).startswith(_API_PREFIX)
+
+
+def statement_url_of(scope: Scope) -> str:
+    """The accessibility statement's address, from the app serving ``scope`` ("" without one)."""
+    runtime = getattr(getattr(scope.get("app"), "state", None), "runtime", None)
+    return "" if runtime is None else str(runtime.settings.accessibility_statement_url)
 
 
 async def server_error_handler(request: Request, error: Exception) -> Response:
@@ -148,8 +170,7 @@ async def server_error_handler(request: Request, error: Exception) -> Response:
         exc_info=error,
     )
     id_header = {"X-Correlation-ID": trace_id}
-    root = request.scope.get("root_path", "")
-    if request.url.path.removeprefix(root).startswith(_API_PREFIX):
+    if is_api_request(request.scope):
         return JSONResponse(
             {"detail": "internal server error", "trace_id": trace_id},
             status.HTTP_500_INTERNAL_SERVER_ERROR,

@@ -1,7 +1,7 @@
 """The words every service's pages share, in Swedish and English: layout, error pages, roles.
 
 A service's own pages have their own catalog; what is said the same way on every service's
-pages (the footer, 401/403/404/500, who a staff role is for) is here, once.
+pages (the footer, the error pages, who a staff role is for) is here, once.
 """
 
 from __future__ import annotations
@@ -40,6 +40,43 @@ _SV: dict[str, str] = {
         "Sidan kunde inte visas på grund av ett fel hos oss. Försök igen om en stund. "
         "Om felet finns kvar, kontakta oss och uppge felkoden {trace_id}."
     ),
+    "method_not_allowed_title": "Sidan kan inte användas så",
+    "method_not_allowed_text": (
+        "Adressen finns, men den tar inte emot den här sortens förfrågan: till exempel en "
+        "adress som bara tar emot ett skickat formulär men öppnades direkt. Gå tillbaka till "
+        "sidan du kom från och försök igen därifrån."
+    ),
+    "too_large_title": "Det du skickade är för stort",
+    "too_large_text": (
+        "Vi kan ta emot högst {size} på en gång, och det du skickade var större. Gå tillbaka, "
+        "korta texten och skicka igen."
+    ),
+    "too_many_title": "För många försök just nu",
+    "too_many_text": (
+        "Vi har tagit emot många förfrågningar från dig eller din e-postadress på kort tid. "
+        "Vänta {wait} och försök sedan igen. Det du skickade sist har inte tagits emot."
+    ),
+    "unreadable_form_title": "Formuläret kunde inte läsas",
+    "unreadable_form_text": (
+        "Något i det som skickades hade fel form eller var för långt, så vi kunde inte ta "
+        "emot det. Gå tillbaka, kontrollera fälten och försök igen."
+    ),
+    "unreadable_form_fields": "Det gäller: {fields}.",
+    "unit_second": "sekund",
+    "unit_seconds": "sekunder",
+    "unit_minute": "minut",
+    "unit_minutes": "minuter",
+    "unit_hour": "timme",
+    "unit_hours": "timmar",
+    "landing_text": (
+        "Den här tjänsten har inga egna sidor för allmänheten. Här finns dess gränssnitt för "
+        "andra system och för driften."
+    ),
+    "landing_links": "Gränssnitt",
+    "link_http_api": "HTTP-API",
+    "link_events": "Händelser (AsyncAPI)",
+    "link_readiness": "Driftstatus",
+    "link_metrics": "Mätvärden",
     "roles_joiner": " eller ",
     "role_intake_officer": "ansökningshandläggare",
     "role_council_member": "innovationsrådets ledamöter",
@@ -77,6 +114,43 @@ _EN: dict[str, str] = {
         "The page could not be shown because of an error on our side. Try again in a while. "
         "If the error stays, contact us and give the error code {trace_id}."
     ),
+    "method_not_allowed_title": "This page cannot be used that way",
+    "method_not_allowed_text": (
+        "The address exists, but it does not take this kind of request: for example an address "
+        "that only takes a sent form was opened directly. Go back to the page you came from "
+        "and try again from there."
+    ),
+    "too_large_title": "What you sent is too large",
+    "too_large_text": (
+        "We can take at most {size} at once, and what you sent was larger. Go back, shorten "
+        "the text and send it again."
+    ),
+    "too_many_title": "Too many attempts just now",
+    "too_many_text": (
+        "We have had many requests from you or your e-mail address in a short time. Wait "
+        "{wait} and then try again. What you sent last has not been received."
+    ),
+    "unreadable_form_title": "The form could not be read",
+    "unreadable_form_text": (
+        "Something in what was sent had the wrong form or was too long, so we could not take "
+        "it. Go back, check the fields and try again."
+    ),
+    "unreadable_form_fields": "It concerns: {fields}.",
+    "unit_second": "second",
+    "unit_seconds": "seconds",
+    "unit_minute": "minute",
+    "unit_minutes": "minutes",
+    "unit_hour": "hour",
+    "unit_hours": "hours",
+    "landing_text": (
+        "This service has no public pages of its own. Here are its interfaces for other "
+        "systems and for operations."
+    ),
+    "landing_links": "Interfaces",
+    "link_http_api": "HTTP API",
+    "link_events": "Events (AsyncAPI)",
+    "link_readiness": "Readiness",
+    "link_metrics": "Metrics",
     "roles_joiner": " or ",
     "role_intake_officer": "intake officers",
     "role_council_member": "the council's members",

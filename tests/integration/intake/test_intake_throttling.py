@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 
@@ -104,3 +105,39 @@ async def test_the_form_and_the_api_share_one_count_per_address(intake: RunningI
     assert refused.status_code == 429
     assert refused_form.status_code == 429
     assert "Retry-After" in refused_form.headers
+
+
+async def test_a_throttled_form_is_a_page_in_the_readers_language_and_the_api_stays_json(
+    intake: RunningIntake,
+) -> None:
+    address = _address()
+    for _ in range(PER_ADDRESS):
+        posted = await intake.client.post(
+            "/applications", data=form_data(form_fields(application_body())), headers=_from(address)
+        )
+        assert posted.status_code == 303
+
+    # As the form posts it: to ?lang= of the page it was on (and a browser's Accept-Language).
+    swedish = await intake.client.post(
+        "/applications?lang=sv",
+        data=form_data(form_fields(application_body())),
+        headers=_from(address) | {"Accept-Language": "en"},
+    )
+    english = await intake.client.post(
+        "/applications",
+        data=form_data(form_fields(application_body())),
+        headers=_from(address) | {"Accept-Language": "en-GB,en;q=0.9"},
+    )
+    api = await intake.client.post(SUBMIT, json=application_body(), headers=_from(address))
+
+    assert swedish.status_code == english.status_code == api.status_code == 429
+    assert '<html lang="sv">' in swedish.text
+    assert "För många försök just nu" in swedish.text
+    assert re.search(r"Vänta \d+ timmar och försök sedan igen", swedish.text)
+    assert '<html lang="en">' in english.text
+    assert "Too many attempts just now" in english.text
+    assert re.search(r"Wait \d+ hours and then try again", english.text)
+    assert 0 < int(swedish.headers["Retry-After"]) <= WINDOW_SECONDS
+    assert 0 < int(english.headers["Retry-After"]) <= WINDOW_SECONDS
+    assert api.headers["content-type"] == "application/json"
+    assert api.json()["detail"].startswith("Too many requests; try again in ")

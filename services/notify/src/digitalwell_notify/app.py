@@ -103,5 +103,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime,
         title="DigitalWell notify",
         description="Turns the system's events into e-mails and delivers each one once.",
+        description_sv="Gör systemets händelser till e-post och levererar varje brev en gång.",
         routers=[create_router(settings, emails, preferences, wake=worker.wake)],
     )

@@ -65,7 +65,17 @@ async def test_a_dead_letter_names_fields_and_rules_but_not_the_events_personal_
     assert "contact.name: Input should be a valid string [string_type]" in errors[f"{key}-invalid"]
     assert "title: Field required [missing]" in errors[f"{key}-invalid"]
     assert errors[f"{key}-failing"] == "no mailbox [redacted] (phone [redacted])"
-    logged = [line for line in logs.lines if line["event"] == "event dead-lettered"]
+    # This test's two only: the new group reads the topic from its beginning, where earlier
+    # tests left poison events that it dead-letters too.
+    ours = {
+        (int(headers_of(r)["dlq_original_partition"]), int(headers_of(r)["dlq_original_offset"]))
+        for r in dead
+    }
+    logged = [
+        line
+        for line in logs.lines
+        if line["event"] == "event dead-lettered" and (line["partition"], line["offset"]) in ours
+    ]
     assert {line["error"] for line in logged} == set(errors.values())
     for text in (*errors.values(), logs.text):
         for personal in (email, phone, event.contact.name):

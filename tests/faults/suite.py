@@ -128,6 +128,7 @@ class Trial:
         )
         self.stack = self._new_stack()
         self.acknowledged: set[str] = set()
+        self.message_ids: dict[str, set[str]] = {}
         self.outcome = Outcome(name)
 
     def _new_stack(self) -> Stack:
@@ -185,6 +186,7 @@ class Trial:
             for to in message.get("To") or []:
                 if to.get("Address") in self.acknowledged:
                     copies[to["Address"]] += 1
+                    self.message_ids.setdefault(to["Address"], set()).add(message.get("MessageID"))
         return copies
 
     async def settle(self, repaired: float) -> None:
@@ -206,6 +208,10 @@ class Trial:
         outcome.delivered = sum(1 for a in self.acknowledged if copies[a])
         outcome.lost = outcome.acknowledged - outcome.delivered
         outcome.doubled = sum(n - 1 for n in copies.values() if n > 1)
+        # An allowed copy is a resend of one message, which receivers drop by its Message-ID.
+        renamed = sum(1 for a in copies if copies[a] > 1 and len(self.message_ids[a]) > 1)
+        if renamed:
+            outcome.notes.append(f"{renamed} receipts doubled under a new Message-ID")
         outcome.recover_seconds = recovered
 
     async def watch_readiness(self, *, ready: bool, until: float) -> None:
@@ -346,6 +352,8 @@ ALLOWED_DOUBLES = {
     # which then sends it again with the same Message-ID (RFC 1047's duplicate): at most one
     # per exchange in flight. "SMTP refusing" cuts no exchange and may double nothing.
     "SMTP unreachable": NOTIFY_SMTP_CONNECTIONS,
+    # Notify and the sink die together, so the same holds for exchanges in flight at the kill.
+    "whole stack kill -9, run again": NOTIFY_SMTP_CONNECTIONS,
 }
 
 

@@ -102,8 +102,12 @@ async def test_a_service_killed_with_sigkill_is_restarted_and_the_restart_is_ann
 
         async def intake_is_back() -> bool:
             process = stack.process("intake")
-            return process.pid != first_pid and await http_answers(
-                f"{stack.service_url('intake')}/readyz"
+            # The supervisor announces the restart once its own check passed, which may be a
+            # moment after this one's: wait for both.
+            return (
+                process.pid != first_pid
+                and await http_answers(f"{stack.service_url('intake')}/readyz")
+                and "digitalwell: intake is running again" in output.getvalue()
             )
 
         await until_true(intake_is_back, seconds=90)

@@ -11,7 +11,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import Policy
 from email.utils import format_datetime
-from typing import Literal
+from typing import Any, Literal
 
 import aiosmtplib
 
@@ -157,6 +157,18 @@ class Relay:
     username: str
     password: str = field(repr=False)
 
+    def connection(self, timeout: float) -> dict[str, Any]:
+        """The keyword arguments aiosmtplib takes to reach this relay, for a session or one send."""
+        return {
+            "hostname": self.host,
+            "port": self.port,
+            "username": self.username or None,
+            "password": self.password or None,
+            "use_tls": self.security == "tls",
+            "start_tls": self.security == "starttls",
+            "timeout": timeout,
+        }
+
 
 class SmtpTransport:
     """Sends messages to the first SMTP relay, or to the second while the first keeps failing.
@@ -241,15 +253,7 @@ class SmtpTransport:
         """
         relays = [self._primary] if self._fallback is None else [self._primary, self._fallback]
         for relay in relays:
-            client = aiosmtplib.SMTP(
-                hostname=relay.host,
-                port=relay.port,
-                username=relay.username or None,
-                password=relay.password or None,
-                use_tls=relay.security == "tls",
-                start_tls=relay.security == "starttls",
-                timeout=min(self._timeout, PROBE_TIMEOUT_SECONDS),
-            )
+            client = aiosmtplib.SMTP(**relay.connection(min(self._timeout, PROBE_TIMEOUT_SECONDS)))
             try:
                 async with client:
                     await client.mail(mail_from)
@@ -297,16 +301,7 @@ class SmtpTransport:
     async def _send_via(self, relay: Relay, message: EmailMessage) -> str:
         """Send through one relay; return its reply or raise DeliveryError."""
         try:
-            _refused, reply = await aiosmtplib.send(
-                message,
-                hostname=relay.host,
-                port=relay.port,
-                username=relay.username or None,
-                password=relay.password or None,
-                use_tls=relay.security == "tls",
-                start_tls=relay.security == "starttls",
-                timeout=self._timeout,
-            )
+            _refused, reply = await aiosmtplib.send(message, **relay.connection(self._timeout))
         except aiosmtplib.SMTPRecipientsRefused as refused:
             codes = [error.code for error in refused.recipients]
             permanent = all(is_permanent_smtp_code(code) for code in codes)

@@ -23,7 +23,7 @@ from pymongo import AsyncMongoClient
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.process import ManagedProcess
 from digitalwell_devstack.servers import database_readiness, mongodb_url
-from digitalwell_shared.mongo import Session, in_transaction
+from digitalwell_shared.mongo import Transaction, in_transaction
 
 HOST = "127.0.0.1"
 
@@ -49,7 +49,7 @@ async def measure(sync_on_commit: bool, transactions: int) -> tuple[float, float
             began = time.perf_counter()
             for number in range(transactions):
 
-                async def write(session: Session, number: int = number) -> None:
+                async def write(session: Transaction, number: int = number) -> None:
                     await client.bench.state.insert_one({"n": number}, session=session)
                     await client.bench.outbox.insert_one({"n": number}, session=session)
 

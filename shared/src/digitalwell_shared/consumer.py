@@ -43,7 +43,7 @@ from digitalwell_shared.envelope import Envelope, EnvelopeError
 from digitalwell_shared.inbox import Inbox
 from digitalwell_shared.logging import OutageLog, describe_error, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics
-from digitalwell_shared.mongo import Client, Session, in_transaction
+from digitalwell_shared.mongo import Client, Transaction, in_transaction
 from digitalwell_shared.outbox import Publish
 from digitalwell_shared.signing import EventVerifier
 from digitalwell_shared.tracing import Tracing, event_span
@@ -69,8 +69,8 @@ class Record(Protocol):
     headers: Sequence[tuple[str, bytes]]
 
 
-Effect = Callable[[Any, Envelope, Session], Awaitable[None]]
-BatchEffect = Callable[[Sequence[tuple[Any, Envelope]], Session], Awaitable[None]]
+Effect = Callable[[Any, Envelope, Transaction], Awaitable[None]]
+BatchEffect = Callable[[Sequence[tuple[Any, Envelope]], Transaction], Awaitable[None]]
 
 log = get_logger(__name__)
 
@@ -88,7 +88,7 @@ class Consumption:
     effect: Effect | None = None
     batch_effect: BatchEffect | None = None
 
-    async def apply(self, items: Sequence[tuple[Any, Envelope]], session: Session) -> None:
+    async def apply(self, items: Sequence[tuple[Any, Envelope]], session: Transaction) -> None:
         """Run the effect on events of this topic, in order."""
         if self.batch_effect is not None:
             await self.batch_effect(items, session)
@@ -309,7 +309,7 @@ class BatchConsumer:
     async def _apply(self, items: Sequence[_Item]) -> None:
         outcomes: CountOf[tuple[str, str]] = CountOf()  # counted once the transaction committed
 
-        async def apply_all(session: Session) -> None:
+        async def apply_all(session: Transaction) -> None:
             outcomes.clear()  # a retried transaction starts over
             fresh = await self._inbox.mark_new([item.envelope for item in items], session)
             by_topic: dict[str, list[_Item]] = {}

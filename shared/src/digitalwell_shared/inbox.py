@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Database, Session
+from digitalwell_shared.mongo import Database, Transaction
 
 COLLECTION = "inbox"
 
@@ -23,7 +23,7 @@ class Inbox:
         self._marks = database[COLLECTION]
         self._consumer = consumer
 
-    async def mark_new(self, envelopes: Sequence[Envelope], session: Session) -> set[str]:
+    async def mark_new(self, envelopes: Sequence[Envelope], session: Transaction) -> set[str]:
         """Mark the events not handled before; return their ids (the ones to apply)."""
         ids = {envelope.id: envelope for envelope in envelopes}
         keys = [f"{self._consumer}:{event_id}" for event_id in ids]

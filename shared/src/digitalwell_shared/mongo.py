@@ -14,7 +14,7 @@ from pymongo.write_concern import WriteConcern
 
 Document = dict[str, Any]
 Database = AsyncDatabase[Document]
-Session = AsyncClientSession
+Transaction = AsyncClientSession
 Client = AsyncMongoClient[Document]
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ def create_client(url: str, *, app_name: str) -> Client:
     )
 
 
-async def in_transaction(client: Client, work: Callable[[Session], Awaitable[T]]) -> T:
+async def in_transaction(client: Client, work: Callable[[Transaction], Awaitable[T]]) -> T:
     """Run ``work`` in one multi-document transaction, retried on transient errors.
 
     Everything ``work`` writes with the session it is given commits together or

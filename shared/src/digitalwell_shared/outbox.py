@@ -25,7 +25,7 @@ from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.lease import renewing
 from digitalwell_shared.logging import get_logger
-from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Session
+from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Transaction
 from digitalwell_shared.signing import EventSigner
 from digitalwell_shared.tracing import Tracing
 
@@ -55,7 +55,7 @@ class Outbox:
         await self._entries.create_index("event_id", unique=True)
 
     async def add(
-        self, events: Sequence[tuple[IntegrationEvent, Envelope]], session: Session
+        self, events: Sequence[tuple[IntegrationEvent, Envelope]], session: Transaction
     ) -> None:
         """Store events for publishing, in the same transaction as the state change."""
         if not events:

@@ -38,6 +38,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from digitalwell_shared.api_docs import add_api_docs
+from digitalwell_shared.committing import Written
 from digitalwell_shared.consumer import BatchConsumer, Consumption, DeadLetterPolicy
 from digitalwell_shared.contracts import IntegrationEvent, Language
 from digitalwell_shared.envelope import Envelope
@@ -49,7 +50,7 @@ from digitalwell_shared.kafka_security import broker_security
 from digitalwell_shared.landing import landing_page
 from digitalwell_shared.logging import OutageLog, configure_logging, get_logger
 from digitalwell_shared.metrics import ConsumerMetrics, LagMetrics, OutboxMetrics
-from digitalwell_shared.mongo import Client, Database, Session, create_client, in_transaction
+from digitalwell_shared.mongo import Client, Database, Transaction, create_client, in_transaction
 from digitalwell_shared.outbox import Outbox, OutboxRelay
 from digitalwell_shared.readiness import ReadinessProbe, connect_broker
 from digitalwell_shared.settings import ServiceSettings
@@ -60,8 +61,9 @@ from digitalwell_shared.tracing import Tracing
 
 log = get_logger(__name__)
 E = TypeVar("E", bound=IntegrationEvent)
-Effect = Callable[[E, Envelope, Session], Awaitable[None]]
-BatchEffect = Callable[[Sequence[tuple[E, Envelope]], Session], Awaitable[None]]
+T = TypeVar("T")
+Effect = Callable[[E, Envelope, Transaction], Awaitable[None]]
+BatchEffect = Callable[[Sequence[tuple[E, Envelope]], Transaction], Awaitable[None]]
 CORRELATION_HEADER = "X-Correlation-ID"
 # Short, so a scrape during an outage answers in seconds (each hook waits this at most).
 _SCRAPE_QUERY_SECONDS = 1.0
@@ -198,16 +200,23 @@ class Runtime:
         correlation_id = structlog.contextvars.get_contextvars().get("correlation_id")
         return Envelope.for_event(event, source=self.source, correlation_id=correlation_id)
 
-    async def commit_with_events(
-        self, write: Callable[[Session], Awaitable[Sequence[tuple[IntegrationEvent, Envelope]]]]
-    ) -> None:
-        """Run ``write`` in a transaction that also stores the events it returns in the outbox."""
+    async def commit_with_events(self, write: Callable[[Transaction], Awaitable[Written[T]]]) -> T:
+        """Run ``write`` in a transaction that also stores its events in the outbox.
 
-        async def write_and_enqueue(session: Session) -> None:
-            await self.outbox.add(await write(session), session)
+        Returns the write's value once the transaction has committed, and wakes the relay.
+        """
 
-        await in_transaction(self.mongo, write_and_enqueue)
+        async def write_and_enqueue(transaction: Transaction) -> T:
+            written = await write(transaction)
+            if not isinstance(written, Written):  # the form before Written; gone when all moved
+                await self.outbox.add(written, transaction)
+                return None
+            await self.outbox.add(written.events, transaction)
+            return written.value
+
+        value = await in_transaction(self.mongo, write_and_enqueue)
         self.relay.wake()
+        return value
 
 
 def create_runtime(

@@ -14,7 +14,7 @@ from digitalwell_notify.app import create_app
 from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore
 from digitalwell_shared.contracts import EmailFailed
-from digitalwell_shared.mongo import UNCLAIMED, Document, Session, in_transaction
+from digitalwell_shared.mongo import UNCLAIMED, Document, Transaction, in_transaction
 from tests.support.kafka import collect
 from tests.support.mail import MailSinkClient
 from tests.support.notify import email_document
@@ -51,7 +51,7 @@ async def _store(app: FastAPI, emails: list[Document]) -> None:
     """Queue the e-mails in one transaction, so the worker finds them due together."""
     runtime = app.state.runtime
 
-    async def enqueue(session: Session) -> None:
+    async def enqueue(session: Transaction) -> None:
         await EmailStore(runtime.database).enqueue(emails, session)
 
     await in_transaction(runtime.mongo, enqueue)

@@ -23,7 +23,7 @@ from digitalwell_notify.settings import Settings
 from digitalwell_notify.store import EmailStore, PreferenceStore
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.links import UNSUBSCRIBE, link_token, withdraw_application_url
-from digitalwell_shared.mongo import Document, Session, in_transaction
+from digitalwell_shared.mongo import Document, Transaction, in_transaction
 from digitalwell_shared.staff import SESSION_COOKIE, Role, StaffAuth
 from tests.support.mail import MailSinkClient, sent_to
 from tests.support.notify import REMINDERS, email_document
@@ -51,7 +51,7 @@ class Notify:
         return self.settings.link_secret.get_secret_value()
 
     async def store(self, email: Document) -> Document:
-        async def enqueue(session: Session) -> None:
+        async def enqueue(session: Transaction) -> None:
             await self.emails.enqueue([email], session)
 
         await in_transaction(self.app.state.runtime.mongo, enqueue)

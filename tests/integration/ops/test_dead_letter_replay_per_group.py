@@ -8,7 +8,7 @@ from collections import Counter
 from digitalwell_ops import broker
 from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.service import Runtime
 from tests.support.events import application_submitted
 from tests.support.kafka import collect, headers_of, publish_event, publish_raw
@@ -28,7 +28,7 @@ def _failing_runtime(bootstrap: str, mongodb_url: str, seen: Counter[tuple[str, 
     runtime = make_runtime(bootstrap, mongodb_url, max_attempts=1)
 
     @runtime.consume(ApplicationSubmitted, description="a handler the poison always fails")
-    async def fail(event: ApplicationSubmitted, _envelope: Envelope, _session: Session) -> None:
+    async def fail(event: ApplicationSubmitted, _envelope: Envelope, _session: Transaction) -> None:
         seen[runtime.name, event.application_id] += 1
         raise ValueError(f"refused {event.application_id}")
 

@@ -11,7 +11,7 @@ from digitalwell_devstack.servers import (
 )
 from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.service import Runtime
 from tests.support.events import application_submitted
 from tests.support.kafka import collect, headers_of, publish_event
@@ -33,7 +33,7 @@ async def test_a_database_outage_makes_the_service_not_ready_and_events_wait_for
     handled = runtime.database["handled"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Session) -> None:
+    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
         await handled.insert_one({"_id": event.application_id}, session=session)
 
     event = application_submitted()

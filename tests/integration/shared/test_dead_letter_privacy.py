@@ -9,7 +9,7 @@ import pytest
 
 from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.mongo import Transaction
 from tests.support.events import application_submitted
 from tests.support.kafka import collect, headers_of, publish_raw
 from tests.support.logs import captured_logs
@@ -37,7 +37,7 @@ async def test_a_dead_letter_names_fields_and_rules_but_not_the_events_personal_
         runtime = make_runtime(kafka_bootstrap_servers, mongodb_url)
 
         @runtime.consume(ApplicationSubmitted, description="test effect")
-        async def refuse(event: ApplicationSubmitted, _envelope: Envelope, _: Session) -> None:
+        async def refuse(event: ApplicationSubmitted, _envelope: Envelope, _: Transaction) -> None:
             raise RuntimeError(f"no mailbox {event.contact.email} (phone {event.contact.phone})")
 
         async with running(runtime):

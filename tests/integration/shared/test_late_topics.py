@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaConsumer
 from digitalwell_ops import broker
 from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.service import Runtime
 from tests.support.events import application_submitted
 from tests.support.kafka import publish_event
@@ -31,7 +31,7 @@ async def test_a_service_started_before_its_topic_exists_reads_all_of_it_and_get
     handled = runtime.database["handled"]
 
     @runtime.consume(_LateEvent, description="test effect")
-    async def note(event: _LateEvent, _envelope: Envelope, session: Session) -> None:
+    async def note(event: _LateEvent, _envelope: Envelope, session: Transaction) -> None:
         await handled.insert_one({"_id": event.application_id}, session=session)
 
     events = [_LateEvent(**application_submitted().model_dump()) for _ in range(6)]

@@ -7,7 +7,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.service import create_http_app
 from tests.support.events import application_submitted
 from tests.support.kafka import publish_event
@@ -34,7 +34,9 @@ async def test_metrics_count_consumed_events_per_topic_and_show_lag_and_outbox_b
     handled: list[str] = []
 
     @runtime.consume(ApplicationSubmitted, description="count it")
-    async def effect(event: ApplicationSubmitted, _envelope: Envelope, _session: Session) -> None:
+    async def effect(
+        event: ApplicationSubmitted, _envelope: Envelope, _session: Transaction
+    ) -> None:
         handled.append(event.application_id)
 
     app = create_http_app(runtime, title="test", description="test")

@@ -7,7 +7,7 @@ import uuid
 from digitalwell_shared.consumer import MAX_EVENT_BYTES
 from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.mongo import Transaction
 from tests.support.events import application_submitted
 from tests.support.kafka import collect, headers_of, publish_event
 from tests.support.runtime import make_runtime, running
@@ -23,7 +23,7 @@ async def test_an_oversized_event_is_dead_lettered_and_the_next_one_is_handled(
     handled = runtime.database["handled"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Session) -> None:
+    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
         await handled.insert_one({"application_id": event.application_id}, session=session)
 
     key = f"oversized-{uuid.uuid4().hex}"

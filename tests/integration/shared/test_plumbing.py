@@ -9,7 +9,7 @@ import uuid
 
 from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.outbox import OutboxRelay
 from tests.support.events import application_submitted
 from tests.support.kafka import Record, collect, headers_of, publish_raw
@@ -31,7 +31,7 @@ async def test_an_event_written_before_a_crash_is_published_by_the_next_relay(
     envelope = runtime.envelope_for(event)
     await runtime.outbox.ensure_indexes()
 
-    async def write(session: Session):
+    async def write(session: Transaction):
         await runtime.database["applications"].insert_one(
             {"_id": event.application_id}, session=session
         )
@@ -93,7 +93,7 @@ async def test_a_redelivered_event_has_one_effect(
     effects = runtime.database["effects"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def count(event: ApplicationSubmitted, _envelope: Envelope, session: Session) -> None:
+    async def count(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
         await effects.insert_one({"application_id": event.application_id}, session=session)
 
     event = application_submitted()
@@ -128,7 +128,7 @@ async def test_poison_events_go_to_the_dead_letter_topic_and_the_next_good_one_i
     handled = runtime.database["handled"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Session) -> None:
+    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
         if event.title == "always fails":
             raise RuntimeError("this handler cannot cope")
         await handled.insert_one({"application_id": event.application_id}, session=session)

@@ -12,7 +12,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.service import Runtime, create_http_app
 from digitalwell_shared.tracing import Tracing
 from tests.support.events import application_submitted
@@ -38,7 +38,7 @@ def _trace_id(traceparent: str) -> int:
 async def _submit(runtime: Runtime, event: ApplicationSubmitted) -> Envelope:
     envelope = runtime.envelope_for(event)
 
-    async def write(_session: Session) -> list[tuple[ApplicationSubmitted, Envelope]]:
+    async def write(_session: Transaction) -> list[tuple[ApplicationSubmitted, Envelope]]:
         return [(event, envelope)]
 
     await runtime.commit_with_events(write)
@@ -135,7 +135,7 @@ async def test_one_trace_follows_an_event_through_the_next_service_and_what_it_c
 
     @council.consume_batch(ApplicationSubmitted, description="answers the first event")
     async def respond(
-        items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Session
+        items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Transaction
     ) -> None:
         caused = [
             (answer, envelope.caused(answer, source=council.source))

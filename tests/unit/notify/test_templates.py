@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from jinja2 import UndefinedError
 
-from digitalwell_notify.labels import session_kind_name, support_kind_name
 from digitalwell_notify.render import (
     NON_ESSENTIAL,
     TEMPLATES,
@@ -29,6 +28,7 @@ from digitalwell_notify.render import (
     UnknownTemplateError,
 )
 from digitalwell_shared.contracts import Language, SessionKind, SessionSummary, SupportKind
+from digitalwell_shared.kinds import session_kind_name, support_kind_name
 from digitalwell_shared.local_time import local_date, local_time, session_time
 from tests.support.email_contexts import UNSUBSCRIBE_URL, sample_context
 

@@ -8,7 +8,7 @@ from digitalwell_council import usecases
 from digitalwell_council.store import CaseStore
 from digitalwell_shared.contracts import ApplicationSubmitted, ApplicationWithdrawn
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.service import Runtime
 from digitalwell_shared.staff_revocations import keep_staff_revocations
 
@@ -19,7 +19,7 @@ def register_handlers(runtime: Runtime, store: CaseStore) -> None:
 
     @runtime.consume_batch(ApplicationSubmitted, description="Opens a case for every application.")
     async def on_applications_submitted(
-        items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Session
+        items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Transaction
     ) -> None:
         await usecases.open_cases(store, items, session)
 
@@ -27,6 +27,6 @@ def register_handlers(runtime: Runtime, store: CaseStore) -> None:
         ApplicationWithdrawn, description="Closes the case of a withdrawn application."
     )
     async def on_application_withdrawn(
-        event: ApplicationWithdrawn, _envelope: Envelope, session: Session
+        event: ApplicationWithdrawn, _envelope: Envelope, session: Transaction
     ) -> None:
         await usecases.withdraw_case(store, event, session)

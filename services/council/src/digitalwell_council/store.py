@@ -9,7 +9,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 
 from digitalwell_council.domain import CaseStatus, Criterion
-from digitalwell_shared.mongo import Database, Document, Session
+from digitalwell_shared.mongo import Database, Document, Transaction
 
 # What the queue shows of a case: everything but the application's long texts.
 _QUEUE_FIELDS = {
@@ -55,7 +55,9 @@ class CaseStore:
 
     # -- cases ----------------------------------------------------------------------------
 
-    async def insert_unless_exist(self, cases: Sequence[Document], session: Session) -> list[str]:
+    async def insert_unless_exist(
+        self, cases: Sequence[Document], session: Transaction
+    ) -> list[str]:
         """Store new cases, except for applications that have one; return the new cases' ids."""
         result = await self._cases.bulk_write(
             [
@@ -70,12 +72,12 @@ class CaseStore:
         return [cases[index]["_id"] for index in result.upserted_ids or {}]
 
     async def by_application(
-        self, application_id: str, session: Session | None = None
+        self, application_id: str, session: Transaction | None = None
     ) -> Document | None:
         """The case of an application, if one was opened."""
         return await self._cases.find_one({"application_id": application_id}, session=session)
 
-    async def by_id(self, case_id: str, session: Session | None = None) -> Document | None:
+    async def by_id(self, case_id: str, session: Transaction | None = None) -> Document | None:
         """One case."""
         return await self._cases.find_one({"_id": case_id}, session=session)
 
@@ -97,7 +99,7 @@ class CaseStore:
         cursor = self._cases.find(query, _QUEUE_FIELDS).sort("submitted_at", order).limit(limit)
         return [case async for case in cursor]
 
-    async def withdraw(self, case_id: str, at: datetime, session: Session) -> None:
+    async def withdraw(self, case_id: str, at: datetime, session: Transaction) -> None:
         """Close a case as withdrawn."""
         await self._cases.update_one(
             {"_id": case_id},
@@ -106,7 +108,7 @@ class CaseStore:
         )
 
     async def add_scorer(
-        self, case_id: str, member: str, status: CaseStatus, at: datetime, session: Session
+        self, case_id: str, member: str, status: CaseStatus, at: datetime, session: Transaction
     ) -> None:
         """Count ``member`` among the case's scorers and set the status scoring leads to."""
         await self._cases.update_one(
@@ -118,7 +120,7 @@ class CaseStore:
             session=session,
         )
 
-    async def add_conflict(self, case_id: str, conflict: Document, session: Session) -> None:
+    async def add_conflict(self, case_id: str, conflict: Document, session: Transaction) -> None:
         """Note a member's declared conflict of interest on the case."""
         await self._cases.update_one(
             {"_id": case_id},
@@ -126,7 +128,7 @@ class CaseStore:
             session=session,
         )
 
-    async def decide(self, case_id: str, decision: Document, session: Session) -> bool:
+    async def decide(self, case_id: str, decision: Document, session: Transaction) -> bool:
         """Record the decision on a case under assessment; False if it was not (any more)."""
         result = await self._cases.update_one(
             {"_id": case_id, "status": CaseStatus.UNDER_ASSESSMENT.value},
@@ -154,7 +156,7 @@ class CaseStore:
         member: Document,
         scores: Sequence[tuple[Criterion, int, str]],
         at: datetime,
-        session: Session,
+        session: Transaction,
     ) -> None:
         """Keep a member's latest score and comment per criterion on the case."""
         await self._assessments.update_one(
@@ -174,7 +176,7 @@ class CaseStore:
             session=session,
         )
 
-    async def assessments(self, case_id: str, session: Session | None = None) -> list[Document]:
+    async def assessments(self, case_id: str, session: Transaction | None = None) -> list[Document]:
         """Every member's latest scores on the case."""
         cursor = self._assessments.find({"case_id": case_id}, session=session)
         return [assessment async for assessment in cursor]
@@ -188,7 +190,7 @@ class CaseStore:
 
     # -- the council's roster -------------------------------------------------------------
 
-    async def remember_member(self, member: Document, at: datetime, session: Session) -> None:
+    async def remember_member(self, member: Document, at: datetime, session: Transaction) -> None:
         """Note a council member who acted on a case, so the roster knows their name."""
         await self._members.update_one(
             {"_id": member["key"]},
@@ -203,7 +205,7 @@ class CaseStore:
 
     # -- the audit trail ------------------------------------------------------------------
 
-    async def append_audit(self, entries: Sequence[Document], session: Session) -> None:
+    async def append_audit(self, entries: Sequence[Document], session: Transaction) -> None:
         """Add entries to the audit trail; there is no update or delete."""
         if entries:
             await self._audit.insert_many(list(entries), ordered=True, session=session)

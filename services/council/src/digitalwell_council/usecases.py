@@ -31,7 +31,7 @@ from digitalwell_shared.contracts import (
 )
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.logging import get_logger
-from digitalwell_shared.mongo import Document, Session
+from digitalwell_shared.mongo import Document, Transaction
 from digitalwell_shared.staff import StaffMember
 
 log = get_logger(__name__)
@@ -48,7 +48,7 @@ class EventCommitter(Protocol):
         """The CloudEvents source of what this service publishes."""
         ...
 
-    async def commit_with_events(self, write: Callable[[Session], Awaitable[Events]]) -> None:
+    async def commit_with_events(self, write: Callable[[Transaction], Awaitable[Events]]) -> None:
         """Run ``write`` in a transaction that also stores the events it returns in the outbox."""
         ...
 
@@ -88,7 +88,7 @@ def member_names(assessments: Sequence[Document]) -> dict[str, str]:
     return {assessment["member"]["key"]: assessment["member"]["name"] for assessment in assessments}
 
 
-async def _open_case(store: CaseStore, case_id: str, session: Session) -> Document:
+async def _open_case(store: CaseStore, case_id: str, session: Transaction) -> Document:
     case = await store.by_id(case_id, session)
     if case is None:
         raise CaseNotFound(case_id)
@@ -103,7 +103,7 @@ _APPLICANT = {"key": "applicant", "name": "the applicant"}
 
 
 async def open_cases(
-    store: CaseStore, items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Session
+    store: CaseStore, items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Transaction
 ) -> None:
     """Open a case holding the whole application for each application that has none."""
     now = datetime.now(UTC)
@@ -137,7 +137,9 @@ async def open_cases(
     log.info("cases opened", opened=len(opened), existed=len(items) - len(opened))
 
 
-async def withdraw_case(store: CaseStore, event: ApplicationWithdrawn, session: Session) -> None:
+async def withdraw_case(
+    store: CaseStore, event: ApplicationWithdrawn, session: Transaction
+) -> None:
     """Close the application's case as withdrawn, if it is still open."""
     case = await store.by_application(event.application_id, session)
     if case is None:
@@ -175,7 +177,7 @@ async def score_case(
     """Keep a member's scores (the latest per criterion counts; each scoring is audited)."""
     member = _person(staff)
 
-    async def write(session: Session) -> Events:
+    async def write(session: Transaction) -> Events:
         case = await _open_case(store, case_id, session)
         status = status_after_scoring(
             CaseStatus(case["status"]), member["key"], conflicted_keys(case)
@@ -201,7 +203,7 @@ async def declare_conflict(
     """Note a member's conflict of interest: from now on they neither see scores nor take part."""
     member = _person(staff)
 
-    async def write(session: Session) -> Events:
+    async def write(session: Transaction) -> Events:
         case = await _open_case(store, case_id, session)
         check_conflict_declaration(CaseStatus(case["status"]), member["key"], conflicted_keys(case))
         now = datetime.now(UTC)
@@ -234,7 +236,7 @@ async def decide_case(
     person = _person(chair)
     decided: list[GrantDecided] = []
 
-    async def write(session: Session) -> Events:
+    async def write(session: Transaction) -> Events:
         decided.clear()  # a retried transaction starts over
         case = await _open_case(store, case_id, session)
         conflicted = conflicted_keys(case)

@@ -15,7 +15,7 @@ from digitalwell_forum.domain import (
     Seats,
     SessionStatus,
 )
-from digitalwell_shared.mongo import Database, Document, Session
+from digitalwell_shared.mongo import Database, Document, Transaction
 
 _ACTIVE = [status.value for status in ACTIVE_STATUSES]
 
@@ -37,7 +37,7 @@ class EligibilityStore:
         case_number: str,
         innovation_forum: bool,
         decided_at: datetime,
-        session: Session,
+        session: Transaction,
     ) -> None:
         """Keep the latest decision on an application, with its case number."""
         await self._grants.update_one(
@@ -82,15 +82,17 @@ class SessionStore:
         """The upcoming list and the attendance report read by status and start."""
         await self._sessions.create_index([("status", ASCENDING), ("starts_at", ASCENDING)])
 
-    async def insert(self, document: Document, session: Session) -> None:
+    async def insert(self, document: Document, session: Transaction) -> None:
         """Store a newly scheduled session."""
         await self._sessions.insert_one(document, session=session)
 
-    async def get(self, session_id: str, session: Session | None = None) -> Document | None:
+    async def get(self, session_id: str, session: Transaction | None = None) -> Document | None:
         """One session with its counters."""
         return await self._sessions.find_one({"_id": session_id}, session=session)
 
-    async def get_many(self, session_ids: Collection[str], session: Session) -> dict[str, Document]:
+    async def get_many(
+        self, session_ids: Collection[str], session: Transaction
+    ) -> dict[str, Document]:
         """Sessions by id."""
         return {
             found["_id"]: found
@@ -118,7 +120,7 @@ class SessionStore:
         ).sort("starts_at", ASCENDING)
         return [found async for found in cursor]
 
-    async def take_sequence(self, session_id: str, session: Session) -> Document | None:
+    async def take_sequence(self, session_id: str, session: Transaction) -> Document | None:
         """Number the next arrival at a scheduled session; None once it is cancelled.
 
         The first write of a booking's transaction: it makes concurrent bookings of one
@@ -131,7 +133,7 @@ class SessionStore:
             session=session,
         )
 
-    async def take_seat(self, session_id: str, capacity: int, session: Session) -> bool:
+    async def take_seat(self, session_id: str, capacity: int, session: Transaction) -> bool:
         """Count one more confirmed seat, only while one is free; False when none is."""
         result = await self._sessions.update_one(
             {
@@ -145,7 +147,7 @@ class SessionStore:
         return result.modified_count == 1
 
     async def adjust(
-        self, session_id: str, changes: Mapping[str, int], session: Session
+        self, session_id: str, changes: Mapping[str, int], session: Transaction
     ) -> Document | None:
         """Change the counters (confirmed, offered, waitlisted) by ``changes``; the result."""
         return await self._sessions.find_one_and_update(
@@ -156,7 +158,7 @@ class SessionStore:
         )
 
     async def mark_alerted(
-        self, session_id: str, percents: Sequence[int], session: Session
+        self, session_id: str, percents: Sequence[int], session: Transaction
     ) -> None:
         """Note the alert levels the coordinator has been told of."""
         await self._sessions.update_one(
@@ -166,7 +168,7 @@ class SessionStore:
         )
 
     async def cancel(
-        self, session_id: str, reason: str, now: datetime, session: Session
+        self, session_id: str, reason: str, now: datetime, session: Transaction
     ) -> Document | None:
         """Cancel a scheduled session and empty its counters; None if it already was cancelled."""
         return await self._sessions.find_one_and_update(
@@ -185,7 +187,9 @@ class SessionStore:
             session=session,
         )
 
-    async def mark_attendance_taken(self, session_id: str, now: datetime, session: Session) -> None:
+    async def mark_attendance_taken(
+        self, session_id: str, now: datetime, session: Transaction
+    ) -> None:
         """Note when the coordinator last marked who came."""
         await self._sessions.update_one(
             {"_id": session_id}, {"$set": {"attendance_marked_at": now}}, session=session
@@ -216,16 +220,19 @@ class BookingStore:
         await self._bookings.create_index([("status", ASCENDING), ("offer_expires_at", ASCENDING)])
         await self._bookings.create_index([("reminder", ASCENDING), ("reminder_due_at", ASCENDING)])
 
-    async def insert(self, document: Document, session: Session) -> None:
+    async def insert(self, document: Document, session: Transaction) -> None:
         """Store a new booking."""
         await self._bookings.insert_one(document, session=session)
 
-    async def get(self, booking_id: str, session: Session | None = None) -> Document | None:
+    async def get(self, booking_id: str, session: Transaction | None = None) -> Document | None:
         """One booking."""
         return await self._bookings.find_one({"_id": booking_id}, session=session)
 
     async def of_session(
-        self, session_id: str, statuses: Collection[BookingStatus], session: Session | None = None
+        self,
+        session_id: str,
+        statuses: Collection[BookingStatus],
+        session: Transaction | None = None,
     ) -> list[Document]:
         """A session's bookings in these statuses, in arrival order."""
         cursor = self._bookings.find(
@@ -242,7 +249,7 @@ class BookingStore:
         )
         return [found async for found in cursor]
 
-    async def first_waiting(self, session_id: str, session: Session) -> Document | None:
+    async def first_waiting(self, session_id: str, session: Transaction) -> Document | None:
         """The person who has waited longest for a seat on the session."""
         return await self._bookings.find_one(
             {"session_id": session_id, "status": BookingStatus.WAITLISTED.value},
@@ -256,7 +263,7 @@ class BookingStore:
         *,
         expected: BookingStatus,
         changes: Mapping[str, object],
-        session: Session,
+        session: Transaction,
     ) -> bool:
         """Set ``changes`` if the booking is still ``expected``; False when it no longer is."""
         result = await self._bookings.update_one(
@@ -265,7 +272,7 @@ class BookingStore:
         return result.modified_count == 1
 
     async def end_all(
-        self, booking_ids: Sequence[str], changes: Mapping[str, object], session: Session
+        self, booking_ids: Sequence[str], changes: Mapping[str, object], session: Transaction
     ) -> None:
         """End these bookings at once (a cancelled session)."""
         await self._bookings.update_many(
@@ -298,7 +305,7 @@ class BookingStore:
         return [found["_id"] async for found in cursor]
 
     async def pending_reminders(
-        self, booking_ids: Sequence[str], session: Session
+        self, booking_ids: Sequence[str], session: Transaction
     ) -> list[Document]:
         """Of these bookings, those still waiting for their reminder, read in the transaction."""
         cursor = self._bookings.find(
@@ -308,7 +315,7 @@ class BookingStore:
         return [found async for found in cursor]
 
     async def set_reminder(
-        self, booking_ids: Sequence[str], reminder: Reminder, now: datetime, session: Session
+        self, booking_ids: Sequence[str], reminder: Reminder, now: datetime, session: Transaction
     ) -> int:
         """Record that pending reminders went out, or are not needed; return how many changed."""
         if not booking_ids:
@@ -321,7 +328,7 @@ class BookingStore:
         return result.modified_count
 
     async def mark_attendance(
-        self, session_id: str, attended: Collection[str], session: Session
+        self, session_id: str, attended: Collection[str], session: Transaction
     ) -> None:
         """Set who came, of the session's confirmed bookings; everyone else did not."""
         confirmed = {"session_id": session_id, "status": BookingStatus.CONFIRMED.value}
@@ -358,7 +365,7 @@ class ClaimStore:
         self._claims = database["booking_claims"]
 
     async def take(
-        self, key: str, booking_id: str, *, until: datetime, now: datetime, session: Session
+        self, key: str, booking_id: str, *, until: datetime, now: datetime, session: Transaction
     ) -> None:
         """Take ``key`` for ``booking_id``, or raise ClaimTaken naming the booking holding it.
 
@@ -376,7 +383,7 @@ class ClaimStore:
             holder = await self._claims.find_one({"_id": key})
             raise ClaimTaken(key, holder["booking_id"] if holder else "") from taken
 
-    async def release(self, keys: Sequence[str], booking_id: str, session: Session) -> None:
+    async def release(self, keys: Sequence[str], booking_id: str, session: Transaction) -> None:
         """Let go of the claims this booking holds, so the key can be booked again."""
         if keys:
             await self._claims.delete_many(
@@ -384,7 +391,7 @@ class ClaimStore:
             )
 
     async def release_all(
-        self, keys: Sequence[str], booking_ids: Sequence[str], session: Session
+        self, keys: Sequence[str], booking_ids: Sequence[str], session: Transaction
     ) -> None:
         """Let go of the claims that these bookings hold on these keys, in one delete."""
         if keys:

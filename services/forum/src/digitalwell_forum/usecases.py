@@ -63,7 +63,7 @@ from digitalwell_shared.contracts import (
 )
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.logging import get_logger
-from digitalwell_shared.mongo import Document, Session
+from digitalwell_shared.mongo import Document, Transaction
 from digitalwell_shared.staff import StaffMember
 
 log = get_logger(__name__)
@@ -80,7 +80,7 @@ class EventCommitter(Protocol):
         """An envelope that continues the current request's correlation."""
         ...
 
-    async def commit_with_events(self, write: Callable[[Session], Awaitable[Events]]) -> None:
+    async def commit_with_events(self, write: Callable[[Transaction], Awaitable[Events]]) -> None:
         """Run ``write`` in a transaction that also stores the events it returns in the outbox."""
         ...
 
@@ -220,7 +220,7 @@ class Forum:
 
     # -- grants ---------------------------------------------------------------------------
 
-    async def record_grant(self, event: GrantDecided, session: Session) -> None:
+    async def record_grant(self, event: GrantDecided, session: Transaction) -> None:
         """Note whether the decision lets the application book an Innovation Forum workshop."""
         eligible = grants_innovation_forum(event)
         await self._stores.eligibility.record(
@@ -272,7 +272,7 @@ class Forum:
             capacity=request.capacity,
         )
 
-        async def write(session: Session) -> Events:
+        async def write(session: Transaction) -> Events:
             await self._stores.sessions.insert(document, session)
             return [(event, self._committer.envelope_for(event))]
 
@@ -295,7 +295,7 @@ class Forum:
             raise BookingRefused(Refusal.SESSION_STARTED)
         ended: list[str] = []
 
-        async def write(session: Session) -> Events:
+        async def write(session: Transaction) -> Events:
             cancelled = await self._stores.sessions.cancel(session_id, reason, now, session)
             if cancelled is None:
                 raise BookingRefused(Refusal.SESSION_CANCELLED)
@@ -408,7 +408,7 @@ class Forum:
         session_id = found["_id"]
         outcome: list[BookingOutcome] = []
 
-        async def write(session: Session) -> Events:
+        async def write(session: Transaction) -> Events:
             for key in claims:
                 await self._stores.claims.take(
                     key, booking_id, until=found["ends_at"], now=now, session=session
@@ -474,7 +474,7 @@ class Forum:
         }
 
     async def _alerts(
-        self, found: Document, seats: Seats, now: datetime, session: Session
+        self, found: Document, seats: Seats, now: datetime, session: Transaction
     ) -> list[IntegrationEvent]:
         """ForumSessionFillingUp for each alert level newly reached, told once per session."""
         percents = percents_reached(seats, found.get("alerted", []))
@@ -519,7 +519,7 @@ class Forum:
         if found is None or now >= found["starts_at"]:
             raise BookingRefused(Refusal.SESSION_STARTED)
 
-        async def write(session: Session) -> Events:
+        async def write(session: Transaction) -> Events:
             current = await self._stores.bookings.get(booking_id, session)
             if current is None or current["status"] == BookingStatus.CANCELLED.value:
                 return []
@@ -539,7 +539,7 @@ class Forum:
         status: BookingStatus,
         reason: CancellationReason,
         now: datetime,
-        session: Session,
+        session: Transaction,
     ) -> Events:
         """End one booking, free its place, and offer a freed seat to the next in line."""
         booking_id, session_id = booking["_id"], booking["session_id"]
@@ -559,7 +559,7 @@ class Forum:
         return [(event, self._committer.envelope_for(event)) for event in events]
 
     async def _offer_next(
-        self, found: Document, now: datetime, session: Session
+        self, found: Document, now: datetime, session: Transaction
     ) -> list[IntegrationEvent]:
         """Hold the freed seat for the person who has waited longest, if the session is ahead."""
         if found["status"] != SessionStatus.SCHEDULED.value or now >= found["starts_at"]:
@@ -593,7 +593,7 @@ class Forum:
         if booking["status"] == BookingStatus.CONFIRMED.value:
             return booking
 
-        async def write(session: Session) -> Events:
+        async def write(session: Transaction) -> Events:
             current = await self._stores.bookings.get(booking_id, session)
             if current is None:
                 raise BookingRefused(Refusal.BOOKING_NOT_FOUND)
@@ -630,7 +630,7 @@ class Forum:
             raise BookingRefused(Refusal.OFFER_EXPIRED)
 
     async def _commit_retrying(
-        self, session_id: str, write: Callable[[Session], Awaitable[Events]]
+        self, session_id: str, write: Callable[[Transaction], Awaitable[Events]]
     ) -> None:
         """Commit under the session's lock; try again if a conditional write lost a race."""
         for _attempt in range(_ATTEMPTS):
@@ -653,7 +653,7 @@ class Forum:
             if booking is None:
                 continue
 
-            async def write(session: Session, booking_id: str = booking_id) -> Events:
+            async def write(session: Transaction, booking_id: str = booking_id) -> Events:
                 current = await self._stores.bookings.get(booking_id, session)
                 # Another forum process may have passed it on, or the person accepted in time.
                 if (
@@ -683,7 +683,7 @@ class Forum:
             return 0
         reminded: list[str] = []
 
-        async def write(session: Session) -> Events:
+        async def write(session: Transaction) -> Events:
             pending = await self._stores.bookings.pending_reminders(due, session)
             sessions = await self._stores.sessions.get_many(
                 {b["session_id"] for b in pending}, session
@@ -741,7 +741,7 @@ class Forum:
         if unknown:
             raise UnknownBookingsError(unknown)
 
-        async def write(session: Session) -> Events:
+        async def write(session: Transaction) -> Events:
             await self._stores.bookings.mark_attendance(session_id, set(attended), session)
             await self._stores.sessions.mark_attendance_taken(session_id, now, session)
             return []

@@ -19,7 +19,7 @@ from digitalwell_intake.store import Reservation, SignInAttemptStore, StaffAccou
 from digitalwell_shared.contracts import IntegrationEvent, SessionEndReason, StaffSessionRevoked
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.logging import get_logger
-from digitalwell_shared.mongo import Document, Session
+from digitalwell_shared.mongo import Document, Transaction
 from digitalwell_shared.staff import RevokedSessions, Role
 
 log = get_logger(__name__)
@@ -102,7 +102,7 @@ class LockPolicy:
     per_address_per_minute: int | None = None
 
 
-Write = Callable[[Session], Awaitable[Sequence[tuple[IntegrationEvent, Envelope]]]]
+Write = Callable[[Transaction], Awaitable[Sequence[tuple[IntegrationEvent, Envelope]]]]
 
 
 @dataclass
@@ -123,7 +123,7 @@ class SessionEnding:
         reason: SessionEndReason,
         *,
         session_id: str | None = None,
-        change: Callable[[Session], Awaitable[bool]] | None = None,
+        change: Callable[[Transaction], Awaitable[bool]] | None = None,
     ) -> None:
         """Revoke one session (``session_id``) or all of the person's, after ``change``.
 
@@ -134,7 +134,7 @@ class SessionEnding:
             staff_id=staff_id, session_id=session_id, reason=reason, revoked_at=datetime.now(UTC)
         )
 
-        async def write(session: Session) -> Sequence[tuple[IntegrationEvent, Envelope]]:
+        async def write(session: Transaction) -> Sequence[tuple[IntegrationEvent, Envelope]]:
             if change is not None and not await change(session):
                 raise AccountNotFound(staff_id)
             return [(event, self.envelope_for(event))]
@@ -358,8 +358,10 @@ class Accounts:
         )
         return await self._account(account_id)
 
-    def _changer(self, account_id: str, changes: Document) -> Callable[[Session], Awaitable[bool]]:
-        async def change(session: Session) -> bool:
+    def _changer(
+        self, account_id: str, changes: Document
+    ) -> Callable[[Transaction], Awaitable[bool]]:
+        async def change(session: Transaction) -> bool:
             return await self.store.change(account_id, changes, session) is not None
 
         return change

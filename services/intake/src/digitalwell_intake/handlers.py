@@ -6,7 +6,7 @@ from digitalwell_intake import usecases
 from digitalwell_intake.store import ApplicationStore
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Session
+from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.service import Runtime
 from digitalwell_shared.staff_revocations import keep_staff_revocations
 
@@ -19,5 +19,7 @@ def register_handlers(runtime: Runtime, store: ApplicationStore) -> None:
         GrantDecided,
         description="Shows the council's decision in the application's status and timeline.",
     )
-    async def on_grant_decided(event: GrantDecided, _envelope: Envelope, session: Session) -> None:
+    async def on_grant_decided(
+        event: GrantDecided, _envelope: Envelope, session: Transaction
+    ) -> None:
         await usecases.record_decision(store, event, session)

@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from digitalwell_intake.domain import ApplicationStatus, TimelineEntry, TimelineKind
 from digitalwell_shared.contracts import Decision, SupportGranted
-from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Session
+from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class ApplicationStore:
         await self._applications.create_index([("submitted_at", DESCENDING)])
         await self._applications.create_index([("status", ASCENDING), ("submitted_at", DESCENDING)])
 
-    async def claim(self, claim: Claim, now: datetime, session: Session) -> None:
+    async def claim(self, claim: Claim, now: datetime, session: Transaction) -> None:
         """Take ``claim`` for its application, or raise ClaimTaken if a live one holds it.
 
         One upsert, so two submissions at the same moment cannot both take it: the filter
@@ -90,7 +90,7 @@ class ApplicationStore:
             expires_at=found["expires_at"],
         )
 
-    async def next_in_series(self, series: str, session: Session) -> int:
+    async def next_in_series(self, series: str, session: Transaction) -> int:
         """The next number of a registration series, in the submission's transaction.
 
         Numbers are taken in the transaction that stores the application, so a submission that
@@ -106,7 +106,7 @@ class ApplicationStore:
         assert counter is not None  # noqa: S101 - an upsert returning the document after
         return int(counter["last"])
 
-    async def insert(self, application: Document, session: Session) -> None:
+    async def insert(self, application: Document, session: Transaction) -> None:
         """Store a new application; its first timeline entry is in ``application``."""
         await self._applications.insert_one(application, session=session)
 
@@ -116,7 +116,7 @@ class ApplicationStore:
         cursor = self._applications.find(query).sort("submitted_at", DESCENDING).limit(limit)
         return [application async for application in cursor]
 
-    async def get(self, application_id: str, session: Session | None = None) -> Document | None:
+    async def get(self, application_id: str, session: Transaction | None = None) -> Document | None:
         """One application, with its timeline."""
         return await self._applications.find_one({"_id": application_id}, session=session)
 
@@ -127,7 +127,7 @@ class ApplicationStore:
         expected: ApplicationStatus,
         status: ApplicationStatus,
         entry: TimelineEntry,
-        session: Session,
+        session: Transaction,
     ) -> None:
         """Set the status and append ``entry``, if the status is still ``expected``.
 
@@ -222,7 +222,7 @@ class StaffAccountStore:
         await self._accounts.update_one({"_id": account_id}, {"$set": changes})
 
     async def change(
-        self, account_id: str, changes: Document, session: Session | None = None
+        self, account_id: str, changes: Document, session: Transaction | None = None
     ) -> Document | None:
         """Set ``changes`` on the account; the account as it is now, None if there is none."""
         found: Document | None = await self._accounts.find_one_and_update(

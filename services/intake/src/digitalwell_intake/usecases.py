@@ -34,7 +34,7 @@ from digitalwell_shared.contracts import (
 )
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.logging import get_logger
-from digitalwell_shared.mongo import Document, Session
+from digitalwell_shared.mongo import Document, Transaction
 
 log = get_logger(__name__)
 
@@ -50,7 +50,7 @@ class EventCommitter(Protocol):
         """An envelope that continues the current request's correlation."""
         ...
 
-    async def commit_with_events(self, write: Callable[[Session], Awaitable[Events]]) -> None:
+    async def commit_with_events(self, write: Callable[[Transaction], Awaitable[Events]]) -> None:
         """Run ``write`` in a transaction that also stores the events it returns in the outbox."""
         ...
 
@@ -158,10 +158,10 @@ def _new_application(
     application_id: str,
     claims: Sequence[Claim],
     now: datetime,
-) -> Callable[[Session], Awaitable[Events]]:
+) -> Callable[[Transaction], Awaitable[Events]]:
     """The transaction's work: claims, the application, and its ApplicationSubmitted event."""
 
-    async def write(session: Session) -> Events:
+    async def write(session: Transaction) -> Events:
         for claim in claims:
             await store.claim(claim, now, session)
         series = case_series(now)
@@ -216,7 +216,9 @@ def _submitted_event(
     )
 
 
-async def record_decision(store: ApplicationStore, event: GrantDecided, session: Session) -> None:
+async def record_decision(
+    store: ApplicationStore, event: GrantDecided, session: Transaction
+) -> None:
     """Show the council's decision in the application's status and timeline."""
     application = await store.get(event.application_id, session)
     if application is None:
@@ -249,7 +251,7 @@ async def withdraw_application(
     """Withdraw a submitted application and announce it; IllegalMove once it is decided."""
     structlog.contextvars.bind_contextvars(application_id=application_id)
 
-    async def write(session: Session) -> Events:
+    async def write(session: Transaction) -> Events:
         application = await store.get(application_id, session)
         if application is None:
             raise ApplicationNotFound(application_id)

@@ -30,7 +30,7 @@ from digitalwell_shared.contracts import EmailFailed, EmailSent, IntegrationEven
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.lease import renewing
 from digitalwell_shared.logging import get_logger, redact_text
-from digitalwell_shared.mongo import Document, Session
+from digitalwell_shared.mongo import Document, Transaction
 
 log = get_logger(__name__)
 
@@ -38,7 +38,8 @@ SendMessage = Callable[[EmailMessage], Awaitable[str]]
 Probe = Callable[[], Awaitable[bool]]
 """True when the SMTP relay answers again."""
 CommitWithEvents = Callable[
-    [Callable[[Session], Awaitable[Sequence[tuple[IntegrationEvent, Envelope]]]]], Awaitable[None]
+    [Callable[[Transaction], Awaitable[Sequence[tuple[IntegrationEvent, Envelope]]]]],
+    Awaitable[None],
 ]
 
 
@@ -288,7 +289,7 @@ class Deliverer:
         )
 
     async def _record(self, outcomes: Sequence[_Outcome]) -> None:
-        async def write(session: Session) -> list[tuple[IntegrationEvent, Envelope]]:
+        async def write(session: Transaction) -> list[tuple[IntegrationEvent, Envelope]]:
             await self._emails.record_attempts([outcome.record for outcome in outcomes], session)
             return [
                 (

@@ -20,7 +20,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from digitalwell_notify import labels
+from digitalwell_shared import kinds
 from digitalwell_shared.contracts import Language, SessionKind, SupportKind
 from digitalwell_shared.local_time import local_date, local_time, session_time
 
@@ -168,12 +168,12 @@ def _session_time(context: Context, session: _Scheduled) -> str:
 
 @pass_context
 def _support_kind(context: Context, kind: SupportKind) -> str:
-    return labels.support_kind_name(SupportKind(kind), _language(context))
+    return kinds.support_kind_name(SupportKind(kind), _language(context))
 
 
 @pass_context
 def _session_kind(context: Context, kind: SessionKind) -> str:
-    return labels.session_kind_name(SessionKind(kind), _language(context))
+    return kinds.session_kind_name(SessionKind(kind), _language(context))
 
 
 def _line_breaks(text: str) -> Markup:

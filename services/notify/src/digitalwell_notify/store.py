@@ -12,7 +12,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 
 from digitalwell_notify.domain import DeliveryStatus
-from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Session
+from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Transaction
 
 
 class ApplicantStore:
@@ -21,7 +21,7 @@ class ApplicantStore:
     def __init__(self, database: Database) -> None:
         self._applicants = database["applicants"]
 
-    async def remember(self, applicants: Sequence[Document], session: Session) -> None:
+    async def remember(self, applicants: Sequence[Document], session: Transaction) -> None:
         """Keep what later letters about the applications need (first submission wins)."""
         await self._applicants.bulk_write(
             [
@@ -32,7 +32,9 @@ class ApplicantStore:
             session=session,
         )
 
-    async def get(self, application_ids: Sequence[str], session: Session) -> dict[str, Document]:
+    async def get(
+        self, application_ids: Sequence[str], session: Transaction
+    ) -> dict[str, Document]:
         """The applicants notify has seen submit these applications, by application id."""
         return {
             applicant["_id"]: applicant
@@ -56,7 +58,7 @@ class ParkedEventStore:
         """Submissions look for the decisions waiting for them."""
         await self._parked.create_index("application_id")
 
-    async def park(self, events: Sequence[Document], session: Session) -> None:
+    async def park(self, events: Sequence[Document], session: Transaction) -> None:
         """Keep events (their ids are ``_id``) until their ``application_id`` is known."""
         await self._parked.bulk_write(
             [UpdateOne({"_id": e["_id"]}, {"$setOnInsert": e}, upsert=True) for e in events],
@@ -64,7 +66,7 @@ class ParkedEventStore:
             session=session,
         )
 
-    async def take(self, application_ids: Sequence[str], session: Session) -> list[Document]:
+    async def take(self, application_ids: Sequence[str], session: Transaction) -> list[Document]:
         """Remove and return the events waiting for these applications, oldest first."""
         query = {"application_id": {"$in": list(application_ids)}}
         waiting = [
@@ -102,7 +104,7 @@ class EmailStore:
         await self._emails.create_index([("application_id", ASCENDING), ("created_at", DESCENDING)])
         await self._emails.create_index([("recipient", ASCENDING), ("created_at", DESCENDING)])
 
-    async def enqueue(self, emails: Sequence[Document], session: Session) -> int:
+    async def enqueue(self, emails: Sequence[Document], session: Transaction) -> int:
         """Store e-mails to send, except those whose key exists; return how many were new."""
         if not emails:
             return 0
@@ -158,7 +160,9 @@ class EmailStore:
         )
         return result.modified_count
 
-    async def record_attempts(self, outcomes: Sequence[AttemptRecord], session: Session) -> None:
+    async def record_attempts(
+        self, outcomes: Sequence[AttemptRecord], session: Transaction
+    ) -> None:
         """Log one attempt per e-mail and each e-mail's new status; release the claims."""
         updates = []
         for outcome in outcomes:
@@ -250,7 +254,7 @@ class PreferenceStore:
         self._preferences = database["preferences"]
 
     async def unsubscribed(
-        self, recipient: str, category: str, session: Session | None = None
+        self, recipient: str, category: str, session: Transaction | None = None
     ) -> bool:
         """True when ``recipient`` has unsubscribed from ``category``."""
         found = await self._preferences.find_one(
@@ -261,7 +265,7 @@ class PreferenceStore:
         return found is not None
 
     async def unsubscribed_among(
-        self, recipients: Collection[str], category: str, session: Session
+        self, recipients: Collection[str], category: str, session: Transaction
     ) -> set[str]:
         """Those of ``recipients`` who have unsubscribed from ``category``."""
         if not recipients:

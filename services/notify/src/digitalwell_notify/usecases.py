@@ -47,7 +47,7 @@ from digitalwell_shared.links import (
     withdraw_application_url,
 )
 from digitalwell_shared.logging import get_logger
-from digitalwell_shared.mongo import UNCLAIMED, Document, Session
+from digitalwell_shared.mongo import UNCLAIMED, Document, Transaction
 
 ApplicationEvent = GrantDecided | ApplicationWithdrawn
 """What notify writes to an applicant about, once it knows the application (else it waits)."""
@@ -134,7 +134,7 @@ class EmailComposer:
         self._links = links
 
     async def applications_submitted(
-        self, items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Session
+        self, items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Transaction
     ) -> None:
         """Remember the applicants and send their receipts, and any decision waiting for them."""
         applicants = {event.application_id: _applicant(event) for event, _ in items}
@@ -150,19 +150,19 @@ class EmailComposer:
         await self._queue(requests, session)
 
     async def grants_decided(
-        self, items: Sequence[tuple[GrantDecided, Envelope]], session: Session
+        self, items: Sequence[tuple[GrantDecided, Envelope]], session: Transaction
     ) -> None:
         """Send decision letters; park those whose application notify has not seen yet."""
         await self._to_applicants(items, session)
 
     async def applications_withdrawn(
-        self, items: Sequence[tuple[ApplicationWithdrawn, Envelope]], session: Session
+        self, items: Sequence[tuple[ApplicationWithdrawn, Envelope]], session: Transaction
     ) -> None:
         """Confirm withdrawals; park those whose application notify has not seen yet."""
         await self._to_applicants(items, session)
 
     async def _to_applicants(
-        self, items: Sequence[tuple[ApplicationEvent, Envelope]], session: Session
+        self, items: Sequence[tuple[ApplicationEvent, Envelope]], session: Transaction
     ) -> None:
         known = await self._applicants.get([event.application_id for event, _ in items], session)
         requests, waiting = [], []
@@ -208,7 +208,7 @@ class EmailComposer:
         )
 
     async def booking_events(
-        self, items: Sequence[tuple[BookingEvent, Envelope]], session: Session
+        self, items: Sequence[tuple[BookingEvent, Envelope]], session: Transaction
     ) -> None:
         """Write to attendees about their bookings: confirmed, waitlisted, offered, ended, soon."""
         await self._queue(
@@ -216,7 +216,7 @@ class EmailComposer:
         )
 
     async def sessions_filling_up(
-        self, items: Sequence[tuple[ForumSessionFillingUp, Envelope]], session: Session
+        self, items: Sequence[tuple[ForumSessionFillingUp, Envelope]], session: Transaction
     ) -> None:
         """Tell coordinators that their sessions reached 80% or 100% of their seats."""
         await self._queue([self._filling_up(event, envelope) for event, envelope in items], session)
@@ -360,7 +360,7 @@ class EmailComposer:
     def _status_url(self, application_id: str) -> str:
         return f"{self._links.intake_url.rstrip('/')}/applications/{application_id}"
 
-    async def _queue(self, requests: Sequence[EmailRequest], session: Session) -> None:
+    async def _queue(self, requests: Sequence[EmailRequest], session: Transaction) -> None:
         """Render and store the e-mails, except non-essential ones their recipients declined."""
         optional = {
             request.recipient.address.strip().lower()

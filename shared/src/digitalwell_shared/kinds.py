@@ -1,11 +1,11 @@
-"""The words e-mails show in Swedish and English: the names of kinds of support and session."""
+"""The names of the kinds of support and of session, in Swedish and English, for every service."""
 
 from __future__ import annotations
 
 from digitalwell_shared.contracts import Language, SessionKind, SupportKind
 
 _SUPPORT_KINDS: dict[Language, dict[SupportKind, str]] = {
-    # The same names as the application form in intake, so applicants recognise what they chose.
+    # One list for the form, the council's pages and the e-mails: people see the same names.
     Language.SV: {
         SupportKind.INNOVATION_FORUM: "Innovationsforum",
         SupportKind.COACHING: "Coachning",

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from digitalwell_council.domain import CaseStatus, Criterion, Sight, assessment_sight
+from digitalwell_council.records import Assessment, AuditEntry, Case, GivenScore, Member, Score
 from digitalwell_council.views import case_detail
 from tests.support.events import application_submitted
 
@@ -74,44 +75,43 @@ def test_once_the_case_is_closed_every_member_without_a_conflict_sees_all(
 # -- the same rule in the case as the API and pages show it -----------------------------------
 
 
-def _assessment(key: str, name: str, scores: dict[Criterion, int]) -> dict[str, Any]:
-    return {
-        "case_id": "case-1",
-        "member": {"key": key, "id": key, "name": name, "email": key},
-        "scores": {
-            criterion.value: {"score": score, "comment": f"{name} on {criterion.value}", "at": AT}
+def _assessment(key: str, name: str, scores: dict[Criterion, int]) -> Assessment:
+    return Assessment(
+        case_id="case-1",
+        member=Member(key=key, id=key, name=name, email=key),
+        scores={
+            criterion: Score(score=score, comment=f"{name} on {criterion.value}", at=AT)
             for criterion, score in scores.items()
         },
-    }
+    )
 
 
-def _case() -> dict[str, Any]:
+def _case() -> Case:
     submitted = application_submitted()
-    return {
-        "_id": "case-1",
-        "application_id": submitted.application_id,
-        "case_number": submitted.case_number,
-        "status": CaseStatus.UNDER_ASSESSMENT.value,
-        "opened_at": AT,
-        "submitted_at": AT,
-        "application": submitted.model_dump(mode="json"),
-        "scored_by": ["anna@x", "bo@x"],
-        "conflicts": [],
-    }
+    return Case(
+        id="case-1",
+        application_id=submitted.application_id,
+        case_number=submitted.case_number,
+        status=CaseStatus.UNDER_ASSESSMENT,
+        opened_at=AT,
+        submitted_at=AT,
+        application=submitted,
+        scored_by=("anna@x", "bo@x"),
+    )
 
 
-def _audit(assessment: dict[str, Any]) -> dict[str, Any]:
+def _audit(assessment: Assessment) -> AuditEntry:
     given = [
-        {"criterion": c, "score": s["score"], "comment": s["comment"]}
-        for c, s in assessment["scores"].items()
+        GivenScore(criterion=c, score=s.score, comment=s.comment)
+        for c, s in assessment.scores.items()
     ]
-    return {
-        "case_id": "case-1",
-        "action": "scored",
-        "at": AT,
-        "actor": assessment["member"],
-        "details": {"scores": given},
-    }
+    return AuditEntry(
+        case_id="case-1",
+        action="scored",
+        at=AT,
+        actor=assessment.member,
+        scores=tuple(given),
+    )
 
 
 def _detail(viewer: str, *, chair: bool = False) -> Any:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from fastapi import status as http
 
 from digitalwell_council import usecases
+from digitalwell_council.deps import Deps, DepsDep
 from digitalwell_council.domain import CaseRefusal, CaseStatus, ConflictOfInterest
 from digitalwell_council.models import (
     CaseDetail,
@@ -22,10 +21,10 @@ from digitalwell_council.models import (
     ReportRowOut,
     ScoringRequest,
 )
+from digitalwell_council.records import GivenScore, Support
 from digitalwell_council.reporting import Period, ReportRow, report_csv
-from digitalwell_council.store import CaseStore
-from digitalwell_council.usecases import EventCommitter, member_key
-from digitalwell_council.views import case_summary, meeting, read_case
+from digitalwell_council.usecases import member_key
+from digitalwell_council.views import case_summary, case_view, meeting
 from digitalwell_shared.http_guard import excerpt
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
 from digitalwell_shared.staff import Role, StaffMember, staff_api
@@ -82,179 +81,184 @@ def csv_response(rows: list[ReportRow], period: Period) -> Response:
     )
 
 
-def create_router(
-    committer: EventCommitter, store: CaseStore, members: tuple[str, ...], quorum: int
-) -> APIRouter:
-    """The staff API under /api/v1, every route behind a bearer token."""
-    cases = _Cases(committer, store, members, quorum)
-    router = APIRouter(prefix="/api/v1")
-    router.include_router(_case_routes(cases), tags=["cases"])
-    router.include_router(_report_routes(store), tags=["reports"])
-    return router
+router = APIRouter(prefix="/api/v1")
 
 
-@dataclass(frozen=True)
-class _Cases:
-    """What the case routes share."""
-
-    committer: EventCommitter
-    store: CaseStore
-    members: tuple[str, ...]
-    quorum: int
-
-    async def detail(self, case_id: str, viewer: StaffMember) -> CaseDetail:
-        """The case as ``viewer`` may see it; 404 when there is none."""
-        case = await read_case(
-            self.store,
-            case_id,
-            viewer=member_key(viewer),
-            chair=Role.COUNCIL_CHAIR in viewer.roles,
-            configured_members=self.members,
-            required=self.quorum,
-        )
-        if case is None:
-            raise not_found(case_id)
-        return case
-
-    async def act(self, case_id: str, viewer: StaffMember, action: Awaitable[object]) -> CaseDetail:
-        """Run a use case on the case, turning its refusals into 403, 404 or 409."""
-        try:
-            await action
-        except usecases.CaseNotFound as missing:
-            raise not_found(case_id) from missing
-        except CaseRefusal as refused:
-            raise refusal(refused) from refused
-        return await self.detail(case_id, viewer)
+def _viewing(deps: Deps, viewer: StaffMember) -> dict[str, Any]:
+    return {
+        "viewer": member_key(viewer),
+        "chair": Role.COUNCIL_CHAIR in viewer.roles,
+        "required": deps.quorum,
+        "now": deps.clock(),
+    }
 
 
-def _case_routes(cases: _Cases) -> APIRouter:
-    router = APIRouter()
+async def _detail(deps: Deps, case_id: str, viewer: StaffMember) -> CaseDetail:
+    """The case as ``viewer`` may see it; 404 when there is none."""
+    file = await usecases.case_file(deps, case_id)
+    if file is None:
+        raise not_found(case_id)
+    return case_view(file, **_viewing(deps, viewer))
 
-    @router.get("/cases", summary="The queue of cases", responses=_REFUSALS)
-    async def list_cases(
-        _viewer: CouncilStaff,
-        status: CaseStatus | None = None,
-        application_id: Annotated[str | None, Query(max_length=CASE_ID_MAX)] = None,
-        sort: Annotated[str, Query(pattern="^(oldest|newest)$")] = "oldest",
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    ) -> CaseList:
-        found = await cases.store.queue(
-            status=status,
-            application_id=application_id,
-            oldest_first=sort == "oldest",
-            limit=limit,
-        )
-        now = datetime.now(UTC)
-        return CaseList(cases=[case_summary(case, now) for case in found])
 
-    @router.get(
-        "/cases/{case_id}",
-        summary="One case: the application, scores (unless you declared a conflict), audit trail",
-        responses=_REFUSALS,
+async def _act(
+    deps: Deps, case_id: str, viewer: StaffMember, action: Awaitable[object]
+) -> CaseDetail:
+    """Run a use case on the case, turning its refusals into 403, 404 or 409."""
+    try:
+        await action
+    except usecases.CaseNotFoundError as missing:
+        raise not_found(case_id) from missing
+    except CaseRefusal as refused:
+        raise refusal(refused) from refused
+    return await _detail(deps, case_id, viewer)
+
+
+# -- cases ----------------------------------------------------------------------------------------
+
+
+@router.get("/cases", summary="The queue of cases", responses=_REFUSALS, tags=["cases"])
+async def list_cases(
+    deps: DepsDep,
+    _viewer: CouncilStaff,
+    status: CaseStatus | None = None,
+    application_id: Annotated[str | None, Query(max_length=CASE_ID_MAX)] = None,
+    sort: Annotated[str, Query(pattern="^(oldest|newest)$")] = "oldest",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> CaseList:
+    """The queue: cases by age, optionally of one status or one application."""
+    found = await usecases.queue(
+        deps,
+        status=status,
+        application_id=application_id,
+        oldest_first=sort == "oldest",
+        limit=limit,
     )
-    async def get_case(case_id: CaseId, viewer: CouncilStaff) -> CaseDetail:
-        return await cases.detail(case_id, viewer)
+    now = deps.clock()
+    return CaseList(cases=[case_summary(case, now) for case in found])
 
-    @router.post(
-        "/cases/{case_id}/scores",
-        summary="Score the case on some or all criteria (the latest score per criterion counts)",
-        responses={
-            **_REFUSALS,
-            409: {"description": "the case is decided or withdrawn"},
-            422: {"description": "a score outside 1-5, an unknown criterion, a blank comment"},
+
+@router.get(
+    "/cases/{case_id}",
+    summary="One case: the application, scores (unless you declared a conflict), audit trail",
+    responses=_REFUSALS,
+    tags=["cases"],
+)
+async def get_case(deps: DepsDep, case_id: CaseId, viewer: CouncilStaff) -> CaseDetail:
+    """One case as the caller may see it (independent assessment, conflicts of interest)."""
+    return await _detail(deps, case_id, viewer)
+
+
+@router.post(
+    "/cases/{case_id}/scores",
+    summary="Score the case on some or all criteria (the latest score per criterion counts)",
+    responses={
+        **_REFUSALS,
+        409: {"description": "the case is decided or withdrawn"},
+        422: {"description": "a score outside 1-5, an unknown criterion, a blank comment"},
+    },
+    tags=["cases"],
+)
+async def score_case(
+    deps: DepsDep, case_id: CaseId, scoring: ScoringRequest, scorer: CouncilMember
+) -> CaseDetail:
+    """A council member's scores; the case as they may see it now."""
+    scores = [
+        GivenScore(criterion=score.criterion, score=score.score, comment=score.comment)
+        for score in scoring.scores
+    ]
+    return await _act(deps, case_id, scorer, usecases.score_case(deps, case_id, scorer, scores))
+
+
+@router.post(
+    "/cases/{case_id}/conflicts",
+    status_code=http.HTTP_201_CREATED,
+    summary="Declare your conflict of interest on the case (send confirm: true)",
+    responses={
+        **_REFUSALS,
+        409: {"description": "already declared, or the case is closed"},
+        422: {"description": "confirm is not true, or the note is too long"},
+    },
+    tags=["cases"],
+)
+async def declare_conflict(
+    deps: DepsDep, case_id: CaseId, declarer: CouncilStaff, declaration: ConflictRequest
+) -> CaseDetail:
+    """A council member's or the chair's conflict of interest on the case."""
+    reason = declaration.reason.strip()
+    return await _act(
+        deps, case_id, declarer, usecases.declare_conflict(deps, case_id, declarer, reason)
+    )
+
+
+@router.post(
+    "/cases/{case_id}/decision",
+    status_code=http.HTTP_201_CREATED,
+    summary="Record the chair's decision; GrantDecided goes out",
+    responses={
+        **_REFUSALS,
+        409: {
+            "description": (
+                "already decided, withdrawn, or short of the quorum (the message says how "
+                "many full assessments are missing and who has criteria left)"
+            )
         },
+        422: {"description": "a missing motivation, an unknown or misplaced kind of support"},
+    },
+    tags=["cases"],
+)
+async def decide_case(
+    deps: DepsDep, case_id: CaseId, decision: DecisionRequest, decider: CouncilChair
+) -> CaseDetail:
+    """The chair's decision, recorded and announced as GrantDecided in one transaction."""
+    deciding = usecases.decide_case(
+        deps,
+        case_id,
+        chair=decider,
+        decision=decision.decision,
+        support_granted=[
+            Support(kind=support.kind, note=support.note) for support in decision.support_granted
+        ],
+        motivation=decision.motivation,
     )
-    async def score_case(
-        case_id: CaseId, scoring: ScoringRequest, scorer: CouncilMember
-    ) -> CaseDetail:
-        scores = [(score.criterion, score.score, score.comment) for score in scoring.scores]
-        return await cases.act(
-            case_id,
-            scorer,
-            usecases.score_case(cases.committer, cases.store, case_id, scorer, scores),
-        )
+    return await _act(deps, case_id, decider, deciding)
 
-    @router.post(
-        "/cases/{case_id}/conflicts",
-        status_code=http.HTTP_201_CREATED,
-        summary="Declare your conflict of interest on the case (send confirm: true)",
-        responses={
-            **_REFUSALS,
-            409: {"description": "already declared, or the case is closed"},
-            422: {"description": "confirm is not true, or the note is too long"},
-        },
+
+@router.get(
+    "/meeting",
+    summary="The council's meeting: cases ready for decision, with means and spread",
+    responses=_REFUSALS,
+    tags=["cases"],
+)
+async def get_meeting(deps: DepsDep, viewer: CouncilChair) -> Meeting:
+    """The cases that reached the quorum and await the chair's decision."""
+    return meeting(
+        await usecases.cases_under_assessment(deps),
+        viewer=member_key(viewer),
+        required=deps.quorum,
+        now=deps.clock(),
     )
-    async def declare_conflict(
-        case_id: CaseId, declarer: CouncilStaff, declaration: ConflictRequest
-    ) -> CaseDetail:
-        reason = declaration.reason.strip()
-        return await cases.act(
-            case_id,
-            declarer,
-            usecases.declare_conflict(cases.committer, cases.store, case_id, declarer, reason),
-        )
-
-    @router.post(
-        "/cases/{case_id}/decision",
-        status_code=http.HTTP_201_CREATED,
-        summary="Record the chair's decision; GrantDecided goes out",
-        responses={
-            **_REFUSALS,
-            409: {
-                "description": (
-                    "already decided, withdrawn, or short of the quorum (the message says how "
-                    "many full assessments are missing and who has criteria left)"
-                )
-            },
-            422: {"description": "a missing motivation, an unknown or misplaced kind of support"},
-        },
-    )
-    async def decide_case(
-        case_id: CaseId, decision: DecisionRequest, decider: CouncilChair
-    ) -> CaseDetail:
-        return await cases.act(
-            case_id,
-            decider,
-            usecases.decide_case(
-                cases.committer,
-                cases.store,
-                case_id,
-                required=cases.quorum,
-                chair=decider,
-                decision=decision.decision,
-                support_granted=[
-                    (support.kind, support.note) for support in decision.support_granted
-                ],
-                motivation=decision.motivation,
-            ),
-        )
-
-    @router.get(
-        "/meeting",
-        summary="The council's meeting: cases ready for decision, with means and spread",
-        responses=_REFUSALS,
-    )
-    async def get_meeting(viewer: CouncilChair) -> Meeting:
-        return await meeting(cases.store, viewer=member_key(viewer), required=cases.quorum)
-
-    return router
 
 
-def _report_routes(store: CaseStore) -> APIRouter:
-    router = APIRouter()
+# -- reports --------------------------------------------------------------------------------------
 
-    @router.get("/reports", summary="The programme's figures per month or year")
-    async def get_report(_reader: ReportReader, period: Period = Period.MONTH) -> Report:
-        rows = await usecases.report(store, period)
-        return Report(period=period, time_zone=str(PROGRAMME_TIME_ZONE), rows=report_rows(rows))
 
-    @router.get(
-        "/reports.csv",
-        summary="The same figures as CSV",
-        response_class=Response,
-        responses={200: {"content": {"text/csv": {}}}},
-    )
-    async def get_report_csv(_reader: ReportReader, period: Period = Period.MONTH) -> Response:
-        return csv_response(await usecases.report(store, period), period)
+@router.get("/reports", summary="The programme's figures per month or year", tags=["reports"])
+async def get_report(deps: DepsDep, _reader: ReportReader, period: Period = Period.MONTH) -> Report:
+    """Received, withdrawn, decided and granted by kind, per month or year."""
+    rows = await usecases.report(deps, period)
+    return Report(period=period, time_zone=str(PROGRAMME_TIME_ZONE), rows=report_rows(rows))
 
-    return router
+
+@router.get(
+    "/reports.csv",
+    summary="The same figures as CSV",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+    tags=["reports"],
+)
+async def get_report_csv(
+    deps: DepsDep, _reader: ReportReader, period: Period = Period.MONTH
+) -> Response:
+    """The report as CSV for Excel with Swedish settings."""
+    return csv_response(await usecases.report(deps, period), period)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from digitalwell_council.api import create_router
+from digitalwell_council import api, pages
+from digitalwell_council.deps import Deps
 from digitalwell_council.handlers import register_handlers
-from digitalwell_council.pages import create_page_router
 from digitalwell_council.settings import Settings
-from digitalwell_council.store import CaseStore
+from digitalwell_council.store import MongoCaseStore
+from digitalwell_shared.committing import system_clock
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.service import create_http_app, create_runtime
 
@@ -19,18 +20,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the council service; connections open when the app starts."""
     settings = settings or Settings()
     runtime = create_runtime(NAME, settings, publishes=[GrantDecided])
-    store = CaseStore(runtime.database)
+    store = MongoCaseStore(runtime.database)
     runtime.startup_hooks.append(store.ensure_indexes)
-    register_handlers(runtime, store)
-    return create_http_app(
+    deps = Deps(
+        cases=store,
+        committer=runtime,
+        clock=system_clock,
+        members=settings.member_addresses,
+        quorum=settings.quorum,
+    )
+    register_handlers(runtime, deps)
+    app = create_http_app(
         runtime,
         title="DigitalWell council",
         description=(
             "The Innovation Council's cases: one per application, scored by the council's "
             "members on the programme's rubric and decided by its chair."
         ),
-        routers=[
-            create_router(runtime, store, settings.member_addresses, settings.quorum),
-            create_page_router(runtime, store, settings.member_addresses, settings.quorum),
-        ],
+        routers=[api.router, pages.router],
     )
+    app.state.deps = deps
+    return app

@@ -32,16 +32,11 @@ SV: dict[str, str] = {
     "submitted": "Inkom",
     "no_cases": "Inga ärenden.",
     "no_cases_with_status": "Inga ärenden med den statusen.",
-    # statuses, support, actions, criteria
+    # statuses, actions, criteria
     "status_new": "Nytt",
     "status_under_assessment": "Under bedömning",
     "status_decided": "Beslutat",
     "status_withdrawn": "Återkallat",
-    "support_innovation_forum": "Workshop i Innovationsforum",
-    "support_coaching": "Coachning",
-    "support_test_environment": "Testmiljö",
-    "support_expert_advice": "Expertråd",
-    "support_financing_advice": "Finansieringsrådgivning",
     "action_opened": "Ärendet öppnades",
     "action_scored": "Bedömde",
     "action_conflict_declared": "Anmälde jäv",

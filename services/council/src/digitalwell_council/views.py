@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 
 from digitalwell_council.domain import (
-    CaseStatus,
     Criterion,
     Pending,
     Quorum,
@@ -31,45 +30,49 @@ from digitalwell_council.models import (
     Person,
     QuorumOut,
     ScoreOut,
+    SupportOut,
 )
-from digitalwell_council.store import CaseStore
-from digitalwell_council.usecases import (
-    conflicted_keys,
-    council_roster,
+from digitalwell_council.records import (
+    Assessment,
+    Case,
+    CaseDecision,
+    CaseFile,
+    CaseLine,
+    Member,
     member_names,
     scored_criteria,
 )
-from digitalwell_shared.mongo import Document
+from digitalwell_council.records import AuditEntry as AuditRecord
 
 
-def _person(document: Document) -> Person:
-    return Person(name=document.get("name", ""), email=document.get("email", ""))
+def _person(member: Member) -> Person:
+    return Person(name=member.name, email=member.email)
 
 
-def case_summary(case: Document, now: datetime) -> CaseSummary:
+def case_summary(case: CaseLine, now: datetime) -> CaseSummary:
     """The queue's line for a case; the score count leaves out members with a conflict."""
     return CaseSummary(
-        id=case["_id"],
-        application_id=case["application_id"],
-        case_number=case.get("case_number", ""),
-        status=case["status"],
-        title=case["application"]["title"],
-        organisation=case["application"]["organisation"]["name"],
-        submitted_at=case["submitted_at"],
-        opened_at=case["opened_at"],
-        age_days=max((now - case["submitted_at"]).days, 0),
-        score_count=len(set(case.get("scored_by", [])) - conflicted_keys(case)),
+        id=case.id,
+        application_id=case.application_id,
+        case_number=case.case_number,
+        status=case.status,
+        title=case.title,
+        organisation=case.organisation,
+        submitted_at=case.submitted_at,
+        opened_at=case.opened_at,
+        age_days=max((now - case.submitted_at).days, 0),
+        score_count=len(set(case.scored_by) - case.conflicted),
     )
 
 
-def _criteria(counting: Sequence[Document], *, with_figures: bool) -> list[CriterionOut]:
+def _criteria(counting: Sequence[Assessment], *, with_figures: bool) -> list[CriterionOut]:
     """Each criterion with the mean and spread of ``counting``'s scores (or none, if hidden)."""
     criteria = []
     for criterion in Criterion:
         given = [
-            int(assessment["scores"][criterion.value]["score"])
+            assessment.scores[criterion].score
             for assessment in counting
-            if criterion.value in assessment.get("scores", {})
+            if criterion in assessment.scores
         ]
         summary = summarise(criterion, given)
         criteria.append(
@@ -103,10 +106,21 @@ def _pending_out(pending: Pending) -> PendingOut:
     )
 
 
+def _member_scores(assessment: Assessment) -> MemberScores:
+    scores = [
+        ScoreOut(criterion=criterion, score=given.score, comment=given.comment, at=given.at)
+        for criterion in Criterion
+        if (given := assessment.scores.get(criterion)) is not None
+    ]
+    return MemberScores(
+        member=_person(assessment.member), scores=scores, complete=len(scores) == len(Criterion)
+    )
+
+
 def assessment_view(
-    assessments: Sequence[Document],
+    assessments: Sequence[Assessment],
     council: Mapping[str, str],
-    conflicted: set[str],
+    conflicted: Collection[str],
     *,
     sight: Sight,
     viewer: str,
@@ -119,34 +133,18 @@ def assessment_view(
     do not count (the audit trail keeps them).
     """
     counting = sorted(
-        (each for each in assessments if each["member"]["key"] not in conflicted),
-        key=lambda each: str(each["member"]["name"]).casefold(),
+        (each for each in assessments if each.member.key not in conflicted),
+        key=lambda each: each.member.name.casefold(),
     )
     shown = (
-        counting
-        if sight is Sight.ALL
-        else [each for each in counting if each["member"]["key"] == viewer]
+        counting if sight is Sight.ALL else [each for each in counting if each.member.key == viewer]
     )
-    members = []
-    for assessment in shown:
-        scores = [
-            ScoreOut(criterion=criterion, **assessment["scores"][criterion.value])
-            for criterion in Criterion
-            if criterion.value in assessment.get("scores", {})
-        ]
-        members.append(
-            MemberScores(
-                member=_person(assessment["member"]),
-                scores=scores,
-                complete=len(scores) == len(Criterion),
-            )
-        )
     scored = scored_criteria(counting)
     everyone = dict(council) | member_names(assessments)
     return AssessmentOut(
         sight=sight,
         criteria=_criteria(shown, with_figures=sight is Sight.ALL),
-        members=members,
+        members=[_member_scores(assessment) for assessment in shown],
         not_scored=[
             _pending_out(pending) for pending in pending_members(everyone, scored, conflicted)
         ],
@@ -154,36 +152,39 @@ def assessment_view(
     )
 
 
-def _audit_entry(entry: Document, *, sight: Sight, viewer: str) -> AuditEntry:
-    details = dict(entry.get("details", {}))
-    hidden = sight is Sight.NONE or (sight is Sight.OWN and entry["actor"].get("key") != viewer)
-    if hidden and entry["action"] == "scored":
+def _audit_entry(entry: AuditRecord, *, sight: Sight, viewer: str) -> AuditEntry:
+    details = dict(entry.details)
+    if entry.action == "scored":
+        hidden = sight is Sight.NONE or (sight is Sight.OWN and entry.actor.key != viewer)
         # Who scored which criteria is shown, not what they gave (see assessment_sight).
-        details = {"criteria": [score["criterion"] for score in details.get("scores", [])]}
-    return AuditEntry(
-        at=entry["at"], action=entry["action"], actor=_person(entry["actor"]), details=details
-    )
+        details = (
+            {"criteria": [given.criterion.value for given in entry.scores]}
+            if hidden
+            else {"scores": [given.model_dump(mode="json") for given in entry.scores], **details}
+        )
+    return AuditEntry(at=entry.at, action=entry.action, actor=_person(entry.actor), details=details)
 
 
-def _decision(case: Document) -> DecisionOut | None:
-    decision = case.get("decision")
+def _decision(decision: CaseDecision | None) -> DecisionOut | None:
     if decision is None:
         return None
     return DecisionOut(
-        decision=decision["decision"],
-        support_granted=decision["support_granted"],
-        motivation=decision["motivation"],
-        decided_at=decision["decided_at"],
-        decided_by=_person(decision["decided_by"]),
-        assessed_by=decision["assessed_by"],
+        decision=decision.decision,
+        support_granted=[
+            SupportOut(kind=support.kind, note=support.note) for support in decision.support_granted
+        ],
+        motivation=decision.motivation,
+        decided_at=decision.decided_at,
+        decided_by=_person(decision.decided_by),
+        assessed_by=list(decision.assessed_by),
     )
 
 
 def case_detail(
-    case: Document,
+    case: Case,
     *,
-    assessments: Sequence[Document],
-    audit: Sequence[Document],
+    assessments: Sequence[Assessment],
+    audit: Sequence[AuditRecord],
     council: Mapping[str, str],
     viewer: str,
     chair: bool,
@@ -191,21 +192,21 @@ def case_detail(
     now: datetime,
 ) -> CaseDetail:
     """The whole case as ``viewer`` (a member key) may see it, by ``assessment_sight``."""
-    conflicted = conflicted_keys(case)
+    conflicted = case.conflicted
     sight = assessment_sight(
         viewer,
         chair=chair,
-        status=CaseStatus(case["status"]),
+        status=case.status,
         scored=scored_criteria(assessments),
         conflicted=conflicted,
     )
     return CaseDetail(
-        **case_summary(case, now).model_dump(),
-        application=case["application"],
-        withdrawn_at=case.get("withdrawn_at"),
+        **case_summary(case.line, now).model_dump(),
+        application=case.application,
+        withdrawn_at=case.withdrawn_at,
         conflicts=[
-            ConflictOut(member=_person(each["member"]), reason=each["reason"], at=each["at"])
-            for each in case.get("conflicts", [])
+            ConflictOut(member=_person(each.member), reason=each.reason, at=each.at)
+            for each in case.conflicts
         ],
         your_conflict=sight is Sight.NONE,
         assessment=None
@@ -213,59 +214,49 @@ def case_detail(
         else assessment_view(
             assessments, council, conflicted, sight=sight, viewer=viewer, required=required
         ),
-        decision=_decision(case),
+        decision=_decision(case.decision),
         audit=[_audit_entry(entry, sight=sight, viewer=viewer) for entry in audit],
     )
 
 
-async def read_case(
-    store: CaseStore,
-    case_id: str,
-    *,
-    viewer: str,
-    chair: bool,
-    configured_members: Sequence[str],
-    required: int,
-) -> CaseDetail | None:
-    """The whole case as ``viewer`` may see it, or None when no case has this id."""
-    case = await store.by_id(case_id)
-    if case is None:
-        return None
+def case_view(
+    file: CaseFile, *, viewer: str, chair: bool, required: int, now: datetime
+) -> CaseDetail:
+    """A case file as ``viewer`` may see it (see ``case_detail``)."""
     return case_detail(
-        case,
-        assessments=await store.assessments(case_id),
-        audit=await store.audit(case_id),
-        council=await council_roster(store, configured_members),
+        file.case,
+        assessments=file.assessments,
+        audit=file.audit,
+        council=file.council,
         viewer=viewer,
         chair=chair,
         required=required,
-        now=datetime.now(UTC),
+        now=now,
     )
 
 
-async def meeting(store: CaseStore, *, viewer: str, required: int) -> Meeting:
+def meeting(
+    cases: Sequence[tuple[CaseLine, Sequence[Assessment]]],
+    *,
+    viewer: str,
+    required: int,
+    now: datetime,
+) -> Meeting:
     """The cases ready for the chair's decision (quorum reached, not decided), oldest first.
 
-    Means and spread per criterion are over the members without a conflict; a case on which
-    ``viewer`` declared a conflict is listed without them, for another chair to decide.
+    ``cases`` are those under assessment with their assessments. Means and spread per criterion
+    are over the members without a conflict; a case on which ``viewer`` declared a conflict is
+    listed without them, for another chair to decide.
     """
-    cases = await store.queue(
-        status=CaseStatus.UNDER_ASSESSMENT, application_id=None, oldest_first=True, limit=500
-    )
-    by_case: dict[str, list[Document]] = {}
-    for assessment in await store.assessments_of([case["_id"] for case in cases]):
-        by_case.setdefault(assessment["case_id"], []).append(assessment)
-    now = datetime.now(UTC)
     ready = []
-    for case in cases:
-        conflicted = conflicted_keys(case)
-        assessments = by_case.get(case["_id"], [])
+    for case, assessments in cases:
+        conflicted = case.conflicted
         standing = quorum(
             required, scored_criteria(assessments), member_names(assessments), conflicted
         )
         if not standing.reached:
             continue
-        counting = [each for each in assessments if each["member"]["key"] not in conflicted]
+        counting = [each for each in assessments if each.member.key not in conflicted]
         yours = viewer in conflicted
         ready.append(
             MeetingCase(

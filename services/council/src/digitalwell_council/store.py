@@ -341,8 +341,8 @@ class MongoCaseStore:
     async def append_audit(self, entries: Sequence[AuditEntry], transaction: Transaction) -> None:
         """Add entries to the audit trail; there is no update or delete."""
         if entries:
-            documents = [documents.audit_document(entry) for entry in entries]
-            await self._audit.insert_many(documents, ordered=True, session=transaction)
+            written = [documents.audit_document(entry) for entry in entries]
+            await self._audit.insert_many(written, ordered=True, session=transaction)
 
     async def audit(self, case_id: str) -> list[AuditEntry]:
         """The case's audit trail, oldest first."""

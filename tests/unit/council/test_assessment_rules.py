@@ -7,9 +7,9 @@ import pytest
 from digitalwell_council.domain import (
     Assessor,
     CaseStatus,
-    ConflictOfInterest,
+    ConflictOfInterestError,
     Criterion,
-    IllegalMove,
+    IllegalMoveError,
     assessors,
     check_conflict_declaration,
     pending_members,
@@ -26,22 +26,22 @@ def test_scoring_an_open_case_puts_it_under_assessment(status: CaseStatus) -> No
 @pytest.mark.parametrize("status", [CaseStatus.DECIDED, CaseStatus.WITHDRAWN])
 def test_a_decided_or_withdrawn_case_cannot_be_scored(status: CaseStatus) -> None:
     with pytest.raises(
-        IllegalMove, match=f"the case is {status.value}: it can no longer be scored"
+        IllegalMoveError, match=f"the case is {status.value}: it can no longer be scored"
     ):
         status_after_scoring(status, "anna@example.org", set())
 
 
 def test_a_member_with_a_declared_conflict_cannot_score() -> None:
-    with pytest.raises(ConflictOfInterest, match="conflict of interest"):
+    with pytest.raises(ConflictOfInterestError, match="conflict of interest"):
         status_after_scoring(CaseStatus.NEW, "anna@example.org", {"anna@example.org"})
 
 
 def test_a_conflict_is_declared_once_and_only_on_an_open_case() -> None:
     check_conflict_declaration(CaseStatus.UNDER_ASSESSMENT, "anna@example.org", {"bo@example.org"})
 
-    with pytest.raises(IllegalMove, match="already declared"):
+    with pytest.raises(IllegalMoveError, match="already declared"):
         check_conflict_declaration(CaseStatus.NEW, "anna@example.org", {"anna@example.org"})
-    with pytest.raises(IllegalMove, match="decided"):
+    with pytest.raises(IllegalMoveError, match="decided"):
         check_conflict_declaration(CaseStatus.DECIDED, "anna@example.org", set())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digitalwell_council.domain import CaseStatus, IllegalMove, check_move
+from digitalwell_council.domain import CaseStatus, IllegalMoveError, check_move
 
 
 @pytest.mark.parametrize(
@@ -34,5 +34,5 @@ def test_an_open_case_may_move_on(current: CaseStatus, target: CaseStatus) -> No
 def test_a_closed_case_a_skipped_assessment_or_a_step_back_is_refused_naming_both_states(
     current: CaseStatus, target: CaseStatus
 ) -> None:
-    with pytest.raises(IllegalMove, match=f"{current.value} cannot become {target.value}"):
+    with pytest.raises(IllegalMoveError, match=f"{current.value} cannot become {target.value}"):
         check_move(current, target)

@@ -10,9 +10,9 @@ from pydantic import ValidationError
 from digitalwell_council.domain import (
     MOTIVATION_MAX,
     CaseStatus,
-    ConflictOfInterest,
+    ConflictOfInterestError,
     Criterion,
-    IllegalMove,
+    IllegalMoveError,
     Quorum,
     check_decision,
     quorum,
@@ -40,12 +40,12 @@ def test_a_decided_withdrawn_or_unassessed_case_cannot_be_decided(
     status: CaseStatus, reason: str
 ) -> None:
     standing = quorum(2, {}, {}, set()) if status is CaseStatus.NEW else REACHED
-    with pytest.raises(IllegalMove, match=reason):
+    with pytest.raises(IllegalMoveError, match=reason):
         check_decision(status, "chair@x", set(), standing)
 
 
 def test_a_chair_with_a_declared_conflict_takes_no_part_in_the_decision() -> None:
-    with pytest.raises(ConflictOfInterest, match="no part in its decision"):
+    with pytest.raises(ConflictOfInterestError, match="no part in its decision"):
         check_decision(CaseStatus.UNDER_ASSESSMENT, "chair@x", {"chair@x"}, REACHED)
 
 
@@ -62,7 +62,7 @@ def test_below_the_quorum_the_refusal_says_how_many_more_and_what_is_left_for_wh
     scored = {"anna@x": FULL, "bo@x": {Criterion.NEED, Criterion.VIABILITY, Criterion.INNOVATION}}
     standing = quorum(2, scored, NAMES, set())
 
-    with pytest.raises(IllegalMove) as refused:
+    with pytest.raises(IllegalMoveError) as refused:
         check_decision(CaseStatus.UNDER_ASSESSMENT, "chair@x", set(), standing)
 
     assert str(refused.value) == (

@@ -9,7 +9,12 @@ from typing import cast
 import pytest
 
 from digitalwell_council import usecases
-from digitalwell_council.domain import CaseStatus, ConflictOfInterest, Criterion, IllegalMove
+from digitalwell_council.domain import (
+    CaseStatus,
+    ConflictOfInterestError,
+    Criterion,
+    IllegalMoveError,
+)
 from digitalwell_council.records import CaseDecision, GivenScore, Support
 from digitalwell_council.reporting import Period
 from digitalwell_council.store import CaseStore
@@ -151,12 +156,12 @@ async def test_scoring_is_refused_to_a_conflicted_member_on_a_closed_case_and_on
     deps, store = parts.deps, parts.store
     await usecases.declare_conflict(deps, case_id, BO, "my sister's firm")
 
-    with pytest.raises(ConflictOfInterest):
+    with pytest.raises(ConflictOfInterestError):
         await usecases.score_case(deps, case_id, BO, _every())
     with pytest.raises(usecases.CaseNotFoundError):
         await usecases.score_case(deps, "case-none", ANNA, _every())
     store.cases[case_id] = store.cases[case_id].model_copy(update={"status": CaseStatus.WITHDRAWN})
-    with pytest.raises(IllegalMove, match="withdrawn"):
+    with pytest.raises(IllegalMoveError, match="withdrawn"):
         await usecases.score_case(deps, case_id, ANNA, _every())
     assert await store.assessments(case_id) == []
 
@@ -175,7 +180,7 @@ async def test_a_conflict_is_recorded_once_and_audited() -> None:
     assert store.cases[case_id].conflicted == {"bo@example.org"}
     assert store.trail[-1].action == "conflict_declared"
     assert store.trail[-1].details == {"reason": "a tie"}
-    with pytest.raises(IllegalMove) as refused:
+    with pytest.raises(IllegalMoveError) as refused:
         await usecases.declare_conflict(deps, case_id, BO, "again")
     assert refused.value.reason == "already_conflicted"
     assert len(store.cases[case_id].conflicts) == 1
@@ -240,13 +245,13 @@ async def test_a_decision_short_of_the_quorum_or_taken_twice_is_refused_and_anno
     case_id, parts = await _assessed(quorum=3)
     committer = parts.committer
 
-    with pytest.raises(IllegalMove) as short:
+    with pytest.raises(IllegalMoveError) as short:
         await _decide(parts, case_id)
     assert short.value.reason == "quorum"
 
     case_id, parts = await _assessed(quorum=2)
     await _decide(parts, case_id)
-    with pytest.raises(IllegalMove) as twice:
+    with pytest.raises(IllegalMoveError) as twice:
         await _decide(parts, case_id)
     assert twice.value.reason == "decided"
     assert len(parts.committer.events) == 1
@@ -272,13 +277,13 @@ async def test_a_chair_with_a_conflict_takes_no_part_and_a_case_changed_meanwhil
     case_id, parts = await _assessed()
     deps = parts.deps
     await usecases.declare_conflict(deps, case_id, CHAIR, "")
-    with pytest.raises(ConflictOfInterest):
+    with pytest.raises(ConflictOfInterestError):
         await _decide(parts, case_id)
 
     case_id, parts = await _assessed()
     meanwhile = cast("CaseStore", _DecidedMeanwhile(parts.store))
     parts = replace(parts, deps=replace(parts.deps, cases=meanwhile))
-    with pytest.raises(IllegalMove) as changed:
+    with pytest.raises(IllegalMoveError) as changed:
         await _decide(parts, case_id)
     assert changed.value.reason == "changed"
     assert parts.committer.events == []

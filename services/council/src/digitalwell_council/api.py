@@ -10,7 +10,7 @@ from fastapi import status as http
 
 from digitalwell_council import usecases
 from digitalwell_council.deps import Deps, DepsDep
-from digitalwell_council.domain import CaseRefusal, CaseStatus, ConflictOfInterest
+from digitalwell_council.domain import CaseRefusalError, CaseStatus, ConflictOfInterestError
 from digitalwell_council.models import (
     CaseDetail,
     CaseList,
@@ -54,11 +54,11 @@ def not_found(case_id: str) -> HTTPException:
     return HTTPException(http.HTTP_404_NOT_FOUND, f"No case has the id {excerpt(case_id)!r}")
 
 
-def refusal(refused: CaseRefusal) -> HTTPException:
+def refusal(refused: CaseRefusalError) -> HTTPException:
     """403 for a member with a conflict of interest, 409 for a move the case's state forbids."""
     code = (
         http.HTTP_403_FORBIDDEN
-        if isinstance(refused, ConflictOfInterest)
+        if isinstance(refused, ConflictOfInterestError)
         else http.HTTP_409_CONFLICT
     )
     return HTTPException(code, str(refused)[:1].upper() + str(refused)[1:])
@@ -84,21 +84,18 @@ def csv_response(rows: list[ReportRow], period: Period) -> Response:
 router = APIRouter(prefix="/api/v1")
 
 
-def _viewing(deps: Deps, viewer: StaffMember) -> dict[str, Any]:
-    return {
-        "viewer": member_key(viewer),
-        "chair": Role.COUNCIL_CHAIR in viewer.roles,
-        "required": deps.quorum,
-        "now": deps.clock(),
-    }
-
-
 async def _detail(deps: Deps, case_id: str, viewer: StaffMember) -> CaseDetail:
     """The case as ``viewer`` may see it; 404 when there is none."""
     file = await usecases.case_file(deps, case_id)
     if file is None:
         raise not_found(case_id)
-    return case_view(file, **_viewing(deps, viewer))
+    return case_view(
+        file,
+        viewer=member_key(viewer),
+        chair=Role.COUNCIL_CHAIR in viewer.roles,
+        required=deps.quorum,
+        now=deps.clock(),
+    )
 
 
 async def _act(
@@ -109,7 +106,7 @@ async def _act(
         await action
     except usecases.CaseNotFoundError as missing:
         raise not_found(case_id) from missing
-    except CaseRefusal as refused:
+    except CaseRefusalError as refused:
         raise refusal(refused) from refused
     return await _detail(deps, case_id, viewer)
 

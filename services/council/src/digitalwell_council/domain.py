@@ -70,7 +70,7 @@ _CRITERION_TEXT = {
 }
 
 
-class CaseRefusal(Exception):  # noqa: N818 - each subclass reads as the rule says it
+class CaseRefusalError(Exception):
     """A move on a case that its rules forbid; the message says why (in English, for the API).
 
     ``reason`` names the rule for a page to tell in its reader's language: closed, decided,
@@ -82,11 +82,11 @@ class CaseRefusal(Exception):  # noqa: N818 - each subclass reads as the rule sa
         self.reason = reason
 
 
-class IllegalMove(CaseRefusal):
+class IllegalMoveError(CaseRefusalError):
     """A case cannot make this move from its current status (HTTP 409)."""
 
 
-class ConflictOfInterest(CaseRefusal):
+class ConflictOfInterestError(CaseRefusalError):
     """The person declared a conflict of interest on the case (HTTP 403)."""
 
 
@@ -99,14 +99,16 @@ _ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
 
 
 def check_move(current: CaseStatus, target: CaseStatus) -> None:
-    """Raise IllegalMove, naming both states, unless ``current`` may become ``target``."""
+    """Raise IllegalMoveError, naming both states, unless ``current`` may become ``target``."""
     if target not in _ALLOWED[current]:
-        raise IllegalMove(f"a case that is {current.value} cannot become {target.value}", "closed")
+        raise IllegalMoveError(
+            f"a case that is {current.value} cannot become {target.value}", "closed"
+        )
 
 
 def _check_open(status: CaseStatus, doing: str) -> None:
     if status not in OPEN_STATUSES:
-        raise IllegalMove(f"the case is {status.value}: it can no longer be {doing}", "closed")
+        raise IllegalMoveError(f"the case is {status.value}: it can no longer be {doing}", "closed")
 
 
 def status_after_scoring(
@@ -117,7 +119,7 @@ def status_after_scoring(
     The first score moves a new case to under assessment.
     """
     if member in conflicted:
-        raise ConflictOfInterest(
+        raise ConflictOfInterestError(
             "you declared a conflict of interest on this case, so you cannot score it", "conflict"
         )
     _check_open(status, "scored")
@@ -129,7 +131,7 @@ def check_conflict_declaration(
 ) -> None:
     """A member declares a conflict once, while the case is still open."""
     if member in conflicted:
-        raise IllegalMove(
+        raise IllegalMoveError(
             "you have already declared a conflict of interest on this case", "already_conflicted"
         )
     _check_open(status, "assessed")
@@ -281,15 +283,15 @@ def check_decision(
 ) -> None:
     """The chair may decide an open case that reached its quorum, on which they have no conflict."""
     if chair in conflicted:
-        raise ConflictOfInterest(
+        raise ConflictOfInterestError(
             "you declared a conflict of interest on this case, so you take no part in its decision",
             "conflict",
         )
     if status is CaseStatus.DECIDED:
-        raise IllegalMove("the case is already decided: a decision is taken once", "decided")
+        raise IllegalMoveError("the case is already decided: a decision is taken once", "decided")
     _check_open(status, "decided")
     if not standing.reached:
-        raise IllegalMove(standing.shortfall(), "quorum")
+        raise IllegalMoveError(standing.shortfall(), "quorum")
     check_move(status, CaseStatus.DECIDED)
 
 

@@ -1,7 +1,7 @@
 """Every word council's staff pages say, in Swedish (the council's working language) and English.
 
 The API's refusals stay English (they are for programs); on a page a refusal is told in the
-reader's language by its reason (``CaseRefusal.reason``). The names of the kinds of support
+reader's language by its reason (``CaseRefusalError.reason``). The names of the kinds of support
 are not here: they are the programme's one list, ``digitalwell_shared.kinds``.
 """
 

@@ -25,7 +25,12 @@ from digitalwell_council.api import (
     report_rows,
 )
 from digitalwell_council.deps import Deps, DepsDep
-from digitalwell_council.domain import CaseRefusal, CaseStatus, ConflictOfInterest, Criterion
+from digitalwell_council.domain import (
+    CaseRefusalError,
+    CaseStatus,
+    ConflictOfInterestError,
+    Criterion,
+)
 from digitalwell_council.forms import Forms, read_conflict, read_decision, read_scores, text
 from digitalwell_council.models import CaseDetail
 from digitalwell_council.page_text import WORDING, translate
@@ -227,11 +232,11 @@ async def _act(
         await action
     except CaseNotFoundError:
         return await _case_page(request, deps, case_id, forms)  # renders the 404 page
-    except CaseRefusal as refused:
+    except CaseRefusalError as refused:
         forms.problem = translate(request_language(request), f"refusal_{refused.reason}")
         code = (
             http.HTTP_403_FORBIDDEN
-            if isinstance(refused, ConflictOfInterest)
+            if isinstance(refused, ConflictOfInterestError)
             else http.HTTP_409_CONFLICT
         )
         return await _case_page(request, deps, case_id, forms, status_code=code)

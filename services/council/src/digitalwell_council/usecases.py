@@ -13,7 +13,7 @@ from digitalwell_council.deps import Deps
 from digitalwell_council.domain import (
     Assessor,
     CaseStatus,
-    IllegalMove,
+    IllegalMoveError,
     assessors,
     check_conflict_declaration,
     check_decision,
@@ -129,7 +129,7 @@ async def withdraw_case(
         return None
     try:
         check_move(case.status, CaseStatus.WITHDRAWN)
-    except IllegalMove as refused:
+    except IllegalMoveError as refused:
         log.warning("withdrawal ignored", reason=str(refused))
         return None
     await deps.cases.withdraw(case.id, event.withdrawn_at, transaction)
@@ -219,7 +219,7 @@ async def decide_case(
 ) -> CaseDecision:
     """Record the chair's decision and announce it as GrantDecided, in one transaction.
 
-    Refused (IllegalMove) until ``deps.quorum`` members without a conflict scored every
+    Refused (IllegalMoveError) until ``deps.quorum`` members without a conflict scored every
     criterion.
     """
     person = member_of(chair)
@@ -237,7 +237,7 @@ async def decide_case(
         )
         if not await deps.cases.decide(case_id, decided, transaction):
             # Read in this transaction as under assessment, changed since: someone else decided.
-            raise IllegalMove(
+            raise IllegalMoveError(
                 "the case changed while deciding it; reload it and look again", "changed"
             )
         await deps.cases.append_audit([_decided_entry(case_id, decided)], transaction)

@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 from starlette import status
 from starlette.requests import Request
 from starlette.types import Scope
 
 from digitalwell_shared.contracts import Language
+from digitalwell_shared.local_time import local_time
 from digitalwell_shared.logging import get_logger
-from digitalwell_shared.pages import SECURITY_HEADERS, language_of
+from digitalwell_shared.pages import SECURITY_HEADERS, language_of, other_language
 from digitalwell_shared.site_text import site_text
+from digitalwell_shared.wording import Wording
 
 _API_PREFIX = "/api/"
 CORRELATION_SCOPE_KEY = "digitalwell.correlation_id"
@@ -40,11 +46,89 @@ def site_footer(language: Language, statement_url: str) -> Markup:
     )
 
 
+SHARED_TEMPLATES = Path(__file__).parent / "templates"
+"""``layout.html``, the one layout every service's ``base.html`` extends."""
+
+PRIVATE_PAGE_HEADERS = SECURITY_HEADERS | {"Cache-Control": "no-store"}
+"""Headers of a page that holds people's data or a link's token: never kept in a cache."""
+
+
 def page_templates(directory: Path) -> Jinja2Templates:
-    """A service's page templates, with ``site_footer(request, lang)`` for their layout."""
+    """A service's page templates, over the shared layout, with the layout's helpers.
+
+    ``site_footer(request, lang)`` writes the footer, ``site(lang, key)`` a word the layout
+    shares with every service (``site_text``).
+    """
     templates = Jinja2Templates(directory=directory)
+    templates.env.loader = ChoiceLoader(
+        [FileSystemLoader(directory), FileSystemLoader(SHARED_TEMPLATES)]
+    )
     templates.env.globals["site_footer"] = _footer_of
+    templates.env.globals["site"] = _site_word
     return templates
+
+
+class PageRenderer:
+    """How every service renders a page: its words, the language switch, the right headers.
+
+    Each template gets ``lang``, ``t`` (the service's ``Wording`` in the page's language),
+    ``local`` (a time as people in Sweden read it), ``switch_url`` / ``switch_lang``,
+    ``csrf_token`` (when a staff guard set one), what ``helpers`` adds for the language, and
+    the page's own ``context``.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        wording: Wording,
+        *,
+        helpers: Callable[[Language], Mapping[str, object]] | None = None,
+    ) -> None:
+        self.templates = page_templates(directory)
+        self._wording = wording
+        self._helpers = helpers
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        language: Language,
+        context: Mapping[str, object] | None = None,
+        *,
+        status_code: int = status.HTTP_200_OK,
+        private: bool = False,
+        switch_url: str | None = None,
+    ) -> HTMLResponse:
+        """``template`` in ``language``; ``private`` pages are never cached."""
+        switch_to = other_language(language)
+        if switch_url is None:
+            # A page shown in answer to a POST cannot be fetched again: switch on its address.
+            here = request.url if request.method == "GET" else request.url.replace(query="")
+            switch_url = str(here.include_query_params(lang=switch_to.value))
+        values: dict[str, object] = {
+            "lang": language.value,
+            "t": partial(self._wording.translate, language),
+            "local": partial(_local_time_in, language),
+            "switch_url": switch_url,
+            "switch_lang": switch_to.value,
+            "csrf_token": getattr(request.state, "csrf_token", ""),
+        }
+        if self._helpers is not None:
+            values.update(self._helpers(language))
+        values.update(context or {})
+        response = self.templates.TemplateResponse(
+            request, template, values, status_code=status_code
+        )
+        response.headers.update(PRIVATE_PAGE_HEADERS if private else SECURITY_HEADERS)
+        return response
+
+
+def _local_time_in(language: Language, moment: datetime | None) -> str:
+    return "" if moment is None else local_time(moment, language)
+
+
+def _site_word(lang: str, key: str, **values: object) -> str:
+    return site_text(language_of(lang), key, **values)
 
 
 def _footer_of(request: Request, lang: str) -> Markup:

@@ -6,8 +6,7 @@ in ``forms.py``, the records turned into what the templates show in ``views.py``
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import datetime
+from collections.abc import Awaitable
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -40,14 +39,11 @@ from digitalwell_council.usecases import CaseNotFoundError, member_key
 from digitalwell_council.views import case_summary, case_view, meeting
 from digitalwell_shared.contracts import Language, SupportKind
 from digitalwell_shared.kinds import support_kind_name
-from digitalwell_shared.local_time import local_time
-from digitalwell_shared.pages import SECURITY_HEADERS, other_language, page_path, public_url
-from digitalwell_shared.site import page_templates, request_language
+from digitalwell_shared.pages import other_language, page_path, public_url
+from digitalwell_shared.site import PageRenderer, request_language
 from digitalwell_shared.staff import Role, StaffMember, staff_page
 
 TEMPLATES = FilePath(__file__).parent / "templates"
-# No caching: the pages hold applicants' details and the council's scores.
-_PAGE_HEADERS = SECURITY_HEADERS | {"Cache-Control": "no-store"}
 CaseId = Annotated[str, Path(max_length=CASE_ID_MAX)]
 
 _COUNCIL_PAGE = [Depends(staff_page(*COUNCIL))]
@@ -55,8 +51,16 @@ _MEMBER_PAGE = [Depends(staff_page(Role.COUNCIL_MEMBER))]
 _CHAIR_PAGE = [Depends(staff_page(Role.COUNCIL_CHAIR))]
 _REPORT_PAGE = [Depends(staff_page(*REPORT_READERS))]
 
-_templates = page_templates(TEMPLATES)
-_templates.env.globals |= {
+
+def _helpers(language: Language) -> dict[str, object]:
+    def support_name(kind: str) -> str:
+        return support_kind_name(SupportKind(kind), language)
+
+    return {"support_name": support_name}
+
+
+_pages = PageRenderer(TEMPLATES, WORDING, helpers=_helpers)
+_pages.templates.env.globals |= {
     "criteria": list(Criterion),
     "support_kinds": list(SupportKind),
     "known_actions": {key for key in WORDING.catalogues[Language.SV] if key.startswith("action_")},
@@ -66,13 +70,6 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 # -- what every page shares -----------------------------------------------------------------------
-
-
-def _local(language: Language) -> Callable[[datetime | None], str]:
-    def shown(moment: datetime | None) -> str:
-        return "" if moment is None else local_time(moment, language)
-
-    return shown
 
 
 def _switch_url(request: Request, language: Language) -> str:
@@ -92,32 +89,23 @@ def _with_language(request: Request, path: str) -> str:
 def _render(
     request: Request, name: str, context: dict[str, Any], status_code: int = http.HTTP_200_OK
 ) -> HTMLResponse:
+    """A page for the signed-in member of staff; never cached (applicants' details, scores)."""
     staff: StaffMember = request.state.staff
     language = request_language(request)
-    switch = other_language(language)
-
-    def t(key: str, **values: object) -> str:
-        return translate(language, key, **values)
-
-    def support_name(kind: str) -> str:
-        return support_kind_name(SupportKind(kind), language)
-
-    context = {
-        "lang": language.value,
-        "t": t,
-        "support_name": support_name,
-        "local": _local(language),
-        "switch_lang": switch.value,
-        "switch_url": _switch_url(request, switch),
-        "staff": staff,
-        "is_chair": Role.COUNCIL_CHAIR in staff.roles,
-        "is_member": Role.COUNCIL_MEMBER in staff.roles,
-        "csrf_token": request.state.csrf_token,
-        **context,
-    }
-    response = _templates.TemplateResponse(request, name, context, status_code=status_code)
-    response.headers.update(_PAGE_HEADERS)
-    return response
+    return _pages.render(
+        request,
+        name,
+        language,
+        {
+            "staff": staff,
+            "is_chair": Role.COUNCIL_CHAIR in staff.roles,
+            "is_member": Role.COUNCIL_MEMBER in staff.roles,
+            **context,
+        },
+        status_code=status_code,
+        private=True,
+        switch_url=_switch_url(request, other_language(language)),
+    )
 
 
 # -- the queue and a case -----------------------------------------------------------------------

@@ -7,10 +7,11 @@ one language only would be a KeyError or a hole in the sentence.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 
 import pytest
 
-from digitalwell_council.page_text import PAGE_TEXT as COUNCIL
+from digitalwell_council.page_text import WORDING as COUNCIL
 from digitalwell_forum.messages import MESSAGES as FORUM
 from digitalwell_intake.messages import MESSAGES as INTAKE
 from digitalwell_intake.staff_text import STAFF_TEXT as INTAKE_STAFF
@@ -19,10 +20,10 @@ from digitalwell_shared.contracts import Language
 from digitalwell_shared.site_text import SITE_TEXT
 from digitalwell_shared.staff import Role
 
-Catalog = dict[Language, dict[str, str]]
+Catalog = Mapping[Language, Mapping[str, str]]
 CATALOGS: dict[str, Catalog] = {
     "shared": SITE_TEXT,
-    "council": COUNCIL,
+    "council": COUNCIL.catalogues,
     "forum": FORUM,
     "intake": INTAKE,
     "intake staff": INTAKE_STAFF,

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar
 
-from digitalwell_notify.calendar import booking_calendar
 from digitalwell_notify.render import EmailTemplates
+from digitalwell_shared.calendar import booking_calendar
 from digitalwell_shared.contracts import Language, SessionDate, SessionKind, SessionSummary
 from tests.support.email_contexts import sample_context
 
@@ -28,13 +28,13 @@ SERIES = SessionSummary(
 
 
 def test_a_series_is_one_event_per_date_not_one_block_over_the_weeks() -> None:
-    calendar = Calendar.from_ical(booking_calendar("bk_1", SERIES, organiser_domain="dw.example"))
+    calendar = Calendar.from_ical(booking_calendar("bk_1", SERIES, domain="dw.example"))
 
     events = calendar.walk("VEVENT")
     assert [event.decoded("dtstart").day for event in events] == [3, 10, 17]
     assert {event.decoded("dtend").hour for event in events} == {12}  # 11:00 UTC in Stockholm
     assert [str(event["uid"]) for event in events] == [
-        "bk_1-1@dw.example",
+        "bk_1@dw.example",  # the first date is the bare id, as on forum's booking page
         "bk_1-2@dw.example",
         "bk_1-3@dw.example",
     ]
@@ -42,7 +42,7 @@ def test_a_series_is_one_event_per_date_not_one_block_over_the_weeks() -> None:
 
 def test_a_single_date_keeps_the_bookings_own_uid() -> None:
     single = SERIES.model_copy(update={"dates": []})
-    calendar = Calendar.from_ical(booking_calendar("bk_2", single, organiser_domain="dw.example"))
+    calendar = Calendar.from_ical(booking_calendar("bk_2", single, domain="dw.example"))
 
     assert [str(event["uid"]) for event in calendar.walk("VEVENT")] == ["bk_2@dw.example"]
 

@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from digitalwell_notify.calendar import ICS_CONTENT_TYPE, booking_calendar
 from digitalwell_notify.domain import (
     DeliveryStatus,
     LogAccess,
@@ -22,6 +21,7 @@ from digitalwell_notify.store import (
     ParkedEventStore,
     PreferenceStore,
 )
+from digitalwell_shared.calendar import booking_calendar
 from digitalwell_shared.contracts import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
@@ -61,6 +61,7 @@ BookingEvent = (
 )
 
 log = get_logger(__name__)
+ICS_ATTACHMENT_TYPE = "text/calendar; method=PUBLISH"
 REMINDERS = "reminders"
 """The preference category of non-essential e-mails: people may unsubscribe from these."""
 
@@ -315,12 +316,9 @@ class EmailComposer:
             case ForumBooked():
                 template = "booking_confirmed"
                 context["cancel_url"] = cancel_url
-                ics = booking_calendar(
-                    event.booking_id, event.session, organiser_domain=links.id_domain
-                )
-                attachments = (
-                    Attachment("digitalwell.ics", f"{ICS_CONTENT_TYPE}; method=PUBLISH", ics),
-                )
+                # The one calendar of shared: the same UIDs as forum's booking page serves.
+                ics = booking_calendar(event.booking_id, event.session, domain=links.id_domain)
+                attachments = (Attachment("digitalwell.ics", ICS_ATTACHMENT_TYPE, ics),)
             case ForumBookingWaitlisted():
                 template = "booking_waitlisted"
                 context |= {"position": event.position, "cancel_url": cancel_url}

@@ -1,13 +1,23 @@
-"""notify's stored e-mails for tests: documents as EmailComposer writes them."""
+"""notify in tests: the one way to start it, and stored e-mails as its store writes them."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from fastapi import FastAPI
+
+from digitalwell_notify.app import create_app
 from digitalwell_notify.domain import delivery_key, message_id, unsubscribe_url
 from digitalwell_notify.settings import Settings
-from digitalwell_shared.mongo import UNCLAIMED, Document
+from digitalwell_notify.stores import MongoEmailStore
+from digitalwell_notify.stores.emails import email_record
+from digitalwell_shared.mongo import UNCLAIMED, Document, Transaction, in_transaction
+from digitalwell_shared.service import Runtime
 
 REMINDERS = "reminders"
 
@@ -25,7 +35,7 @@ def email_document(
     attempts: list[Document] | None = None,
     recipient_name: str = "Åsa Öberg",
 ) -> Document:
-    """An e-mail as EmailComposer stores it."""
+    """An e-mail as notify stores it."""
     event_id = str(uuid.uuid4())
     key = delivery_key(event_id, recipient, template)
     now = created_at or datetime.now(UTC)
@@ -64,3 +74,59 @@ def email_document(
         "attempts": attempts or [],
         **({"sent_at": now} if status == "sent" else {}),
     }
+
+
+@dataclass(frozen=True)
+class RunningNotify:
+    """A started notify app and its settings."""
+
+    app: FastAPI
+    settings: Settings
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.app.state.runtime
+        return runtime
+
+    async def store(self, emails: Sequence[Document]) -> None:
+        """Queue the e-mails through notify's store, in one transaction (due together)."""
+        store = MongoEmailStore(self.runtime.database)
+        records = [email_record(email) for email in emails]
+
+        async def enqueue(transaction: Transaction) -> None:
+            await store.enqueue(records, transaction)
+
+        await in_transaction(self.runtime.mongo, enqueue)
+
+    def consumed(self, topic: str, outcome: str) -> float:
+        """How many events of ``topic`` the consumer counted as ``outcome`` (e.g. duplicate)."""
+        sample = self.runtime.registry.get_sample_value(
+            "digitalwell_events_consumed_total", {"topic": topic, "outcome": outcome}
+        )
+        return sample or 0.0
+
+    async def emails_to(self, recipient: str) -> list[Document]:
+        """The stored e-mails to ``recipient``: the delivery log's view of them."""
+        found = self.runtime.database["emails"].find({"recipient": recipient.strip().lower()})
+        return [email async for email in found]
+
+
+def notify_settings(kafka_bootstrap_servers: str, mongodb_url: str, **overrides: Any) -> Settings:
+    """notify's settings for a test: its own database unless ``overrides`` name one."""
+    values: dict[str, Any] = {
+        "kafka_bootstrap_servers": kafka_bootstrap_servers,
+        "mongodb_url": mongodb_url,
+        "mongodb_database": f"notify-{uuid.uuid4().hex[:12]}",
+    }
+    return Settings(**(values | overrides))
+
+
+@asynccontextmanager
+async def running_notify(
+    kafka_bootstrap_servers: str, mongodb_url: str, **overrides: Any
+) -> AsyncIterator[RunningNotify]:
+    """notify started (consumer, delivery worker) on the real broker and database."""
+    settings = notify_settings(kafka_bootstrap_servers, mongodb_url, **overrides)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield RunningNotify(app, settings)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -18,8 +16,6 @@ from pymongo import AsyncMongoClient
 
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.smtp_sink import BackgroundMailSink, MailSink
-from digitalwell_notify.app import create_app
-from digitalwell_notify.settings import Settings
 from digitalwell_shared.contracts import (
     ApplicationWithdrawn,
     EmailFailed,
@@ -36,27 +32,15 @@ from digitalwell_shared.contracts import (
 from tests.support.events import application_submitted, grant_decided
 from tests.support.kafka import collect, headers_of, publish_event
 from tests.support.mail import MailSinkClient, sent_to
+from tests.support.notify import running_notify
 from tests.support.smtp import refusing_smtp_server
 from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.integration
 
 
-@asynccontextmanager
-async def running_notify(
-    kafka_bootstrap_servers: str, mongodb_url: str, **overrides: Any
-) -> AsyncIterator[Settings]:
-    settings = Settings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=f"notify-{uuid.uuid4().hex[:12]}",
-        retry_base_seconds=0.2,
-        retry_max_interval_seconds=1,
-        **overrides,
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        yield settings
+# Short back-offs, so a retried e-mail goes out within the test.
+FAST_RETRIES: dict[str, Any] = {"retry_base_seconds": 0.2, "retry_max_interval_seconds": 1}
 
 
 def booking(event_type: type[IntegrationEvent], email: str, **fields: Any) -> Any:
@@ -116,6 +100,7 @@ async def test_every_event_becomes_its_email(
     async with running_notify(
         kafka_bootstrap_servers,
         mongodb_url,
+        **FAST_RETRIES,
         smtp_host=mail_sink.smtp_host,
         smtp_port=mail_sink.smtp_port,
     ):
@@ -147,6 +132,7 @@ async def test_a_decision_letter_reaches_the_applicant_even_when_read_before_the
     async with running_notify(
         kafka_bootstrap_servers,
         mongodb_url,
+        **FAST_RETRIES,
         smtp_host=mail_sink.smtp_host,
         smtp_port=mail_sink.smtp_port,
     ):
@@ -180,6 +166,7 @@ async def test_a_withdrawal_is_confirmed_even_when_read_before_the_submission(
     async with running_notify(
         kafka_bootstrap_servers,
         mongodb_url,
+        **FAST_RETRIES,
         smtp_host=mail_sink.smtp_host,
         smtp_port=mail_sink.smtp_port,
     ):
@@ -210,25 +197,33 @@ async def test_an_smtp_outage_delays_every_email_and_loses_none(
     addresses = [_address() for _ in range(5)]
     now = datetime.now(UTC)
     async with running_notify(
-        kafka_bootstrap_servers, mongodb_url, smtp_host="127.0.0.1", smtp_port=port
-    ) as settings:
+        kafka_bootstrap_servers, mongodb_url, **FAST_RETRIES, smtp_host="127.0.0.1", smtp_port=port
+    ) as notify:
         for address in addresses:
             await publish_event(
                 kafka_bootstrap_servers, booking(ForumBooked, address, booked_at=now)
             )
-        database = AsyncMongoClient(mongodb_url)[settings.mongodb_database]
+        database = AsyncMongoClient(mongodb_url)[notify.settings.mongodb_database]
         await until_true(lambda: _all_tried(database, len(addresses)), seconds=60)
 
         with BackgroundMailSink(MailSink(smtp_port=port, http_port=0)) as sink:
             mail = MailSinkClient(sink.host, sink.smtp_port, sink.api_url)
             for address in addresses:
                 await mail.wait_for_message(sent_to(address), query=f"to:{address}", timeout=60)
-            await asyncio.sleep(2)  # time for any duplicate to show up
+
+            async def all_recorded() -> bool:
+                # The delivery log: once no e-mail is pending, no copy can follow.
+                return await database["emails"].count_documents({"status": "pending"}) == 0
+
+            await until_true(all_recorded, seconds=60)
             received = [len(await mail.search(f"to:{address}")) for address in addresses]
-        statuses = [e["status"] async for e in database["emails"].find()]
+        stored = [e async for e in database["emails"].find()]
 
     assert received == [1] * len(addresses)
-    assert statuses == ["sent"] * len(addresses)
+    assert [e["status"] for e in stored] == ["sent"] * len(addresses)
+    assert [[a["outcome"] for a in e["attempts"]].count("sent") for e in stored] == [1] * len(
+        addresses
+    )
 
 
 async def _all_tried(database: Any, count: int) -> bool:
@@ -243,13 +238,17 @@ async def test_a_permanent_refusal_is_marked_failed_at_once_and_announced(
     async with (
         refusing_smtp_server() as port,
         running_notify(
-            kafka_bootstrap_servers, mongodb_url, smtp_host="127.0.0.1", smtp_port=port
-        ) as settings,
+            kafka_bootstrap_servers,
+            mongodb_url,
+            **FAST_RETRIES,
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+        ) as notify,
     ):
         envelope = await publish_event(
             kafka_bootstrap_servers, booking(ForumBooked, address, booked_at=datetime.now(UTC))
         )
-        database = AsyncMongoClient(mongodb_url)[settings.mongodb_database]
+        database = AsyncMongoClient(mongodb_url)[notify.settings.mongodb_database]
         await until_true(lambda: _status_is(database, "failed"), seconds=60)
         (email,) = [e async for e in database["emails"].find()]
         announced = await collect(
@@ -279,6 +278,7 @@ async def test_a_sent_email_is_announced(
     async with running_notify(
         kafka_bootstrap_servers,
         mongodb_url,
+        **FAST_RETRIES,
         smtp_host=mail_sink.smtp_host,
         smtp_port=mail_sink.smtp_port,
     ):
@@ -312,6 +312,7 @@ async def test_an_event_without_a_template_goes_to_the_dead_letter_topic_and_the
     async with running_notify(
         kafka_bootstrap_servers,
         mongodb_url,
+        **FAST_RETRIES,
         smtp_host=mail_sink.smtp_host,
         smtp_port=mail_sink.smtp_port,
         templates_dir=templates,

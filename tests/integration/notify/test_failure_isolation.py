@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
-from digitalwell_notify.app import create_app
-from digitalwell_notify.settings import Settings
-from digitalwell_notify.store import EmailStore
 from digitalwell_shared.contracts import EmailFailed
-from digitalwell_shared.mongo import UNCLAIMED, Document, Transaction, in_transaction
+from digitalwell_shared.mongo import UNCLAIMED, Document
 from tests.support.kafka import collect
 from tests.support.mail import MailSinkClient
-from tests.support.notify import email_document
+from tests.support.notify import email_document, running_notify
 from tests.support.smtp import refusing_smtp_server
 from tests.support.waiting import until_true
 
@@ -28,33 +22,8 @@ ROUNDS = "digitalwell_email_delivery_rounds_total"
 SMUGGLING_NAME = "Eve\r\nBcc: x@example.net"
 
 
-@asynccontextmanager
-async def running_notify(
-    kafka_bootstrap_servers: str, mongodb_url: str, **overrides: Any
-) -> AsyncIterator[tuple[FastAPI, Settings]]:
-    settings = Settings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        mongodb_database=f"notify-{uuid.uuid4().hex[:12]}",
-        **overrides,
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        yield app, settings
-
-
 def _address() -> str:
     return f"person.{uuid.uuid4().hex[:10]}@example.org"
-
-
-async def _store(app: FastAPI, emails: list[Document]) -> None:
-    """Queue the e-mails in one transaction, so the worker finds them due together."""
-    runtime = app.state.runtime
-
-    async def enqueue(session: Transaction) -> None:
-        await EmailStore(runtime.database).enqueue(emails, session)
-
-    await in_transaction(runtime.mongo, enqueue)
 
 
 async def _settled(app: FastAPI, emails: list[Document]) -> dict[str, Document]:
@@ -89,10 +58,11 @@ async def test_an_unbuildable_email_fails_alone_and_the_rest_of_its_batch_arrive
         mongodb_url,
         smtp_host=mail_sink.smtp_host,
         smtp_port=mail_sink.smtp_port,
-    ) as (app, settings):
+    ) as notify:
+        app, settings = notify.app, notify.settings
         good = [email_document(settings, recipient=_address()) for _ in range(4)]
         bad = email_document(settings, recipient=_address(), recipient_name=SMUGGLING_NAME)
-        await _store(app, [*good[:2], bad, *good[2:]])
+        await notify.store([*good[:2], bad, *good[2:]])
         stored = await _settled(app, [*good, bad])
         failed = await collect(
             kafka_bootstrap_servers,
@@ -134,10 +104,11 @@ async def test_a_permanently_refused_email_fails_alone_and_is_recorded_once(
         refusing_smtp_server() as port,
         running_notify(
             kafka_bootstrap_servers, mongodb_url, smtp_host="127.0.0.1", smtp_port=port
-        ) as (app, settings),
+        ) as notify,
     ):
-        refused = [email_document(settings, recipient=_address()) for _ in range(3)]
-        await _store(app, refused)
+        app = notify.app
+        refused = [email_document(notify.settings, recipient=_address()) for _ in range(3)]
+        await notify.store(refused)
         await _settled(app, refused)
         await _more_rounds(app, 3)
         after = await _settled(app, refused)

@@ -13,7 +13,6 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
 
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -21,12 +20,10 @@ from fastapi import FastAPI
 
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.smtp_sink import BackgroundMailSink, MailSink
-from digitalwell_notify.app import create_app
 from digitalwell_notify.settings import Settings
-from digitalwell_notify.store import EmailStore
-from digitalwell_shared.mongo import Document, in_transaction
+from digitalwell_shared.mongo import Document
 from tests.support.mail import MailSinkClient, sent_to
-from tests.support.notify import email_document
+from tests.support.notify import email_document, running_notify
 from tests.support.waiting import until_true
 
 pytestmark = pytest.mark.integration
@@ -34,28 +31,16 @@ pytestmark = pytest.mark.integration
 SLOW_SECONDS = 6.0
 
 
-@asynccontextmanager
-async def running_notify(
-    kafka_bootstrap_servers: str, mongodb_url: str, **overrides: Any
-) -> AsyncIterator[FastAPI]:
-    settings = Settings(
-        kafka_bootstrap_servers=kafka_bootstrap_servers,
-        mongodb_url=mongodb_url,
-        **{"mongodb_database": f"notify-{uuid.uuid4().hex[:12]}", **overrides},
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        yield app
-
-
 class _SlowForSome:
     """Takes every message; holds the exchange of a message to slow.* for SLOW_SECONDS."""
 
     def __init__(self) -> None:
+        self.begun: Counter[str] = Counter()
         self.received: Counter[str] = Counter()
         self.slow_in_exchange = False
 
     async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        self.begun.update(str(to) for to in envelope.rcpt_tos)
         if any(str(to).startswith("slow.") for to in envelope.rcpt_tos):
             self.slow_in_exchange = True
             await asyncio.sleep(SLOW_SECONDS)
@@ -95,7 +80,7 @@ async def test_each_email_is_recorded_as_its_exchange_ends_and_a_slow_one_keeps_
     ]
     async with slow_relay() as (relay, port), AsyncExitStack() as replicas:
         # Two notify replicas on one database, with a lease a sixth of the slow exchange.
-        apps = [
+        replica = [
             await replicas.enter_async_context(
                 running_notify(
                     kafka_bootstrap_servers,
@@ -108,11 +93,9 @@ async def test_each_email_is_recorded_as_its_exchange_ends_and_a_slow_one_keeps_
             )
             for _ in range(2)
         ]
-        runtime = apps[0].state.runtime
-        await in_transaction(
-            runtime.mongo,
-            lambda session: EmailStore(runtime.database).enqueue([slow, *fast], session),
-        )
+        apps = [running.app for running in replica]
+        runtime = replica[0].runtime
+        await replica[0].store([slow, *fast])
 
         async def fast_ones_recorded() -> bool:
             statuses = await _statuses(apps[0], fast)
@@ -126,11 +109,14 @@ async def test_each_email_is_recorded_as_its_exchange_ends_and_a_slow_one_keeps_
             return (await _statuses(apps[0], [slow]))[slow["recipient"]] == "sent"
 
         await until_true(slow_one_recorded, seconds=30)
-        await asyncio.sleep(1.5 * SLOW_SECONDS)  # time for a second copy, had the claim lapsed
+        # Had the claim lapsed, the other replica would have begun a second copy while the
+        # first was held (its lease is a sixth of the exchange): the relay counts each begun.
+        begun = relay.begun.copy()
         stored = await runtime.database["emails"].find_one({"_id": slow["_id"]})
 
     assert slow_still_in_exchange, "the fast e-mails waited for the slow one to be recorded"
     assert slow_status_meanwhile == "pending"
+    assert begun == Counter({e["recipient"]: 1 for e in [slow, *fast]})
     assert relay.received == Counter({e["recipient"]: 1 for e in [slow, *fast]})
     assert stored is not None
     assert [attempt["outcome"] for attempt in stored["attempts"]] == ["sent"]
@@ -157,12 +143,9 @@ async def test_emails_waiting_for_an_absent_relay_go_out_within_seconds_of_its_r
         smtp_host="127.0.0.1",
         smtp_port=port,
         retry_base_seconds=30,
-    ) as app:
-        runtime = app.state.runtime
-        await in_transaction(
-            runtime.mongo,
-            lambda session: EmailStore(runtime.database).enqueue(queued, session),
-        )
+    ) as notify:
+        runtime = notify.runtime
+        await notify.store(queued)
         emails = runtime.database["emails"]
 
         async def all_tried() -> bool:
@@ -178,7 +161,12 @@ async def test_emails_waiting_for_an_absent_relay_go_out_within_seconds_of_its_r
             for address in addresses:
                 await mail.wait_for_message(sent_to(address), query=f"to:{address}", timeout=30)
             took = time.monotonic() - back_at
-            await asyncio.sleep(1)
+
+            async def all_recorded() -> bool:
+                # The delivery log: once no e-mail is pending, no copy can follow.
+                return await emails.count_documents({"status": "pending"}) == 0
+
+            await until_true(all_recorded, seconds=30)
             received = [len(await mail.search(f"to:{address}")) for address in addresses]
 
     # Probes are no retries: while the relay was away, tries stayed the back-off apart (15 s+).

@@ -3,8 +3,8 @@ and one e-mail that cannot be built failing alone in its batch."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -14,32 +14,33 @@ from aiosmtplib.email import flatten_message
 
 from digitalwell_notify.delivery import Deliverer
 from digitalwell_notify.domain import DeliveryStatus, RetryPolicy
+from digitalwell_notify.records import Email
 from digitalwell_notify.smtp import DeliveryError, UnbuildableMessageError, build_message
-from digitalwell_notify.store import AttemptRecord
-from digitalwell_shared.contracts import EmailFailed, EmailSent, IntegrationEvent
-from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.mongo import Document
+from digitalwell_shared.contracts import EmailFailed, EmailSent
+from tests.support.committing import FakeCommitter
+from tests.unit.notify.fakes import FakeEmailStore, FakePreferenceStore
 
 FROM = "DigitalWell <noreply@digitalwell.example>"
 
 
-def stored_email(number: int = 1, **fields: Any) -> dict[str, Any]:
+def stored_email(number: int = 1, **fields: Any) -> Email:
     key = f"{number:032x}"
-    return {
-        "_id": key,
-        "message_id": f"<{key}@digitalwell.example>",
-        "event_id": f"event-{number}",
-        "correlation_id": f"correlation-{number}",
-        "template": "booking_confirmed",
-        "recipient": f"person{number}@example.org",
-        "recipient_name": "Åsa Öberg",
-        "subject": "Bokningsbekräftelse",
-        "text": "Hej!",
-        "html": "<p>Hej!</p>",
-        "created_at": datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
-        "attempts": [],
-        **fields,
-    }
+    return Email.model_validate(
+        {
+            "id": key,
+            "message_id": f"<{key}@digitalwell.example>",
+            "event_id": f"event-{number}",
+            "correlation_id": f"correlation-{number}",
+            "template": "booking_confirmed",
+            "recipient": f"person{number}@example.org",
+            "recipient_name": "Åsa Öberg",
+            "subject": "Bokningsbekräftelse",
+            "text": "Hej!",
+            "html": "<p>Hej!</p>",
+            "created_at": datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
+            **fields,
+        }
+    )
 
 
 def parsed(message: EmailMessage) -> EmailMessage:
@@ -87,48 +88,16 @@ def test_a_broken_address_is_refused_as_unbuildable() -> None:
         build_message(stored_email(recipient="not an address"), FROM)
 
 
-class FakeEmails:
-    """The delivery log in memory: what Deliverer claims and records."""
-
-    def __init__(self, emails: Sequence[Document]) -> None:
-        self.due = list(emails)
-        self.recorded: list[AttemptRecord] = []
-
-    async def claim_due(self, _now: datetime, _lease: timedelta, limit: int) -> list[Document]:
-        claimed, self.due = self.due[:limit], self.due[limit:]
-        return claimed
-
-    async def record_attempts(self, outcomes: Sequence[AttemptRecord], _session: object) -> None:
-        self.recorded.extend(outcomes)
-
-    async def renew_claims(self, _keys: Sequence[str], _claim: str, _until: datetime) -> None:
-        pass
-
-    async def pull_forward(self, _now: datetime) -> int:
-        return 0
-
-
-class NoPreferences:
-    async def unsubscribed(self, _recipient: str, _category: str) -> bool:
-        return False
-
-
 def deliverer(
-    emails: FakeEmails, send: Callable[[EmailMessage], Awaitable[str]], announced: list[Any]
+    emails: FakeEmailStore, send: Callable[[EmailMessage], Awaitable[str]], committer: FakeCommitter
 ) -> Deliverer:
-    async def commit(
-        write: Callable[[object], Awaitable[Sequence[tuple[IntegrationEvent, Envelope]]]],
-    ) -> None:
-        announced.extend(event for event, _ in await write(None))
-
     return Deliverer(
-        emails,  # type: ignore[arg-type]
-        NoPreferences(),  # type: ignore[arg-type]
+        emails,
+        FakePreferenceStore(),
         send,
         RetryPolicy(base_seconds=1, max_interval_seconds=10, give_up_after_seconds=60),
         mail_from=FROM,
-        source="notify",
-        commit_with_events=commit,  # type: ignore[arg-type]
+        committer=committer,
         batch_size=10,
         concurrency=2,
     )
@@ -139,7 +108,7 @@ async def test_one_unbuildable_and_one_refused_email_fail_alone_and_the_rest_are
     refused = stored_email(3, recipient="refused@example.org")
     broken_send = stored_email(4, recipient="crash@example.org", created_at=datetime.now(UTC))
     batch = [stored_email(1), unbuildable, refused, broken_send, stored_email(5)]
-    emails, announced, sent_to = FakeEmails(batch), [], []
+    emails, committer, sent_to = FakeEmailStore(batch), FakeCommitter(), []
 
     async def send(message: EmailMessage) -> str:
         to = str(message["To"].addresses[0].addr_spec)
@@ -150,19 +119,20 @@ async def test_one_unbuildable_and_one_refused_email_fail_alone_and_the_rest_are
         sent_to.append(to)
         return "250 OK"
 
-    due = await deliverer(emails, send, announced).deliver_due()
+    due = await deliverer(emails, send, committer).deliver_due()
 
-    outcome = {record.key: record for record in emails.recorded}
+    outcome = emails.emails
+    announced = committer.events
     assert due == len(batch)
-    assert sent_to == ["person1@example.org", "person5@example.org"]
-    assert len(emails.recorded) == len(batch)
-    assert outcome[unbuildable["_id"]].status is DeliveryStatus.FAILED
-    assert "recipient's name holds a line break" in outcome[unbuildable["_id"]].attempt["detail"]
-    assert outcome[refused["_id"]].status is DeliveryStatus.FAILED
+    assert sorted(sent_to) == ["person1@example.org", "person5@example.org"]
+    assert all(len(email.attempts) == 1 for email in outcome.values())
+    assert outcome[unbuildable.id].status is DeliveryStatus.FAILED
+    assert "recipient's name holds a line break" in outcome[unbuildable.id].attempts[0].detail
+    assert outcome[refused.id].status is DeliveryStatus.FAILED
     # An unexpected error is retried like an outage, not given up on.
-    assert outcome[broken_send["_id"]].status is DeliveryStatus.PENDING
-    assert outcome[broken_send["_id"]].next_attempt_at is not None
+    assert outcome[broken_send.id].status is DeliveryStatus.PENDING
+    assert outcome[broken_send.id].next_attempt_at is not None
     failures = {event.email_id: event for event in announced if isinstance(event, EmailFailed)}
-    assert set(failures) == {unbuildable["_id"], refused["_id"]}
-    assert "refused@example.org" not in failures[refused["_id"]].reason
+    assert set(failures) == {unbuildable.id, refused.id}
+    assert "refused@example.org" not in failures[refused.id].reason
     assert sum(isinstance(event, EmailSent) for event in announced) == 2

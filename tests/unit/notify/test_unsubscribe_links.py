@@ -17,6 +17,7 @@ from digitalwell_notify.domain import (
     unsubscribe_token_is_valid,
     unsubscribe_url,
 )
+from digitalwell_notify.records import Email
 from digitalwell_notify.smtp import build_message
 from digitalwell_shared.links import UNSUBSCRIBE, LinkCheck, link_token, link_token_is_valid
 
@@ -25,19 +26,22 @@ EMAIL_ID = "0123456789abcdef0123456789abcdef"
 IN_A_YEAR = datetime.now(UTC) + timedelta(days=365)
 
 
-def stored_email(**fields: Any) -> dict[str, Any]:
-    return {
-        "_id": EMAIL_ID,
-        "message_id": f"<{EMAIL_ID}@digitalwell.example>",
-        "template": "session_reminder",
-        "recipient": "asa@example.org",
-        "recipient_name": "Åsa Öberg",
-        "subject": "Påminnelse: frukostmöte i morgon",
-        "text": "Hej!",
-        "html": "<p>Hej!</p>",
-        "created_at": datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
-        **fields,
-    }
+def stored_email(**fields: Any) -> Email:
+    return Email.model_validate(
+        {
+            "id": EMAIL_ID,
+            "message_id": f"<{EMAIL_ID}@digitalwell.example>",
+            "event_id": "event-1",
+            "template": "session_reminder",
+            "recipient": "asa@example.org",
+            "recipient_name": "Åsa Öberg",
+            "subject": "Påminnelse: frukostmöte i morgon",
+            "text": "Hej!",
+            "html": "<p>Hej!</p>",
+            "created_at": datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
+            **fields,
+        }
+    )
 
 
 def test_the_unsubscribe_url_is_notifys_page_for_the_email_with_its_token() -> None:

@@ -19,36 +19,34 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
 from digitalwell_notify.domain import DeliveryStatus, RetryPolicy
+from digitalwell_notify.records import AttemptOutcome, Claim, DeliveryAttempt, Email
 from digitalwell_notify.smtp import DeliveryError, UnbuildableMessageError, build_message
-from digitalwell_notify.store import AttemptRecord, EmailStore, PreferenceStore
-from digitalwell_shared.contracts import EmailFailed, EmailSent, IntegrationEvent
+from digitalwell_notify.stores import EmailStore, PreferenceStore
+from digitalwell_shared.committing import Clock, EventCommitter, Written, system_clock
+from digitalwell_shared.contracts import EmailFailed, EmailSent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.lease import renewing
 from digitalwell_shared.logging import get_logger, redact_text
-from digitalwell_shared.mongo import Document, Transaction
+from digitalwell_shared.mongo import Transaction
 
 log = get_logger(__name__)
 
 SendMessage = Callable[[EmailMessage], Awaitable[str]]
 Probe = Callable[[], Awaitable[bool]]
 """True when the SMTP relay answers again."""
-CommitWithEvents = Callable[
-    [Callable[[Transaction], Awaitable[Sequence[tuple[IntegrationEvent, Envelope]]]]],
-    Awaitable[None],
-]
 
 
 @dataclass(frozen=True)
 class _Outcome:
     """What became of one attempt, and the event that announces it, if any."""
 
-    email: Document
-    record: AttemptRecord
+    email: Email
+    record: AttemptOutcome
     announce: EmailSent | EmailFailed | None = None
 
 
@@ -137,20 +135,20 @@ class Deliverer:
         retry: RetryPolicy,
         *,
         mail_from: str,
-        source: str,
-        commit_with_events: CommitWithEvents,
+        committer: EventCommitter,
         batch_size: int,
         concurrency: int,
         lease: timedelta = timedelta(seconds=5),
         relay: RelayWatch | None = None,
+        clock: Clock = system_clock,
     ) -> None:
         self._emails = emails
         self._preferences = preferences
         self._send = send
         self._retry = retry
         self._mail_from = mail_from
-        self._source = source
-        self._commit = commit_with_events
+        self._committer = committer
+        self._clock = clock
         self._batch_size = batch_size
         self._lease = lease
         self._sending = asyncio.Semaphore(concurrency)
@@ -168,16 +166,16 @@ class Deliverer:
         """Send a batch of due e-mails, each recorded as it ends; return how many were due."""
         if await self._relay.came_back():
             await self._pull_forward("a probe")
-        claimed = await self._emails.claim_due(datetime.now(UTC), self._lease, self._batch_size)
-        batch = [email for email in claimed if email["_id"] not in self._in_flight]
+        claimed = await self._emails.claim_due(self._clock(), self._lease, self._batch_size)
+        batch = [email for email in claimed.emails if email.id not in self._in_flight]
         if not batch:
             return 0
-        keys = [email["_id"] for email in batch]
-        claim = batch[0].get("claimed_by", "")
+        keys = [email.id for email in batch]
+        claim = Claim(token=claimed.token, emails=tuple(batch))
         self._in_flight.update(keys)
         try:
             async with renewing(
-                lambda until: self._renew(keys, claim, until),
+                lambda until: self._renew(claim, until),
                 self._lease,
                 name="email-delivery",
             ):
@@ -194,16 +192,16 @@ class Deliverer:
             await self._pull_forward("a sent e-mail")
         return len(batch)
 
-    async def _renew(self, keys: list[str], claim: str, until: datetime) -> None:
+    async def _renew(self, claim: Claim, until: datetime) -> None:
         async with self._writing:
-            await self._emails.renew_claims(keys, claim, until)
+            await self._emails.renew_claim(claim, until)
 
     async def _pull_forward(self, noticed_by: str) -> None:
         async with self._writing:
-            pulled = await self._emails.pull_forward(datetime.now(UTC))
+            pulled = await self._emails.pull_forward(self._clock())
         log.info("SMTP relay answers again", noticed_by=noticed_by, retries_pulled_forward=pulled)
 
-    async def _deliver_and_record(self, email: Document) -> bool:
+    async def _deliver_and_record(self, email: Email) -> bool:
         """Send one e-mail and commit its outcome; True when it showed the relay is back."""
         async with self._sending:
             outcome = await self._deliver(email)
@@ -214,21 +212,20 @@ class Deliverer:
             self._relay.failed()
         return False
 
-    async def _deliver(self, email: Document) -> _Outcome:
+    async def _deliver(self, email: Email) -> _Outcome:
         # The e-mail's cause, so one application can be followed from submit to delivery.
         context = {
-            "email_id": email["_id"],
-            "template": email["template"],
-            "event_id": email["event_id"],
-            "correlation_id": email["correlation_id"],
-            "application_id": email.get("application_id"),
+            "email_id": email.id,
+            "template": email.template,
+            "event_id": email.event_id,
+            "correlation_id": email.correlation_id,
+            "application_id": email.application_id,
         }
-        category = email.get("category")
-        if category and await self._preferences.unsubscribed(email["recipient"], category):
+        if email.category and await self._preferences.unsubscribed(email.recipient, email.category):
             # Queued before the recipient unsubscribed: honour the later wish.
             log.info("e-mail suppressed: recipient unsubscribed", **context)
-            attempt = {"at": datetime.now(UTC), "outcome": "suppressed", "detail": "unsubscribed"}
-            return _Outcome(email, AttemptRecord(email["_id"], attempt, DeliveryStatus.SUPPRESSED))
+            attempt = DeliveryAttempt(at=self._clock(), outcome="suppressed", detail="unsubscribed")
+            return _Outcome(email, _logged(email, attempt, DeliveryStatus.SUPPRESSED))
         # Each e-mail is built and sent inside its own try, and its outcome recorded on its own:
         # an exception escaping here would leave it unrecorded until its claim lapsed (issue 10).
         try:
@@ -243,24 +240,24 @@ class Deliverer:
             log.exception("e-mail not sent", **context)
             unsent = DeliveryError(f"{type(unexpected).__name__}: not sent", permanent=False)
             return self._failure(email, unsent, context)
-        sent_at = datetime.now(UTC)
+        sent_at = self._clock()
         log.info("e-mail sent", **context)
         return _Outcome(
             email,
-            AttemptRecord(
-                email["_id"],
-                {"at": sent_at, "outcome": "sent", "detail": reply},
+            _logged(
+                email,
+                DeliveryAttempt(at=sent_at, outcome="sent", detail=reply),
                 DeliveryStatus.SENT,
             ),
-            EmailSent(**_about(email), sent_at=sent_at, attempts=len(email["attempts"]) + 1),
+            EmailSent(**_about(email), sent_at=sent_at, attempts=len(email.attempts) + 1),
         )
 
-    def _failure(self, email: Document, error: DeliveryError, context: dict[str, Any]) -> _Outcome:
-        failed_at = datetime.now(UTC)
-        attempt = {"at": failed_at, "outcome": "failed", "detail": str(error)}
+    def _failure(self, email: Email, error: DeliveryError, context: dict[str, Any]) -> _Outcome:
+        failed_at = self._clock()
+        attempt = DeliveryAttempt(at=failed_at, outcome="failed", detail=str(error))
         # A resent e-mail gets a fresh retry window and back-off of its own.
-        window_start = email.get("resent_at") or email["created_at"]
-        tries_in_window = 1 + sum(1 for past in email["attempts"] if past["at"] >= window_start)
+        window_start = email.resent_at or email.created_at
+        tries_in_window = 1 + sum(1 for past in email.attempts if past.at >= window_start)
         retry_at = (
             None
             if error.permanent
@@ -270,18 +267,22 @@ class Deliverer:
             log.warning(
                 "e-mail delayed", error=str(error), retry_at=retry_at.isoformat(), **context
             )
-            record = AttemptRecord(
-                email["_id"], attempt, DeliveryStatus.PENDING, retry_at, error.relay_down
+            record = _logged(
+                email,
+                attempt,
+                DeliveryStatus.PENDING,
+                next_attempt_at=retry_at,
+                waiting_for_relay=error.relay_down,
             )
             return _Outcome(email, record)
         log.error("e-mail failed", permanent=error.permanent, error=str(error), **context)
         return _Outcome(
             email,
-            AttemptRecord(email["_id"], attempt, DeliveryStatus.FAILED),
+            _logged(email, attempt, DeliveryStatus.FAILED),
             EmailFailed(
                 **_about(email),
                 failed_at=failed_at,
-                attempts=len(email["attempts"]) + 1,
+                attempts=len(email.attempts) + 1,
                 permanent=error.permanent,
                 # The event goes to every subscriber: the reply often quotes the address.
                 reason=redact_text(str(error)),
@@ -289,23 +290,25 @@ class Deliverer:
         )
 
     async def _record(self, outcomes: Sequence[_Outcome]) -> None:
-        async def write(session: Transaction) -> list[tuple[IntegrationEvent, Envelope]]:
-            await self._emails.record_attempts([outcome.record for outcome in outcomes], session)
-            return [
+        async def write(transaction: Transaction) -> Written[None]:
+            records = [outcome.record for outcome in outcomes]
+            await self._emails.record_attempts(records, transaction)
+            events = [
                 (
                     outcome.announce,
                     Envelope.for_event(
                         outcome.announce,
-                        source=self._source,
-                        correlation_id=outcome.email["correlation_id"],
-                        causation_id=outcome.email["event_id"],
+                        source=self._committer.source,
+                        correlation_id=outcome.email.correlation_id,
+                        causation_id=outcome.email.event_id,
                     ),
                 )
                 for outcome in outcomes
                 if outcome.announce is not None
             ]
+            return Written(None, events)
 
-        await self._commit(write)
+        await self._committer.commit_with_events(write)
 
 
 def _unbuildable(error: Exception) -> DeliveryError:
@@ -316,12 +319,29 @@ def _unbuildable(error: Exception) -> DeliveryError:
     return DeliveryError(f"the message cannot be built: {type(error).__name__}", permanent=True)
 
 
-def _about(email: Document) -> dict[str, Any]:
+def _logged(
+    email: Email,
+    attempt: DeliveryAttempt,
+    status: DeliveryStatus,
+    *,
+    next_attempt_at: datetime | None = None,
+    waiting_for_relay: bool = False,
+) -> AttemptOutcome:
+    return AttemptOutcome(
+        email_id=email.id,
+        attempt=attempt,
+        status=status,
+        next_attempt_at=next_attempt_at,
+        waiting_for_relay=waiting_for_relay,
+    )
+
+
+def _about(email: Email) -> dict[str, Any]:
     """The fields EmailSent and EmailFailed share, from a stored e-mail."""
     return {
-        "email_id": email["_id"],
-        "template": email["template"],
-        "cause_event_id": email["event_id"],
-        "application_id": email.get("application_id"),
-        "booking_id": email.get("booking_id"),
+        "email_id": email.id,
+        "template": email.template,
+        "cause_event_id": email.event_id,
+        "application_id": email.application_id,
+        "booking_id": email.booking_id,
     }

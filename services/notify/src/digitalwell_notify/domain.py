@@ -106,6 +106,10 @@ FORUM_TEMPLATES = frozenset(
 )
 """E-mails about sessions and bookings: forum coordinators answer for these."""
 
+DELIVERY_LOG_ROLES = (Role.ADMINISTRATOR, Role.INTAKE_OFFICER, Role.FORUM_COORDINATOR)
+"""The log holds people's addresses: those who answer people's questions about e-mails see
+it, each only their own area's e-mails (LogAccess)."""
+
 _TEMPLATES_OF_ROLE: dict[Role, frozenset[str]] = {
     Role.INTAKE_OFFICER: APPLICATION_TEMPLATES,
     Role.FORUM_COORDINATOR: FORUM_TEMPLATES,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from digitalwell_notify.usecases import BookingEvent, EmailComposer
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from digitalwell_notify import usecases
+from digitalwell_notify.composing import BookingEvent
+from digitalwell_notify.deps import Deps
 from digitalwell_shared.contracts import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
@@ -13,32 +18,52 @@ from digitalwell_shared.contracts import (
     ForumSeatOffered,
     ForumSessionFillingUp,
     GrantDecided,
+    IntegrationEvent,
 )
+from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.service import Runtime
 from digitalwell_shared.staff_revocations import keep_staff_revocations
 
+UseCase = Callable[[Deps, Sequence[tuple[Any, Envelope]], Transaction], Awaitable[object]]
 
-def register_handlers(runtime: Runtime, composer: EmailComposer) -> None:
+_BOOKINGS: dict[type[BookingEvent], str] = {
+    ForumBooked: "Confirms a seat, with a calendar file.",
+    ForumBookingWaitlisted: "Tells a person they are on the waitlist.",
+    ForumSeatOffered: "Offers a freed seat to the next in line.",
+    ForumBookingCancelled: "Confirms a cancellation, or tells of a cancelled session.",
+    ForumReminderDue: "Reminds an attendee the day before.",
+}
+
+
+def register_handlers(runtime: Runtime, deps: Deps) -> None:
     """Subscribe notify's consumer group to every event that someone is written to about."""
     keep_staff_revocations(runtime)
-    runtime.consume_batch(ApplicationSubmitted, description="Sends the applicant a receipt.")(
-        composer.applications_submitted
-    )
-    runtime.consume_batch(GrantDecided, description="Sends the applicant the decision letter.")(
-        composer.grants_decided
-    )
-    runtime.consume_batch(
-        ApplicationWithdrawn, description="Confirms the withdrawal to the applicant."
-    )(composer.applications_withdrawn)
-    bookings: dict[type[BookingEvent], str] = {
-        ForumBooked: "Confirms a seat, with a calendar file.",
-        ForumBookingWaitlisted: "Tells a person they are on the waitlist.",
-        ForumSeatOffered: "Offers a freed seat to the next in line.",
-        ForumBookingCancelled: "Confirms a cancellation, or tells of a cancelled session.",
-        ForumReminderDue: "Reminds an attendee the day before.",
-    }
-    for event_type, description in bookings.items():
-        runtime.consume_batch(event_type, description=description)(composer.booking_events)
-    runtime.consume_batch(
-        ForumSessionFillingUp, description="Tells the coordinator a session is 80% or fully booked."
-    )(composer.sessions_filling_up)
+    consumed: list[tuple[type[IntegrationEvent], str, UseCase]] = [
+        (ApplicationSubmitted, "Sends the applicant a receipt.", usecases.applications_submitted),
+        (GrantDecided, "Sends the applicant the decision letter.", usecases.grants_decided),
+        (
+            ApplicationWithdrawn,
+            "Confirms the withdrawal to the applicant.",
+            usecases.applications_withdrawn,
+        ),
+        *((event, text, usecases.booking_events) for event, text in _BOOKINGS.items()),
+        (
+            ForumSessionFillingUp,
+            "Tells the coordinator a session is 80% or fully booked.",
+            usecases.sessions_filling_up,
+        ),
+    ]
+    for event_type, description, use_case in consumed:
+        runtime.consume_batch(event_type, description=description)(_effect(deps, use_case))
+
+
+def _effect(
+    deps: Deps, use_case: UseCase
+) -> Callable[[Sequence[tuple[Any, Envelope]], Transaction], Awaitable[None]]:
+    """The consumer's effect: the use case, with notify's Deps, in the consumer's transaction."""
+
+    async def effect(items: Sequence[tuple[Any, Envelope]], transaction: Transaction) -> None:
+        await use_case(deps, items, transaction)
+
+    return effect

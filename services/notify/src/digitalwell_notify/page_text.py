@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from digitalwell_shared.contracts import Language
+from digitalwell_shared.wording import Wording
 
 _SV: dict[str, str] = {
     "site_name": "DigitalWell Arena",
@@ -154,6 +155,8 @@ _EN: dict[str, str] = {
 }
 
 MESSAGES: dict[Language, dict[str, str]] = {Language.SV: _SV, Language.EN: _EN}
+WORDING = Wording(MESSAGES)
+"""notify's words; ``WORDING.translate(language, key, **values)``."""
 
 # Each category's short name (headings, buttons) and long name (sentences).
 _CATEGORIES: dict[str, dict[Language, tuple[str, str]]] = {
@@ -168,12 +171,6 @@ _CATEGORIES: dict[str, dict[Language, tuple[str, str]]] = {
         ),
     },
 }
-
-
-def translate(language: Language, key: str, **values: object) -> str:
-    """The message ``key`` in ``language``, with ``values`` filled in."""
-    message = MESSAGES[language][key]
-    return message.format(**values) if values else message
 
 
 def category_names(category: str, language: Language) -> tuple[str, str]:

@@ -16,9 +16,9 @@ from typing import Any, Literal
 import aiosmtplib
 
 from digitalwell_notify.domain import is_permanent_smtp_code
+from digitalwell_notify.records import Email
 from digitalwell_notify.settings import Settings
 from digitalwell_shared.logging import get_logger
-from digitalwell_shared.mongo import Document
 
 log = get_logger(__name__)
 
@@ -50,7 +50,7 @@ class UnbuildableMessageError(ValueError):
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def build_message(email: Document, mail_from: str) -> EmailMessage:
+def build_message(email: Email, mail_from: str) -> EmailMessage:
     """The MIME message of a stored e-mail: plain text with an HTML alternative.
 
     Raises UnbuildableMessageError for stored data no message can carry. Data stored before
@@ -61,27 +61,27 @@ def build_message(email: Document, mail_from: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = mail_from
     message["To"] = _recipient(email)
-    message["Subject"] = _one_line(email["subject"], "subject")
-    message["Message-ID"] = _one_line(email["message_id"], "Message-ID")
-    message["Date"] = format_datetime(email["created_at"])
+    message["Subject"] = _one_line(email.subject, "subject")
+    message["Message-ID"] = _one_line(email.message_id, "Message-ID")
+    message["Date"] = format_datetime(email.created_at)
     # Tells auto-responders and vacation replies not to answer (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
-    message["X-DigitalWell-Template"] = _one_line(email["template"], "template")
-    if email.get("unsubscribe_url"):
+    message["X-DigitalWell-Template"] = _one_line(email.template, "template")
+    if email.unsubscribe_url:
         # RFC 8058 one-click: mail clients show an unsubscribe button that POSTs to the URL.
-        link = _ListUnsubscribe(_bracketed_url(email["unsubscribe_url"]))
+        link = _ListUnsubscribe(_bracketed_url(email.unsubscribe_url))
         message.set_raw(link.name, link)
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(email["text"])
-    message.add_alternative(email["html"], subtype="html")
-    for attachment in email.get("attachments", []):
-        main_type, _, sub_type = attachment["content_type"].partition("/")
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    for attachment in email.attachments:
+        main_type, _, sub_type = attachment.content_type.partition("/")
         sub_type, _, parameters = sub_type.partition(";")
         message.add_attachment(
-            bytes(attachment["data"]),
+            attachment.data,
             maintype=main_type,
             subtype=sub_type.strip(),
-            filename=attachment["filename"],
+            filename=attachment.filename,
             params=dict(
                 part.strip().split("=", 1) for part in parameters.split(";") if "=" in part
             ),
@@ -99,9 +99,9 @@ def _one_line(value: object, field_name: str) -> str:
     return value
 
 
-def _recipient(email: Document) -> Address:
-    name = _one_line(email.get("recipient_name") or "", "recipient's name")
-    address = _one_line(email["recipient"], "recipient")
+def _recipient(email: Email) -> Address:
+    name = _one_line(email.recipient_name, "recipient's name")
+    address = _one_line(email.recipient, "recipient")
     try:
         return Address(display_name=name, addr_spec=address)
     except (ValueError, IndexError, HeaderParseError) as broken:  # the parser's ways of saying no

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,17 +15,22 @@ from digitalwell_notify import usecases
 from digitalwell_notify.deps import Deps, DepsDep
 from digitalwell_notify.domain import DELIVERY_LOG_ROLES, LogAccess
 from digitalwell_notify.models import FILTER_MAX, LogFilters
+from digitalwell_notify.page_text import WORDING
 from digitalwell_notify.records import Subscription
-from digitalwell_notify.views import delivery_log_view, problem_view, subscription_view
+from digitalwell_notify.views import (
+    delivery_log_view,
+    email_language,
+    problem_view,
+    subscription_view,
+)
+from digitalwell_shared.contracts import Language
 from digitalwell_shared.links import LinkCheck
-from digitalwell_shared.pages import SECURITY_HEADERS, page_path
-from digitalwell_shared.site import page_templates, request_language
+from digitalwell_shared.pages import page_path
+from digitalwell_shared.site import PageRenderer, request_language
 from digitalwell_shared.staff import StaffMember, staff_page
 
 TEMPLATES = FilePath(__file__).parent / "templates" / "pages"
-# No caching either: the staff pages hold people's addresses.
-_PAGE_HEADERS = SECURITY_HEADERS | {"Cache-Control": "no-store"}
-_templates = page_templates(TEMPLATES)
+_pages = PageRenderer(TEMPLATES, WORDING)
 # Module-level, so a route's parameter and its router's guard are one dependency, run once.
 _page_staff = staff_page(*DELIVERY_LOG_ROLES)
 PageStaff = Annotated[StaffMember, Depends(_page_staff)]
@@ -40,16 +45,17 @@ staff_router = APIRouter(
 )
 
 
-def _page(
-    request: Request, name: str, context: dict[str, Any], status_code: int = http.HTTP_200_OK
-) -> HTMLResponse:
-    response = _templates.TemplateResponse(request, name, context, status_code=status_code)
-    response.headers.update(_PAGE_HEADERS)
-    return response
-
-
 def _problem(request: Request, problem: str, status_code: int) -> HTMLResponse:
-    return _page(request, "problem.html", problem_view(problem), status_code)
+    # In both languages, the page's own in Swedish: a bad link does not tell whose to use.
+    return _pages.render(
+        request,
+        "problem.html",
+        Language.SV,
+        problem_view(problem),
+        status_code=status_code,
+        private=True,
+        switch_url="",
+    )
 
 
 # -- Unsubscribe (RFC 8058) ---------------------------------------------------------------------
@@ -77,7 +83,15 @@ async def _answer(
         return _problem(request, "essential", http.HTTP_404_NOT_FOUND)
     if state is None:  # a look, not a change
         state = "unsubscribed" if subscription.unsubscribed else "confirm"
-    return _page(request, "unsubscribe.html", subscription_view(subscription, token, state))
+    # In the language the e-mail was written in; no cache: it holds the link's token.
+    return _pages.render(
+        request,
+        "unsubscribe.html",
+        email_language(subscription.email),
+        subscription_view(subscription, token, state),
+        private=True,
+        switch_url="",
+    )
 
 
 @router.get("/unsubscribe/{email_id}")
@@ -125,10 +139,10 @@ async def delivery_log_page(
     """
     access = LogAccess.of(staff.roles)
     found = await usecases.delivery_log(deps, access, **filters.model_dump())
-    context = delivery_log_view(
-        request, request_language(request), access, found, filters=filters, notice=notice
-    )
-    return _page(request, "staff_emails.html", context)
+    language = request_language(request)
+    context = delivery_log_view(language, access, found, filters=filters, notice=notice)
+    # No cache: the log holds people's addresses.
+    return _pages.render(request, "staff_emails.html", language, context, private=True)
 
 
 @staff_router.post("/staff/emails/{email_id}/resend")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.committing import FixedClock
-from tests.unit.forum.fakes import FakeForum, now_for_tests
+from tests.unit.forum.forum_on_fakes import FakeForum, now_for_tests
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from digitalwell_shared.contracts import (
 )
 from tests.support.committing import FAKE_TRANSACTION
 from tests.support.events import grant_decided
-from tests.unit.forum.fakes import OFFER_HOLD, FakeForum, attendee, scheduled
+from tests.unit.forum.forum_on_fakes import OFFER_HOLD, FakeForum, attendee, scheduled
 
 
 async def full_session(forum: FakeForum, waiting: int) -> tuple[ForumSession, list[str]]:

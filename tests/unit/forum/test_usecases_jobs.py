@@ -12,7 +12,13 @@ from digitalwell_shared.contracts import (
     ForumReminderDue,
     ForumSeatOffered,
 )
-from tests.unit.forum.fakes import OFFER_HOLD, REMINDER_LEAD, FakeForum, attendee, scheduled
+from tests.unit.forum.forum_on_fakes import (
+    OFFER_HOLD,
+    REMINDER_LEAD,
+    FakeForum,
+    attendee,
+    scheduled,
+)
 
 
 async def test_an_offer_that_ran_out_passes_to_the_next_in_line(forum: FakeForum) -> None:

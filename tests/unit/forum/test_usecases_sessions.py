@@ -18,7 +18,7 @@ from digitalwell_shared.contracts import (
 )
 from tests.support.committing import FAKE_TRANSACTION
 from tests.support.events import grant_decided
-from tests.unit.forum.fakes import FakeForum, attendee, scheduled
+from tests.unit.forum.forum_on_fakes import FakeForum, attendee, scheduled
 
 
 async def test_a_scheduled_session_is_stored_with_its_coordinator_and_announced(

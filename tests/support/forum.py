@@ -13,8 +13,8 @@ import httpx
 
 from digitalwell_devstack.servers import create_topics
 from digitalwell_forum.app import PUBLISHES, create_app
+from digitalwell_forum.jobs import JobWorker
 from digitalwell_forum.settings import Settings
-from digitalwell_forum.worker import JobWorker
 from digitalwell_shared.contracts import GrantDecided, StaffSessionRevoked
 from digitalwell_shared.mongo import Database
 from digitalwell_shared.settings import ServiceSettings

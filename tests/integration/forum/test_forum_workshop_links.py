@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from digitalwell_forum.domain import grants_innovation_forum
-from digitalwell_forum.store import EligibilityStore
+from digitalwell_forum.records import Grant
+from digitalwell_forum.stores import MongoGrantStore
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.links import book_workshop_url
 from tests.support.events import grant_decided
@@ -33,14 +34,14 @@ async def decided(forum: RunningForum, *kinds: str, decision: str = "granted") -
     event = grant_decided(
         f"app_{uuid.uuid4().hex[:16]}", kinds=kinds, decision=decision, case_number=case_number()
     )
-    async with forum.database.client.start_session() as session:
-        await EligibilityStore(forum.database).record(
-            event.application_id,
-            case_number=event.case_number,
-            innovation_forum=grants_innovation_forum(event),
-            decided_at=event.decided_at,
-            session=session,
-        )
+    grant = Grant(
+        application_id=event.application_id,
+        case_number=event.case_number,
+        innovation_forum=grants_innovation_forum(event),
+        decided_at=event.decided_at,
+    )
+    async with forum.database.client.start_session() as transaction:
+        await MongoGrantStore(forum.database).record(grant, transaction)
     return event
 
 

@@ -10,14 +10,13 @@ import pytest
 from icalendar import Calendar
 from pydantic import ValidationError
 
-from digitalwell_forum.calendar import booking_calendar
+from digitalwell_forum.deps import SessionLocks
 from digitalwell_forum.domain import (
     Attendance,
     NonexistentLocalTimeError,
     Refusal,
     Reminder,
     Seats,
-    SessionDate,
     SessionStatus,
     booking_refusal,
     date_problems,
@@ -28,14 +27,34 @@ from digitalwell_forum.domain import (
     programme_time,
     reminder_for,
 )
-from digitalwell_forum.messages import format_span
 from digitalwell_forum.models import BookingRequest, SessionRequest
-from digitalwell_forum.usecases import SessionLocks, attendee_key, session_summary
+from digitalwell_forum.page_text import format_span
+from digitalwell_forum.records import ForumSession, SessionDate, session_summary
+from digitalwell_forum.stores import attendee_key
+from digitalwell_shared.calendar import booking_calendar
 from digitalwell_shared.contracts import Language, SessionKind
 from tests.support.forum import session_body
 
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
+
+
+def span(starts_at: datetime, ends_at: datetime) -> SessionDate:
+    return SessionDate(starts_at=starts_at, ends_at=ends_at)
+
+
+def training(*dates: SessionDate) -> ForumSession:
+    return ForumSession(
+        id="ses_1",
+        kind=SessionKind.TRAINING,
+        title="Tjänstedesign",
+        location="Karlstad",
+        dates=dates,
+        starts_at=dates[0].starts_at,
+        ends_at=dates[-1].ends_at,
+        capacity=20,
+        registration_deadline=dates[0].starts_at,
+    )
 
 
 def seats(capacity: int, confirmed: int = 0, offered: int = 0, waitlisted: int = 0) -> Seats:
@@ -156,13 +175,12 @@ def test_a_swedish_time_skipped_by_the_clocks_going_forward_is_refused() -> None
 
 
 def test_a_series_must_be_a_training_in_order_without_overlaps() -> None:
-    first = SessionDate(NOW, NOW + 2 * HOUR)
-    overlapping = SessionDate(NOW + HOUR, NOW + 3 * HOUR)
-    backwards = SessionDate(NOW + 5 * HOUR, NOW + 4 * HOUR)
+    first = span(NOW, NOW + 2 * HOUR)
+    overlapping = span(NOW + HOUR, NOW + 3 * HOUR)
+    backwards = span(NOW + 5 * HOUR, NOW + 4 * HOUR)
 
     assert (
-        date_problems(SessionKind.TRAINING, [first, SessionDate(NOW + 24 * HOUR, NOW + 26 * HOUR)])
-        == []
+        date_problems(SessionKind.TRAINING, [first, span(NOW + 24 * HOUR, NOW + 26 * HOUR)]) == []
     )
     assert date_problems(SessionKind.BREAKFAST_MEETING, [first, first]) == [
         "only a training can be a series of several dates",
@@ -234,19 +252,14 @@ def test_an_empty_application_id_is_none() -> None:
 
 
 def test_a_series_booking_has_one_event_per_date_in_swedish_time() -> None:
-    dates = [
-        {
-            "starts_at": datetime(2027, 3, 23, 8, 0, tzinfo=UTC),
-            "ends_at": datetime(2027, 3, 23, 15, 0, tzinfo=UTC),
-        },
-        {
-            "starts_at": datetime(2027, 3, 30, 7, 0, tzinfo=UTC),
-            "ends_at": datetime(2027, 3, 30, 14, 0, tzinfo=UTC),
-        },
-    ]
-    session = {"_id": "ses_1", "title": "Tjänstedesign", "location": "Karlstad", "dates": dates}
+    session = training(
+        span(datetime(2027, 3, 23, 8, 0, tzinfo=UTC), datetime(2027, 3, 23, 15, 0, tzinfo=UTC)),
+        span(datetime(2027, 3, 30, 7, 0, tzinfo=UTC), datetime(2027, 3, 30, 14, 0, tzinfo=UTC)),
+    )
 
-    ics = booking_calendar({"_id": "bkg_1"}, session, domain="digitalwell.example", url="https://x")
+    ics = booking_calendar(
+        "bkg_1", session_summary(session), domain="digitalwell.example", url="https://x"
+    )
 
     calendar = Calendar.from_ical(ics)
     events = calendar.walk("VEVENT")
@@ -278,21 +291,11 @@ async def test_bookings_of_one_session_in_one_process_queue_first_come_first_ser
 
 def test_a_series_tells_subscribers_each_date_and_a_single_date_needs_no_list() -> None:
     first, last = datetime(2027, 2, 3, 8, tzinfo=UTC), datetime(2027, 2, 17, 11, tzinfo=UTC)
-    dates = [
-        {"starts_at": first, "ends_at": first + timedelta(hours=3)},
-        {"starts_at": last - timedelta(hours=3), "ends_at": last},
-    ]
-    session = {
-        "kind": "training",
-        "title": "Tjänstedesign",
-        "starts_at": first,
-        "ends_at": last,
-        "location": "Karlstad",
-        "dates": dates,
-    }
+    dates = (span(first, first + timedelta(hours=3)), span(last - timedelta(hours=3), last))
 
-    series = session_summary(session)
-    single = session_summary(session | {"dates": dates[:1], "ends_at": dates[0]["ends_at"]})
+    series = session_summary(training(*dates))
+    single = session_summary(training(dates[0]))
 
+    assert (series.starts_at, series.ends_at) == (first, last)
     assert [date.starts_at for date in series.dates] == [first, last - timedelta(hours=3)]
     assert single.dates == []

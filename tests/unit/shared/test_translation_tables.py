@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pytest
 
 from digitalwell_council.page_text import WORDING as COUNCIL
-from digitalwell_forum.messages import MESSAGES as FORUM
+from digitalwell_forum.page_text import MESSAGES as FORUM
 from digitalwell_intake.messages import MESSAGES as INTAKE
 from digitalwell_intake.staff_text import STAFF_TEXT as INTAKE_STAFF
 from digitalwell_notify.page_text import MESSAGES as NOTIFY

@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from digitalwell_shared.contracts import Decision, GrantDecided, SessionKind, SupportKind
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
@@ -67,7 +68,7 @@ class Refusal(StrEnum):
     OFFER_EXPIRED = "offer_expired"
 
 
-class BookingRefused(Exception):  # noqa: N818 - reads as the rule says it
+class BookingRefusedError(Exception):
     """A rule refused the request; ``reason`` says which."""
 
     def __init__(self, reason: Refusal, detail: str = "") -> None:
@@ -123,15 +124,21 @@ def programme_time(moment: datetime) -> datetime:
     return local.astimezone(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class SessionDate:
-    """One meeting of a session: a training series has several, every other session one."""
+class Span(Protocol):
+    """A stretch of time: a session's date, say (``records.SessionDate``)."""
 
-    starts_at: datetime
-    ends_at: datetime
+    @property
+    def starts_at(self) -> datetime:
+        """When it starts."""
+        ...
+
+    @property
+    def ends_at(self) -> datetime:
+        """When it ends."""
+        ...
 
 
-def date_problems(kind: SessionKind, dates: Iterable[SessionDate]) -> list[str]:
+def date_problems(kind: SessionKind, dates: Iterable[Span]) -> list[str]:
     """What is wrong with a session's dates, in order; empty when they are fine."""
     ordered = list(dates)
     problems = []

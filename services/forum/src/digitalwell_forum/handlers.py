@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from digitalwell_forum.usecases import Forum
+from digitalwell_forum import usecases
+from digitalwell_forum.deps import Deps
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
@@ -10,12 +11,12 @@ from digitalwell_shared.service import Runtime
 from digitalwell_shared.staff_revocations import keep_staff_revocations
 
 
-def register_handlers(runtime: Runtime, forum: Forum) -> None:
+def register_handlers(runtime: Runtime, deps: Deps) -> None:
     """Subscribe forum's consumer group to the events it acts on."""
     keep_staff_revocations(runtime)
 
     @runtime.consume(GrantDecided, description="Keeps forum's view of who may book a workshop.")
     async def on_grant_decided(
-        event: GrantDecided, _envelope: Envelope, session: Transaction
+        event: GrantDecided, _envelope: Envelope, transaction: Transaction
     ) -> None:
-        await forum.record_grant(event, session)
+        await usecases.record_grant(deps, event, transaction)

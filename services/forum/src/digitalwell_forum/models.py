@@ -15,7 +15,8 @@ from pydantic import (
     field_validator,
 )
 
-from digitalwell_forum.domain import SessionDate, date_problems, programme_time
+from digitalwell_forum.domain import date_problems, programme_time
+from digitalwell_forum.records import SessionDate
 from digitalwell_shared.contracts import Language, SessionKind
 from digitalwell_shared.text import MultiLineText, SingleLineText
 
@@ -100,8 +101,8 @@ class SessionRequest(BaseModel):
         if later and kind is not None and kind is not SessionKind.TRAINING:
             raise ValueError("only a training can be a series of several dates")
         if starts_at is not None and ends_at is not None:
-            first = SessionDate(starts_at, ends_at)
-            dates = [first, *(SessionDate(d.starts_at, d.ends_at) for d in later)]
+            first = SessionDate(starts_at=starts_at, ends_at=ends_at)
+            dates = [first, *(SessionDate(starts_at=d.starts_at, ends_at=d.ends_at) for d in later)]
             problems = date_problems(SessionKind.TRAINING, dates)
             if problems:
                 raise ValueError("; ".join(problems))
@@ -119,8 +120,8 @@ class SessionRequest(BaseModel):
     def dates(self) -> list[SessionDate]:
         """Every date of the session, the first one first."""
         return [
-            SessionDate(self.starts_at, self.ends_at),
-            *(SessionDate(d.starts_at, d.ends_at) for d in self.later_dates),
+            SessionDate(starts_at=self.starts_at, ends_at=self.ends_at),
+            *(SessionDate(starts_at=d.starts_at, ends_at=d.ends_at) for d in self.later_dates),
         ]
 
 

@@ -1,4 +1,4 @@
-"""forum's scheduled jobs: pass on seat offers that ran out, and send reminders that are due.
+"""The worker of forum's scheduled jobs (``usecases.jobs``): offers that ran out, reminders due.
 
 What is due lives in the database (an offer's expiry, a booking's reminder time), so the jobs
 pick up where they left off after a restart; each is safe to run in several processes at once.

@@ -1,6 +1,6 @@
 """Every word forum's pages and API refusals say, in Swedish and English; times as people read.
 
-The pages' words are ``PAGE_TEXT`` (``sv.py``, ``en.py``); the names of kinds of session are
+The pages' words are ``WORDING`` (``sv.py``, ``en.py``); the names of kinds of session are
 shared (``digitalwell_shared.kinds``); the JSON API's refusals are ``API_REFUSALS``.
 """
 
@@ -17,7 +17,7 @@ from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE, local_time
 from digitalwell_shared.wording import Wording
 
 MESSAGES: dict[Language, dict[str, str]] = {Language.SV: SV, Language.EN: EN}
-PAGE_TEXT = Wording(MESSAGES)
+WORDING = Wording(MESSAGES)
 
 API_REFUSALS: dict[Refusal, str] = {
     Refusal.SESSION_NOT_FOUND: "No session has this id",
@@ -47,7 +47,7 @@ API_REFUSALS: dict[Refusal, str] = {
 
 def translate(language: Language, key: str, **values: object) -> str:
     """The text ``key`` in ``language``, with ``values`` filled in."""
-    return PAGE_TEXT.translate(language, key, **values)
+    return WORDING.translate(language, key, **values)
 
 
 def kind_name(language: Language, kind: SessionKind | str) -> str:

@@ -11,18 +11,16 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import URL
 
 from digitalwell_forum.domain import BookingRefusedError
-from digitalwell_forum.page_text import format_span, format_time, kind_name, translate
+from digitalwell_forum.page_text import WORDING, format_span, format_time, kind_name, translate
 from digitalwell_forum.views import REFUSAL_STATUS
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.links import LinkCheck
-from digitalwell_shared.pages import SECURITY_HEADERS, other_language
-from digitalwell_shared.site import page_templates
+from digitalwell_shared.pages import other_language
+from digitalwell_shared.site import PageRenderer
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 LanguageParameter = Annotated[str | None, Query(description="sv or en")]
 TokenParameter = Annotated[str, Query(max_length=200, description="the link's token")]
-
-_templates = page_templates(TEMPLATES)
 
 
 class Form(dict[str, str]):
@@ -47,28 +45,30 @@ def render(
     private: bool = False,
 ) -> HTMLResponse:
     """The page ``template`` in ``language``; ``private`` for one that holds a token or names."""
-    switch_to = other_language(language)
-    here = request.url if request.method == "GET" else _page_after_post(request)
-    response = _templates.TemplateResponse(
+    switch_url = None
+    if request.method != "GET":
+        switch_to = other_language(language)
+        switch_url = str(_page_after_post(request).include_query_params(lang=switch_to.value))
+    return _pages.render(
         request,
         template,
-        {
-            "lang": language.value,
-            "t": partial(translate, language),
-            "format_time": partial(format_time, language),
-            "format_span": partial(format_span, language),
-            "kind_name": partial(kind_name, language),
-            "switch_url": str(here.include_query_params(lang=switch_to.value)),
-            "switch_lang": switch_to.value,
-            "csrf_token": getattr(request.state, "csrf_token", ""),
-            **context,
-        },
+        language,
+        context,
         status_code=status_code,
+        private=private,
+        switch_url=switch_url,
     )
-    response.headers.update(SECURITY_HEADERS)
-    if private:  # a page that holds a link token or people's addresses
-        response.headers["Cache-Control"] = "no-store"
-    return response
+
+
+def _forum_helpers(language: Language) -> dict[str, object]:
+    return {
+        "format_time": partial(format_time, language),
+        "format_span": partial(format_span, language),
+        "kind_name": partial(kind_name, language),
+    }
+
+
+_pages = PageRenderer(TEMPLATES, WORDING, helpers=_forum_helpers)
 
 
 def _page_after_post(request: Request) -> URL:

@@ -5,14 +5,9 @@ from __future__ import annotations
 SV: dict[str, str] = {
     "site_title": "DigitalWell · Innovationsrådet",
     "title_suffix": "DigitalWell Innovationsrådet",
-    "skip_to_content": "Hoppa till innehållet",
-    "switch_language": "In English",
-    "nav_label": "Rådet",
     "nav_cases": "Ärenden",
     "nav_meeting": "Sammanträde",
     "nav_reports": "Rapporter",
-    "signed_in_as": "Inloggad som",
-    "sign_out": "Logga ut",
     # the queue
     "cases_title": "Ärenden",
     "filter_label": "Filtrera ärendena",

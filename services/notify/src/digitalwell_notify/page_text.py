@@ -7,7 +7,6 @@ from digitalwell_shared.wording import Wording
 
 _SV: dict[str, str] = {
     "site_name": "DigitalWell Arena",
-    "skip_to_content": "Hoppa till innehållet",
     "confirm_title": "Avregistrera dig från {category}",
     "confirm_body": "Vill du sluta få {category_long} till {address}?",
     "essential_note": (
@@ -42,8 +41,6 @@ _SV: dict[str, str] = {
     # The delivery log, for staff
     "log_title": "E-postlogg",
     "log_site": "DigitalWell Arena · e-post",
-    "switch_language": "In English",
-    "sign_out": "Logga ut",
     "log_limited": "Du ser e-posten inom ditt område, utan texten; adresserna är förkortade.",
     "log_filter_label": "Filtrera e-postloggen",
     "recipient": "Mottagare",
@@ -84,7 +81,6 @@ _SV: dict[str, str] = {
 
 _EN: dict[str, str] = {
     "site_name": "DigitalWell Arena",
-    "skip_to_content": "Skip to content",
     "confirm_title": "Unsubscribe from {category}",
     "confirm_body": "Do you want to stop receiving {category_long} at {address}?",
     "essential_note": (
@@ -116,8 +112,6 @@ _EN: dict[str, str] = {
     ),
     "log_title": "E-mail delivery log",
     "log_site": "DigitalWell Arena · e-mail",
-    "switch_language": "På svenska",
-    "sign_out": "Sign out",
     "log_limited": "You see the e-mails of your area, without their text; addresses are shortened.",
     "log_filter_label": "Filter the delivery log",
     "recipient": "Recipient",

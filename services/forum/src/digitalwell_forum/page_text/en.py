@@ -4,8 +4,6 @@ from __future__ import annotations
 
 EN: dict[str, str] = {
     "site_name": "DigitalWell Arena",
-    "skip_to_content": "Skip to content",
-    "switch_language": "På svenska",
     "optional": "(optional)",
     "error_prefix": "Error:",
     "error_summary_title": "There is a problem",
@@ -168,7 +166,6 @@ EN: dict[str, str] = {
     "booked": "Booked",
     "no_shows": "No-shows",
     "not_marked": "not marked",
-    "sign_out": "Sign out",
     "error_series": "Check the dates: {detail}",
     "error_date_format": "Write each date and time as 2027-04-20 09:00-16:00, one per line.",
 }

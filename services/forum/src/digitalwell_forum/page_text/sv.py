@@ -4,8 +4,6 @@ from __future__ import annotations
 
 SV: dict[str, str] = {
     "site_name": "DigitalWell Arena",
-    "skip_to_content": "Hoppa till innehållet",
-    "switch_language": "In English",
     "optional": "(valfritt)",
     "error_prefix": "Fel:",
     "error_summary_title": "Det finns fel i formuläret",
@@ -174,7 +172,6 @@ SV: dict[str, str] = {
     "booked": "Bokade",
     "no_shows": "Uteblev",
     "not_marked": "ej markerad",
-    "sign_out": "Logga ut",
     "error_series": "Kontrollera datumen: {detail}",
     "error_date_format": "Skriv datum och tid som 2027-04-20 09:00-16:00, ett per rad.",
 }

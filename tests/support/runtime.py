@@ -11,8 +11,9 @@ import httpx
 from fastapi import FastAPI
 
 from digitalwell_shared.contracts import IntegrationEvent
+from digitalwell_shared.http_app import create_http_app
 from digitalwell_shared.mongo import Database
-from digitalwell_shared.service import Runtime, create_http_app, create_runtime
+from digitalwell_shared.runtime import Runtime, create_runtime
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.signing import development_key_id, development_seed
 from digitalwell_shared.tracing import Tracing

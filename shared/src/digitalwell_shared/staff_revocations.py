@@ -17,7 +17,7 @@ from digitalwell_shared.background import PollingLoop
 from digitalwell_shared.contracts import StaffSessionRevoked
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Database, Transaction
-from digitalwell_shared.service import Runtime
+from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.staff import RevokedSessions
 
 _ERROR_PAUSE_SECONDS = 2.0

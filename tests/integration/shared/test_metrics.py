@@ -7,8 +7,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.http_app import create_http_app
 from digitalwell_shared.mongo import Transaction
-from digitalwell_shared.service import create_http_app
 from tests.support.events import application_submitted
 from tests.support.kafka import publish_event
 from tests.support.runtime import make_runtime

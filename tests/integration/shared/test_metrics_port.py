@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from digitalwell_devstack.ports import free_port
-from digitalwell_shared.service import create_http_app, port_is_free
+from digitalwell_shared.http_app import create_http_app, port_is_free
 from tests.support.runtime import make_runtime
 
 

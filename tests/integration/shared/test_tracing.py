@@ -12,8 +12,9 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
+from digitalwell_shared.http_app import create_http_app
 from digitalwell_shared.mongo import Transaction
-from digitalwell_shared.service import Runtime, create_http_app
+from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.tracing import Tracing
 from tests.support.events import application_submitted
 from tests.support.kafka import collect, headers_of

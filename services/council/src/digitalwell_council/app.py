@@ -10,7 +10,8 @@ from digitalwell_council.pages import create_page_router
 from digitalwell_council.settings import Settings
 from digitalwell_council.store import CaseStore
 from digitalwell_shared.contracts import GrantDecided
-from digitalwell_shared.service import create_http_app, create_runtime
+from digitalwell_shared.http_app import create_http_app
+from digitalwell_shared.runtime import create_runtime
 
 NAME = "council"
 

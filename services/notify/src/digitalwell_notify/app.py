@@ -23,7 +23,8 @@ from digitalwell_notify.store import (
 from digitalwell_notify.usecases import EmailComposer, LinkSettings
 from digitalwell_shared.background import PollingLoop
 from digitalwell_shared.contracts import EmailFailed, EmailSent
-from digitalwell_shared.service import create_http_app, create_runtime
+from digitalwell_shared.http_app import create_http_app
+from digitalwell_shared.runtime import create_runtime
 
 NAME = "notify"
 DELIVERY_POLL_SECONDS = 1.0

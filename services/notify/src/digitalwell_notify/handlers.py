@@ -14,7 +14,7 @@ from digitalwell_shared.contracts import (
     ForumSessionFillingUp,
     GrantDecided,
 )
-from digitalwell_shared.service import Runtime
+from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.staff_revocations import keep_staff_revocations
 
 

@@ -41,7 +41,7 @@ from digitalwell_shared.readiness import connect_broker
 from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.site import CORRELATION_SCOPE_KEY, server_error_handler
-from digitalwell_shared.staff import StaffPageRefusal, page_refusal_handler
+from digitalwell_shared.staff import StaffPageRefusal, page_refusal_handler, sign_out_router
 from digitalwell_shared.throttle import Throttle
 
 log = get_logger(__name__)
@@ -113,7 +113,7 @@ def create_http_app(
     app.state.throttle = throttle
     for router in routers:
         app.include_router(router)
-    app.include_router(runtime.staff.sign_out_router())
+    app.include_router(sign_out_router)
     app.include_router(_operations_router(runtime, title=title, description=description))
     if not any(getattr(route, "path", None) == "/" for route in app.routes):
         descriptions = {Language.EN: description, Language.SV: description_sv}

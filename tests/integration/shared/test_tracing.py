@@ -12,13 +12,12 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
-from digitalwell_shared.http_app import create_http_app
 from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.tracing import Tracing
 from tests.support.events import application_submitted
 from tests.support.kafka import collect, headers_of
-from tests.support.runtime import make_runtime, running
+from tests.support.runtime import app_of, make_runtime, running
 from tests.support.waiting import until_true
 
 TOPIC = ApplicationSubmitted.topic
@@ -79,7 +78,7 @@ async def test_an_event_written_in_a_request_continues_the_callers_trace(
         written.append(await _submit(runtime, application_submitted()))
         return {"status": "submitted"}
 
-    app = create_http_app(runtime, title="test", description="test", routers=[router])
+    app = app_of(runtime, routers=[router])
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         response = await client.post(

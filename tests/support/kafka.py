@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
@@ -53,7 +54,7 @@ async def collect(
 
 
 async def everything_so_far(
-    bootstrap_servers: str, topic: str, *, matching: Callable[[Record], bool]
+    bootstrap_servers: str, topic: str, *, matching: Callable[[Record], bool], **options: Any
 ) -> list[Record]:
     """Every record of ``topic`` that matches, read from the start to the end it has now.
 
@@ -65,6 +66,7 @@ async def everything_so_far(
         group_id=f"test-{uuid.uuid4().hex}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
+        **options,  # aiokafka's, e.g. the fetch sizes for large records
     )
     await consumer.start()
     try:

@@ -56,7 +56,7 @@ class Outbox:
         await self._entries.create_index("event_id", unique=True)
 
     async def add(
-        self, events: Sequence[tuple[IntegrationEvent, Envelope]], session: Transaction
+        self, events: Sequence[tuple[IntegrationEvent, Envelope]], transaction: Transaction
     ) -> None:
         """Store events for publishing, in the same transaction as the state change."""
         if not events:
@@ -65,7 +65,7 @@ class Outbox:
         await self._entries.insert_many(
             [self._entry(event, envelope, now) for event, envelope in events],
             ordered=True,
-            session=session,
+            session=transaction,
         )
 
     def _entry(self, event: IntegrationEvent, envelope: Envelope, now: datetime) -> Document:

@@ -37,8 +37,10 @@ async def test_a_database_outage_makes_the_service_not_ready_and_events_wait_for
     handled = runtime.database["handled"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
-        await handled.insert_one({"_id": event.application_id}, session=session)
+    async def note(
+        event: ApplicationSubmitted, _envelope: Envelope, transaction: Transaction
+    ) -> None:
+        await handled.insert_one({"_id": event.application_id}, session=transaction)
 
     event = application_submitted()
     # pymongo's with_transaction retries a transaction that cannot reach the server for up to

@@ -33,7 +33,7 @@ async def test_metrics_count_consumed_events_per_topic_and_show_lag_and_outbox_b
 
     @runtime.consume(ApplicationSubmitted, description="count it")
     async def effect(
-        event: ApplicationSubmitted, _envelope: Envelope, _session: Transaction
+        event: ApplicationSubmitted, _envelope: Envelope, _transaction: Transaction
     ) -> None:
         handled.append(event.application_id)
 
@@ -59,7 +59,9 @@ async def test_metrics_count_consumed_events_per_topic_and_show_lag_and_outbox_b
 
         await until_true(both_seen, seconds=90)
         await runtime.relay.stop()  # nothing publishes: what is written now stays pending
-        await runtime.commit_with_events(lambda _session: _events(application_submitted(), runtime))
+        await runtime.commit_with_events(
+            lambda _transaction: _events(application_submitted(), runtime)
+        )
         samples = _samples((await client.get("/metrics")).text)
 
     assert (

@@ -31,9 +31,9 @@ async def test_an_event_written_before_a_crash_is_published_by_the_next_relay(
     envelope = runtime.envelope_for(event)
     await runtime.outbox.ensure_indexes()
 
-    async def write(session: Transaction):
+    async def write(transaction: Transaction):
         await runtime.database["applications"].insert_one(
-            {"_id": event.application_id}, session=session
+            {"_id": event.application_id}, session=transaction
         )
         return [(event, envelope)]
 
@@ -63,7 +63,7 @@ async def test_a_crash_between_publish_and_mark_publishes_again_with_the_same_id
     event = application_submitted()
     envelope = runtime.envelope_for(event)
     await runtime.outbox.ensure_indexes()
-    await runtime.commit_with_events(lambda _session: _events(event, envelope))
+    await runtime.commit_with_events(lambda _transaction: _events(event, envelope))
 
     async def publish_then_crash(
         topic: str, key: str, body: bytes, headers: dict[str, str]
@@ -93,8 +93,10 @@ async def test_a_redelivered_event_has_one_effect(
     effects = runtime.database["effects"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def count(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
-        await effects.insert_one({"application_id": event.application_id}, session=session)
+    async def count(
+        event: ApplicationSubmitted, _envelope: Envelope, transaction: Transaction
+    ) -> None:
+        await effects.insert_one({"application_id": event.application_id}, session=transaction)
 
     event = application_submitted()
     envelope = Envelope.for_event(event, source="/test")
@@ -138,10 +140,12 @@ async def test_poison_events_go_to_the_dead_letter_topic_and_the_next_good_one_i
     handled = runtime.database["handled"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
+    async def note(
+        event: ApplicationSubmitted, _envelope: Envelope, transaction: Transaction
+    ) -> None:
         if event.title == "always fails":
             raise RuntimeError("this handler cannot cope")
-        await handled.insert_one({"application_id": event.application_id}, session=session)
+        await handled.insert_one({"application_id": event.application_id}, session=transaction)
 
     key = f"poison-{uuid.uuid4().hex}"
     good = application_submitted()

@@ -38,7 +38,7 @@ def _trace_id(traceparent: str) -> int:
 async def _submit(runtime: Runtime, event: ApplicationSubmitted) -> Envelope:
     envelope = runtime.envelope_for(event)
 
-    async def write(_session: Transaction) -> list[tuple[ApplicationSubmitted, Envelope]]:
+    async def write(_transaction: Transaction) -> list[tuple[ApplicationSubmitted, Envelope]]:
         return [(event, envelope)]
 
     await runtime.commit_with_events(write)
@@ -135,14 +135,14 @@ async def test_one_trace_follows_an_event_through_the_next_service_and_what_it_c
 
     @council.consume_batch(ApplicationSubmitted, description="answers the first event")
     async def respond(
-        items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Transaction
+        items: Sequence[tuple[ApplicationSubmitted, Envelope]], transaction: Transaction
     ) -> None:
         caused = [
             (answer, envelope.caused(answer, source=council.source))
             for event, envelope in items
             if event.application_id == first.application_id
         ]
-        await council.outbox.add(caused, session)
+        await council.outbox.add(caused, transaction)
 
     tracer = _in_memory(exporter).get_tracer("test")
     async with running(intake), running(council):

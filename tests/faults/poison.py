@@ -16,19 +16,17 @@ that one is retried, dead-lettered and passed by.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from digitalwell_ops.system import wiring
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
 from tests.support.events import application_submitted
-from tests.support.kafka import publish_raw
+from tests.support.kafka import everything_so_far, publish_raw
 from tests.support.signing import signed_by_owner
 
 if TYPE_CHECKING:
@@ -96,35 +94,25 @@ async def _publish(bootstrap: str, poison: Poison) -> None:
 
 
 async def _dead_letters(bootstrap: str, keys: set[str]) -> Counter[tuple[str, str]]:
-    """(key, consumer group) -> copies, over every dead-letter topic, read from the start."""
+    """(key, consumer group) -> copies, over every dead-letter topic, from its start to its end."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         topics = [t for t in await admin.list_topics() if "dlq" in t]
     finally:
         await admin.close()
-    consumer = AIOKafkaConsumer(
-        *topics,
-        bootstrap_servers=bootstrap,
-        group_id=f"faults-{uuid.uuid4().hex}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        fetch_max_bytes=8 * 1024 * 1024,
-        max_partition_fetch_bytes=2 * 1024 * 1024,
-    )
-    await consumer.start()
     found: Counter[tuple[str, str]] = Counter()
-    try:
-        for _ in range(10):  # bounded: drained when a few polls bring nothing
-            batches = await consumer.getmany(timeout_ms=1000)
-            for records in batches.values():
-                for record in records:
-                    key = (record.key or b"").decode(errors="replace")
-                    if key in keys:
-                        group = dict(record.headers).get("dlq_consumer_group", b"?").decode()
-                        found[key, group] += 1
-    finally:
-        await consumer.stop()
+    for topic in topics:  # each read to the end it has now: all there is, no timeout
+        records = await everything_so_far(
+            bootstrap,
+            topic,
+            matching=lambda record: (record.key or b"").decode(errors="replace") in keys,
+            fetch_max_bytes=8 * 1024 * 1024,
+            max_partition_fetch_bytes=2 * 1024 * 1024,
+        )
+        for record in records:
+            group = dict(record.headers).get("dlq_consumer_group", b"?").decode()
+            found[(record.key or b"").decode(errors="replace"), group] += 1
     return found
 
 

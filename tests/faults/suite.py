@@ -35,9 +35,12 @@ from tests.faults.poison import poison_events
 from tests.faults.proxy import TcpProxy
 from tests.faults.transactions import intake_mid_transaction
 from tests.support.intake import application_body
+from tests.support.stack import demo_sign_in
+from tests.support.waiting import until_true
 
 _POLL_SECONDS = 0.5
 _READYZ_SECONDS = 1.0
+ADMINISTRATOR = "admin@example.org"  # a demo account: sees every e-mail's address
 _READY_AGAIN_SECONDS = 30.0
 
 
@@ -189,6 +192,21 @@ class Trial:
                     self.message_ids.setdefault(to["Address"], set()).add(message.get("MessageID"))
         return copies
 
+    async def nothing_left_to_send(self) -> bool:
+        """Whether notify's delivery log has no e-mail to an acknowledged address still pending."""
+        notify = f"{self.stack.service_url('notify')}/api/v1/emails"
+        async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
+            try:
+                staff = await demo_sign_in(client, self.stack, ADMINISTRATOR)
+                answer = await client.get(
+                    notify, params={"status": "pending", "limit": 500}, headers=staff
+                )
+                answer.raise_for_status()
+            except (httpx.HTTPError, AssertionError):
+                return False  # a service is still starting again: ask later
+        pending = {email["recipient"] for email in answer.json()["emails"]}
+        return not pending & self.acknowledged
+
     async def settle(self, repaired: float) -> None:
         """Wait (bounded) until every acknowledged address has a receipt; fill the outcome."""
         deadline = time.monotonic() + self.scale.deliver_within
@@ -200,8 +218,15 @@ class Trial:
                 recovered = time.monotonic() - repaired
                 break
             await asyncio.sleep(_POLL_SECONDS)
-        # A doubled copy can arrive after the last first copy: look once more, after a beat.
-        await asyncio.sleep(2.0)
+        # A doubled copy can arrive after the last first copy: look once more when notify's
+        # delivery log has recorded every one of them as sent (or failed), which it does only
+        # once each SMTP exchange has ended, so no copy of them is still on its way.
+        try:
+            await until_true(
+                self.nothing_left_to_send, seconds=max(deadline - time.monotonic(), 30)
+            )
+        except TimeoutError:
+            self.outcome.notes.append("notify still had receipts to send after their first copy")
         copies = await self.receipts()
         outcome = self.outcome
         outcome.acknowledged = len(self.acknowledged)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
@@ -50,6 +51,43 @@ async def collect(
     finally:
         await consumer.stop()
     return found
+
+
+async def everything_so_far(
+    bootstrap_servers: str, topic: str, *, matching: Callable[[Record], bool], **options: Any
+) -> list[Record]:
+    """Every record of ``topic`` that matches, read from the start to the end it has now.
+
+    For "nothing of that kind was written": the end of the log is the positive signal that all
+    of it was read, where waiting for a record that never comes can only end by a timeout.
+    """
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        group_id=f"test-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        **options,  # aiokafka's, e.g. the fetch sizes for large records
+    )
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, n) for n in consumer.partitions_for_topic(topic) or ()]
+        if not partitions:
+            await consumer.client.force_metadata_update()
+            found = consumer.partitions_for_topic(topic) or set()
+            partitions = [TopicPartition(topic, n) for n in found]
+        if not partitions:
+            raise LookupError(f"the broker knows no partitions of {topic}")
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records: list[Record] = []
+        for partition in partitions:
+            while await consumer.position(partition) < ends[partition]:
+                batch = await consumer.getmany(partition, timeout_ms=1000)
+                records.extend(r for r in batch.get(partition, []) if matching(r))
+    finally:
+        await consumer.stop()
+    return records
 
 
 async def publish_raw(

@@ -1,18 +1,33 @@
-"""Running a bare service runtime in a test: the shared skeleton with a test's own handlers."""
+"""Starting a service in a test: the one way, whatever the test.
+
+- A service's own app (``create_app(settings)``): ``serving(app, base_url)`` starts it as its
+  lifespan does (indexes, consumer, relay, workers) and gives an HTTP client for it and its
+  database; leaving the block stops it as SIGTERM would. tests/support/<service>.py wrap this
+  with the service's test settings (``running_intake`` and the like).
+- The shared skeleton with a test's own handlers: ``make_runtime`` (its own consumer group and
+  database), then ``running(runtime)``, or ``serving(app_of(runtime))`` when the test also
+  calls its HTTP routes (/metrics, a test route).
+- The whole system as processes (end-to-end, browser and fault tests):
+  ``tests.support.stack.running_stack``.
+
+The broker and the database come from the session fixtures of tests/conftest.py
+(``kafka_bootstrap_servers``, ``mongodb_url``: tests/support/infra.py finds or starts them).
+"""
 
 from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from digitalwell_shared.contracts import IntegrationEvent
+from digitalwell_shared.http_app import create_http_app
 from digitalwell_shared.mongo import Database
-from digitalwell_shared.service import Runtime, create_http_app, create_runtime
+from digitalwell_shared.runtime import Runtime, create_runtime
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.signing import development_key_id, development_seed
 from digitalwell_shared.tracing import Tracing
@@ -47,16 +62,23 @@ def make_runtime(
     return create_runtime(name, settings, publishes=publishes, tracing=tracing)
 
 
+def app_of(runtime: Runtime, *, routers: Sequence[APIRouter] = ()) -> FastAPI:
+    """The HTTP app of a bare runtime, as a service builds its own (not started)."""
+    return create_http_app(runtime, title=runtime.name, description="test", routers=routers)
+
+
 @asynccontextmanager
 async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
     """Start the runtime the way a service's lifespan does, and stop it after."""
-    app = create_http_app(runtime, title=runtime.name, description="test")
+    app = app_of(runtime)
     async with app.router.lifespan_context(app):
         yield runtime
 
 
 @asynccontextmanager
-async def serving(app: FastAPI, base_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
+async def serving(
+    app: FastAPI, base_url: str = "http://test"
+) -> AsyncIterator[tuple[httpx.AsyncClient, Database]]:
     """Start a service's app as its lifespan does; an HTTP client for it, and its database."""
     async with (
         app.router.lifespan_context(app),

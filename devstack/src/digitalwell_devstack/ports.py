@@ -6,7 +6,7 @@ import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from digitalwell_shared.service import port_is_free
+from digitalwell_shared.http_app import port_is_free
 
 
 class PortInUseError(Exception):

@@ -23,7 +23,7 @@ from digitalwell_intake.settings import Settings as IntakeSettings
 from digitalwell_notify.app import create_app as create_notify
 from digitalwell_notify.settings import Settings as NotifySettings
 from digitalwell_shared.contracts import ALL_EVENTS, IntegrationEvent, dead_letter_topic
-from digitalwell_shared.service import Runtime
+from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.settings import ServiceSettings
 
 

@@ -88,10 +88,10 @@ class Consumption:
     effect: Effect | None = None
     batch_effect: BatchEffect | None = None
 
-    async def apply(self, items: Sequence[tuple[Any, Envelope]], session: Transaction) -> None:
+    async def apply(self, items: Sequence[tuple[Any, Envelope]], transaction: Transaction) -> None:
         """Run the effect on events of this topic, in order."""
         if self.batch_effect is not None:
-            await self.batch_effect(items, session)
+            await self.batch_effect(items, transaction)
             return
         if self.effect is None:
             raise TypeError(f"no effect for {self.event_type.__name__}")
@@ -100,7 +100,7 @@ class Consumption:
                 structlog.contextvars.bound_contextvars(**_event_context(event, envelope)),
                 event_span(envelope.id),
             ):
-                await self.effect(event, envelope, session)
+                await self.effect(event, envelope, transaction)
 
 
 def _event_context(event: IntegrationEvent, envelope: Envelope) -> dict[str, Any]:
@@ -309,9 +309,9 @@ class BatchConsumer:
     async def _apply(self, items: Sequence[_Item]) -> None:
         outcomes: CountOf[tuple[str, str]] = CountOf()  # counted once the transaction committed
 
-        async def apply_all(session: Transaction) -> None:
+        async def apply_all(transaction: Transaction) -> None:
             outcomes.clear()  # a retried transaction starts over
-            fresh = await self._inbox.mark_new([item.envelope for item in items], session)
+            fresh = await self._inbox.mark_new([item.envelope for item in items], transaction)
             by_topic: dict[str, list[_Item]] = {}
             for item in items:
                 if item.envelope.id not in fresh:
@@ -324,7 +324,7 @@ class BatchConsumer:
             for topic, topic_items in by_topic.items():
                 with self._timed(topic), self._traced(topic, topic_items):
                     await topic_items[0].consumption.apply(
-                        [(item.event, item.envelope) for item in topic_items], session
+                        [(item.event, item.envelope) for item in topic_items], transaction
                     )
                 outcomes[topic, "applied"] += len(topic_items)
 

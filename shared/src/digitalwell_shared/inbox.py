@@ -23,14 +23,14 @@ class Inbox:
         self._marks = database[COLLECTION]
         self._consumer = consumer
 
-    async def mark_new(self, envelopes: Sequence[Envelope], session: Transaction) -> set[str]:
+    async def mark_new(self, envelopes: Sequence[Envelope], transaction: Transaction) -> set[str]:
         """Mark the events not handled before; return their ids (the ones to apply)."""
         ids = {envelope.id: envelope for envelope in envelopes}
         keys = [f"{self._consumer}:{event_id}" for event_id in ids]
         handled = {
             mark["event_id"]
             async for mark in self._marks.find(
-                {"_id": {"$in": keys}}, {"event_id": 1}, session=session
+                {"_id": {"$in": keys}}, {"event_id": 1}, session=transaction
             )
         }
         fresh = [envelope for event_id, envelope in ids.items() if event_id not in handled]
@@ -49,6 +49,6 @@ class Inbox:
                     }
                     for envelope in fresh
                 ],
-                session=session,
+                session=transaction,
             )
         return {envelope.id for envelope in fresh}

@@ -40,7 +40,7 @@ def create_client(url: str, *, app_name: str) -> Client:
 async def in_transaction(client: Client, work: Callable[[Transaction], Awaitable[T]]) -> T:
     """Run ``work`` in one multi-document transaction, retried on transient errors.
 
-    Everything ``work`` writes with the session it is given commits together or
+    Everything ``work`` writes in the transaction it is given commits together or
     not at all: the state change and its outbox entry, or an inbox mark and its
     effect.
     """

@@ -5,15 +5,14 @@ transaction (``Outbox.add``). The ``OutboxRelay`` publishes pending entries to
 Kafka in the order they were written and then marks them published. A crash
 between publishing and marking publishes the entry again later, which the
 consumers' inbox turns into a no-op. Several replicas may run relays: each
-claims a batch with a short lease that it renews while the batch is in flight, so a dead
-relay's batch is picked up again within seconds. A publish that fails releases the rest of its
-batch at once, so the next round starts again at the oldest unpublished entry and events
-about one key never overtake each other.
+claims a batch with a short lease that it renews while the batch is in flight
+(``claims.Claims``), so a dead relay's batch is picked up again within seconds. A publish that
+fails releases the rest of its batch at once, so the next round starts again at the oldest
+unpublished entry and events about one key never overtake each other.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,17 +20,19 @@ from typing import Any
 from pymongo import ASCENDING
 
 from digitalwell_shared.background import PollingLoop
+from digitalwell_shared.claims import Claims, free, released
 from digitalwell_shared.contracts import IntegrationEvent
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.lease import renewing
 from digitalwell_shared.logging import get_logger
-from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Transaction
+from digitalwell_shared.mongo import Database, Document, Transaction
 from digitalwell_shared.signing import EventSigner
 from digitalwell_shared.tracing import Tracing
 
 COLLECTION = "outbox"
 PENDING = "pending"
 PUBLISHED = "published"
+_UNPUBLISHED = {"status": PENDING}
 
 # publish(topic, key, body, headers) sends one message and returns once the broker acknowledged it.
 Publish = Callable[[str, str, bytes, dict[str, str]], Awaitable[None]]
@@ -55,7 +56,7 @@ class Outbox:
         await self._entries.create_index("event_id", unique=True)
 
     async def add(
-        self, events: Sequence[tuple[IntegrationEvent, Envelope]], session: Transaction
+        self, events: Sequence[tuple[IntegrationEvent, Envelope]], transaction: Transaction
     ) -> None:
         """Store events for publishing, in the same transaction as the state change."""
         if not events:
@@ -64,7 +65,7 @@ class Outbox:
         await self._entries.insert_many(
             [self._entry(event, envelope, now) for event, envelope in events],
             ordered=True,
-            session=session,
+            session=transaction,
         )
 
     def _entry(self, event: IntegrationEvent, envelope: Envelope, now: datetime) -> Document:
@@ -84,7 +85,7 @@ class Outbox:
             "status": PENDING,
             "created_at": now,
             "attempts": 0,
-            "claimed_until": UNCLAIMED,
+            **released(),
         }
 
 
@@ -104,7 +105,7 @@ class OutboxRelay:
         self._publish = publish
         self._batch_size = batch_size
         self._lease = timedelta(seconds=lease_seconds)
-        self._relay_id = uuid.uuid4().hex
+        self._claims = Claims(self._entries)
         # A failed round (broker or database away) is retried after one poll interval.
         self._loop = PollingLoop(
             self._relay_round,
@@ -166,40 +167,17 @@ class OutboxRelay:
 
     async def _release(self, ids: list[Any]) -> None:
         """Give up this relay's claim on entries it did not publish."""
-        if ids:
-            await self._entries.update_many(
-                {"_id": {"$in": ids}, "claimed_by": self._relay_id, "status": PENDING},
-                {"$set": {"claimed_until": UNCLAIMED}},
-            )
+        await self._claims.release(ids, where=_UNPUBLISHED)
 
     async def _renew(self, ids: list[Any], until: datetime) -> None:
-        await self._entries.update_many(
-            {"_id": {"$in": ids}, "claimed_by": self._relay_id, "status": PENDING},
-            {"$set": {"claimed_until": until}},
-        )
+        await self._claims.renew(ids, until, where=_UNPUBLISHED)
 
     async def _claim_batch(self) -> list[Document]:
         now = datetime.now(UTC)
-        claimable = {
-            "status": PENDING,
-            "claimed_until": {"$lt": now},
-        }
         candidates = [
             entry["_id"]
-            async for entry in self._entries.find(claimable, {"_id": 1})
+            async for entry in self._entries.find({**_UNPUBLISHED, **free(now)}, {"_id": 1})
             .sort("_id", ASCENDING)
             .limit(self._batch_size)
         ]
-        if not candidates:
-            return []
-        lease_until = now + self._lease
-        await self._entries.update_many(
-            {"_id": {"$in": candidates}, **claimable},
-            {"$set": {"claimed_by": self._relay_id, "claimed_until": lease_until}},
-        )
-        return [
-            entry
-            async for entry in self._entries.find(
-                {"_id": {"$in": candidates}, "claimed_by": self._relay_id, "status": PENDING}
-            ).sort("_id", ASCENDING)
-        ]
+        return await self._claims.take(candidates, now=now, lease=self._lease, where=_UNPUBLISHED)

@@ -17,7 +17,7 @@ from digitalwell_shared.background import PollingLoop
 from digitalwell_shared.contracts import StaffSessionRevoked
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Database, Transaction
-from digitalwell_shared.service import Runtime
+from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.staff import RevokedSessions
 
 _ERROR_PAUSE_SECONDS = 2.0
@@ -36,7 +36,7 @@ class RevocationStore:
         """Reloading reads the revocations that have not expired: one range on one index."""
         await self._revocations.create_index([("expires_at", ASCENDING)])
 
-    async def record(self, event: StaffSessionRevoked, session: Transaction) -> None:
+    async def record(self, event: StaffSessionRevoked, transaction: Transaction) -> None:
         """Keep one revocation (idempotent: the same event twice is one entry)."""
         key = f"{event.staff_id}|{event.session_id or '*'}|{event.revoked_at.isoformat()}"
         await self._revocations.update_one(
@@ -50,7 +50,7 @@ class RevocationStore:
                 }
             },
             upsert=True,
-            session=session,
+            session=transaction,
         )
 
     async def load_into(self, revoked: RevokedSessions) -> None:
@@ -80,9 +80,9 @@ def keep_staff_revocations(runtime: Runtime) -> RevocationStore:
         description="Refuses the ended staff sessions' tokens on this service from now on.",
     )
     async def on_staff_session_revoked(
-        event: StaffSessionRevoked, _envelope: Envelope, session: Transaction
+        event: StaffSessionRevoked, _envelope: Envelope, transaction: Transaction
     ) -> None:
-        await store.record(event, session)
+        await store.record(event, transaction)
         # At once in this replica; the others read it from the collection within seconds.
         revoked.add(event.staff_id, event.session_id, event.revoked_at)
 

@@ -25,7 +25,7 @@ async def test_links_redirects_and_the_sign_in_link_keep_the_prefix(
     # No lifespan: the pages below read the database on demand, and need nothing else.
     try:
         # The proxy cut "/council" off, so the app is asked for the bare paths.
-        # uvicorn is given the prefix as its root path (shared.service.serve); so is this one.
+        # uvicorn is given the prefix as its root path (shared.http_app.serve); so is this one.
         transport = httpx.ASGITransport(app, root_path=service_settings.base_path)
         async with httpx.AsyncClient(transport=transport, base_url=HOST) as proxy:
             home = await proxy.get("/")

@@ -9,7 +9,7 @@ from digitalwell_ops import broker
 from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
-from digitalwell_shared.service import Runtime
+from digitalwell_shared.runtime import Runtime
 from tests.support.events import application_submitted
 from tests.support.kafka import collect, headers_of, publish_event, publish_raw
 from tests.support.runtime import make_runtime, running

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.servers import (
     IN_MEMORY,
@@ -12,13 +14,15 @@ from digitalwell_devstack.servers import (
 from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
-from digitalwell_shared.service import Runtime
+from digitalwell_shared.runtime import Runtime
 from tests.support.events import application_submitted
-from tests.support.kafka import collect, headers_of, publish_event
+from tests.support.kafka import everything_so_far, headers_of, publish_event
 from tests.support.runtime import make_runtime, running
 from tests.support.waiting import until_true
 
 HOST = "127.0.0.1"
+OUTAGE_SECONDS = 20.0
+"""How long the database stays away with an event waiting for it."""
 
 
 async def test_a_database_outage_makes_the_service_not_ready_and_events_wait_for_its_return(
@@ -33,8 +37,10 @@ async def test_a_database_outage_makes_the_service_not_ready_and_events_wait_for
     handled = runtime.database["handled"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
-        await handled.insert_one({"_id": event.application_id}, session=session)
+    async def note(
+        event: ApplicationSubmitted, _envelope: Envelope, transaction: Transaction
+    ) -> None:
+        await handled.insert_one({"_id": event.application_id}, session=transaction)
 
     event = application_submitted()
     # pymongo's with_transaction retries a transaction that cannot reach the server for up to
@@ -47,22 +53,21 @@ async def test_a_database_outage_makes_the_service_not_ready_and_events_wait_for
             await database.wait_exit()
             await until_true(lambda: _ready(runtime, ready=False), seconds=10)
             envelope = await publish_event(kafka_bootstrap_servers, event)
-            # This event's dead letter only: the new group reads the topic from its beginning,
-            # where earlier tests left poison events that it rightly dead-letters.
-            dead = await collect(
-                kafka_bootstrap_servers,
-                dead_letter_topic(ApplicationSubmitted.topic),
-                matching=lambda record: (
-                    headers_of(record).get("dlq_consumer_group") == runtime.name
-                    and headers_of(record).get("ce_id") == envelope.id
-                ),
-                count=1,
-                timeout=20,
-            )
+            await asyncio.sleep(OUTAGE_SECONDS)  # the fault: the event waits in the outage
             database.start()  # on the same port, empty: what counts is that the event arrives
             await database.wait_ready(database_readiness(url), timeout=60)
             await until_true(lambda: _handled(handled, event.application_id), seconds=90)
             await until_true(lambda: _ready(runtime, ready=True), seconds=30)
+        # Handled: so it was not dead-lettered, which the dead-letter topic, read to its end,
+        # confirms. This event's dead letter only: earlier tests left poison events there.
+        dead = await everything_so_far(
+            kafka_bootstrap_servers,
+            dead_letter_topic(ApplicationSubmitted.topic),
+            matching=lambda record: (
+                headers_of(record).get("dlq_consumer_group") == runtime.name
+                and headers_of(record).get("ce_id") == envelope.id
+            ),
+        )
     finally:
         await database.stop(grace=5)
 

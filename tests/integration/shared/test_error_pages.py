@@ -11,8 +11,9 @@ import pytest
 from fastapi import APIRouter, FastAPI, Form
 from pydantic import BaseModel, Field
 
+from digitalwell_shared.http_app import create_http_app
 from digitalwell_shared.pages import SECURITY_HEADERS
-from digitalwell_shared.service import create_http_app, create_runtime
+from digitalwell_shared.runtime import create_runtime
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.throttle import TooManyRequests
 

@@ -11,7 +11,7 @@ from digitalwell_ops import broker
 from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
-from digitalwell_shared.service import Runtime
+from digitalwell_shared.runtime import Runtime
 from tests.support.events import application_submitted
 from tests.support.kafka import publish_event
 from tests.support.runtime import make_runtime, running
@@ -31,8 +31,8 @@ async def test_a_service_started_before_its_topic_exists_reads_all_of_it_and_get
     handled = runtime.database["handled"]
 
     @runtime.consume(_LateEvent, description="test effect")
-    async def note(event: _LateEvent, _envelope: Envelope, session: Transaction) -> None:
-        await handled.insert_one({"_id": event.application_id}, session=session)
+    async def note(event: _LateEvent, _envelope: Envelope, transaction: Transaction) -> None:
+        await handled.insert_one({"_id": event.application_id}, session=transaction)
 
     events = [_LateEvent(**application_submitted().model_dump()) for _ in range(6)]
     async with running(runtime):

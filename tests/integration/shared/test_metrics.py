@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
-from digitalwell_shared.service import create_http_app
 from tests.support.events import application_submitted
 from tests.support.kafka import publish_event
-from tests.support.runtime import make_runtime
+from tests.support.runtime import app_of, make_runtime, serving
 from tests.support.waiting import until_true
 
 
@@ -35,14 +33,12 @@ async def test_metrics_count_consumed_events_per_topic_and_show_lag_and_outbox_b
 
     @runtime.consume(ApplicationSubmitted, description="count it")
     async def effect(
-        event: ApplicationSubmitted, _envelope: Envelope, _session: Transaction
+        event: ApplicationSubmitted, _envelope: Envelope, _transaction: Transaction
     ) -> None:
         handled.append(event.application_id)
 
-    app = create_http_app(runtime, title="test", description="test")
     topic = ApplicationSubmitted.topic
-    async with app.router.lifespan_context(app):
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+    async with serving(app_of(runtime)) as (client, _database):
         ours = application_submitted()
         envelope = await publish_event(kafka_bootstrap_servers, ours)
         await publish_event(kafka_bootstrap_servers, ours, envelope)  # redelivered
@@ -63,9 +59,10 @@ async def test_metrics_count_consumed_events_per_topic_and_show_lag_and_outbox_b
 
         await until_true(both_seen, seconds=90)
         await runtime.relay.stop()  # nothing publishes: what is written now stays pending
-        await runtime.commit_with_events(lambda _session: _events(application_submitted(), runtime))
+        await runtime.commit_with_events(
+            lambda _transaction: _events(application_submitted(), runtime)
+        )
         samples = _samples((await client.get("/metrics")).text)
-        await client.aclose()
 
     assert (
         _value(samples, "digitalwell_events_consumed_total", topic=topic, outcome="duplicate") >= 1

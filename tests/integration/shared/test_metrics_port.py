@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from digitalwell_devstack.ports import free_port
-from digitalwell_shared.service import create_http_app, port_is_free
-from tests.support.runtime import make_runtime
+from digitalwell_shared.http_app import port_is_free
+from tests.support.runtime import app_of, make_runtime, serving
 
 
 async def test_metrics_are_served_on_their_own_port_and_not_on_the_main_one(
@@ -15,11 +15,8 @@ async def test_metrics_are_served_on_their_own_port_and_not_on_the_main_one(
     runtime = make_runtime(kafka_bootstrap_servers, mongodb_url)
     port = free_port()
     runtime.settings = runtime.settings.model_copy(update={"metrics_port": port})
-    app = create_http_app(runtime, title="test", description="test")
-
     async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test") as main,
+        serving(app_of(runtime)) as (main, _database),
         httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as metrics_port,
     ):
         on_main = await main.get("/metrics")

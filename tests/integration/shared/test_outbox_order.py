@@ -52,7 +52,7 @@ async def test_a_failed_publish_releases_its_batch_at_once_and_keeps_each_keys_o
     # One transaction, interleaved: first, second, first, second, ... as two applications' steps.
     pairs = zip(_events(first.application_id, 3), _events(second.application_id, 3), strict=True)
     written = [item for pair in pairs for item in pair]
-    await runtime.commit_with_events(lambda _session: _as_events(written))
+    await runtime.commit_with_events(lambda _transaction: _as_events(written))
     later = _events(first.application_id, 1) + _events(second.application_id, 1)
     failed = asyncio.Event()
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
@@ -76,7 +76,7 @@ async def test_a_failed_publish_releases_its_batch_at_once_and_keeps_each_keys_o
         await failed.wait()
         failed_at = time.monotonic()
         # Newer events about both applications arrive while the batch is being retried.
-        await runtime.commit_with_events(lambda _session: _as_events(later))
+        await runtime.commit_with_events(lambda _transaction: _as_events(later))
         relay.wake()
         outbox = runtime.database["outbox"]
         await until_true(lambda: _none_pending(outbox), seconds=30)
@@ -104,7 +104,7 @@ async def test_the_rest_of_a_failed_batch_is_free_to_claim_at_once(
     runtime = make_runtime(kafka_bootstrap_servers, mongodb_url, publishes=(ApplicationSubmitted,))
     await runtime.outbox.ensure_indexes()
     written = _events(application_submitted().application_id, 4)
-    await runtime.commit_with_events(lambda _session: _as_events(written))
+    await runtime.commit_with_events(lambda _transaction: _as_events(written))
     relay = OutboxRelay(runtime.database, _unreachable_broker_publish, lease_seconds=60)
 
     with contextlib.suppress(KafkaError):
@@ -121,7 +121,7 @@ async def test_a_live_relay_keeps_its_claim_past_the_lease(
     runtime = make_runtime(kafka_bootstrap_servers, mongodb_url, publishes=(ApplicationSubmitted,))
     await runtime.outbox.ensure_indexes()
     written = _events(application_submitted().application_id, 2)
-    await runtime.commit_with_events(lambda _session: _as_events(written))
+    await runtime.commit_with_events(lambda _transaction: _as_events(written))
     lease = timedelta(seconds=0.6)
     second_claims: list[int] = []
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)

@@ -23,8 +23,10 @@ async def test_an_oversized_event_is_dead_lettered_and_the_next_one_is_handled(
     handled = runtime.database["handled"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
-        await handled.insert_one({"application_id": event.application_id}, session=session)
+    async def note(
+        event: ApplicationSubmitted, _envelope: Envelope, transaction: Transaction
+    ) -> None:
+        await handled.insert_one({"application_id": event.application_id}, session=transaction)
 
     key = f"oversized-{uuid.uuid4().hex}"
     huge = application_submitted(application_id=key).model_copy(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import uuid
@@ -11,6 +10,7 @@ from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
 from digitalwell_shared.outbox import OutboxRelay
+from digitalwell_shared.runtime import Runtime
 from tests.support.events import application_submitted
 from tests.support.kafka import Record, collect, headers_of, publish_raw
 from tests.support.runtime import make_runtime, running
@@ -31,9 +31,9 @@ async def test_an_event_written_before_a_crash_is_published_by_the_next_relay(
     envelope = runtime.envelope_for(event)
     await runtime.outbox.ensure_indexes()
 
-    async def write(session: Transaction):
+    async def write(transaction: Transaction):
         await runtime.database["applications"].insert_one(
-            {"_id": event.application_id}, session=session
+            {"_id": event.application_id}, session=transaction
         )
         return [(event, envelope)]
 
@@ -63,7 +63,7 @@ async def test_a_crash_between_publish_and_mark_publishes_again_with_the_same_id
     event = application_submitted()
     envelope = runtime.envelope_for(event)
     await runtime.outbox.ensure_indexes()
-    await runtime.commit_with_events(lambda _session: _events(event, envelope))
+    await runtime.commit_with_events(lambda _transaction: _events(event, envelope))
 
     async def publish_then_crash(
         topic: str, key: str, body: bytes, headers: dict[str, str]
@@ -93,32 +93,44 @@ async def test_a_redelivered_event_has_one_effect(
     effects = runtime.database["effects"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def count(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
-        await effects.insert_one({"application_id": event.application_id}, session=session)
+    async def count(
+        event: ApplicationSubmitted, _envelope: Envelope, transaction: Transaction
+    ) -> None:
+        await effects.insert_one({"application_id": event.application_id}, session=transaction)
 
     event = application_submitted()
     envelope = Envelope.for_event(event, source="/test")
+    # Another event after the three copies, in their partition (their key): once it is handled,
+    # the consumer has been through every copy before it.
+    marker = application_submitted()
+    marker_envelope = Envelope.for_event(marker, source="/test")
     async with running(runtime):
-        for _ in range(3):
+        for body, headers in [(event, envelope)] * 3 + [(marker, marker_envelope)]:
             await publish_raw(
                 kafka_bootstrap_servers,
                 TOPIC,
-                event.model_dump_json().encode(),
+                body.model_dump_json().encode(),
                 key=event.key(),
-                headers=envelope.to_headers(),
+                headers=headers.to_headers(),
             )
         marks = runtime.database["inbox"]
-        await until_true(lambda: _handled_all(marks, envelope.id, runtime.name))
-        await asyncio.sleep(1)  # the two redeliveries are right behind the first
+        await until_true(lambda: _handled(marks, marker_envelope.id, runtime.name))
         effect_count = await effects.count_documents({"application_id": event.application_id})
         mark_count = await marks.count_documents({"event_id": envelope.id})
 
     assert effect_count == 1
     assert mark_count == 1
+    assert _duplicates(runtime) >= 2  # the consumer's own count saw the two redeliveries
 
 
-async def _handled_all(marks, event_id: str, consumer: str) -> bool:
+async def _handled(marks, event_id: str, consumer: str) -> bool:
     return await marks.count_documents({"_id": f"{consumer}:{event_id}"}) == 1
+
+
+def _duplicates(runtime: Runtime) -> float:
+    """How many events of TOPIC the runtime's consumer skipped as handled before."""
+    labels = {"topic": TOPIC, "outcome": "duplicate"}
+    return runtime.registry.get_sample_value("digitalwell_events_consumed_total", labels) or 0.0
 
 
 async def test_poison_events_go_to_the_dead_letter_topic_and_the_next_good_one_is_handled(
@@ -128,10 +140,12 @@ async def test_poison_events_go_to_the_dead_letter_topic_and_the_next_good_one_i
     handled = runtime.database["handled"]
 
     @runtime.consume(ApplicationSubmitted, description="test effect")
-    async def note(event: ApplicationSubmitted, _envelope: Envelope, session: Transaction) -> None:
+    async def note(
+        event: ApplicationSubmitted, _envelope: Envelope, transaction: Transaction
+    ) -> None:
         if event.title == "always fails":
             raise RuntimeError("this handler cannot cope")
-        await handled.insert_one({"application_id": event.application_id}, session=session)
+        await handled.insert_one({"application_id": event.application_id}, session=transaction)
 
     key = f"poison-{uuid.uuid4().hex}"
     good = application_submitted()

@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from digitalwell_shared.settings import ServiceSettings
-from digitalwell_shared.staff import NotSignedIn, Role, StaffAuth, member_from_provider
+from digitalwell_shared.staff import NotSignedInError, Role, StaffAuth, member_from_provider
 from tests.support.oidc import FakeProvider, fake_provider
 from tests.support.staff import staff_token
 
@@ -76,14 +76,14 @@ def test_the_same_subject_at_another_issuer_is_another_person(provider: FakeProv
 def test_a_provider_token_for_someone_else_or_expired_is_refused(
     provider: FakeProvider, changes: dict[str, object]
 ) -> None:
-    with pytest.raises(NotSignedIn):
+    with pytest.raises(NotSignedInError):
         _auth(provider).verify(provider.sign(provider.claims("digitalwell", **changes)))
 
 
 def test_a_token_signed_with_another_key_is_refused(provider: FakeProvider) -> None:
     forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
-    with pytest.raises(NotSignedIn):
+    with pytest.raises(NotSignedInError):
         _auth(provider).verify(provider.sign(provider.claims("digitalwell"), key=forger))
 
 

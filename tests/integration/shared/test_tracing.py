@@ -13,11 +13,11 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
-from digitalwell_shared.service import Runtime, create_http_app
+from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.tracing import Tracing
 from tests.support.events import application_submitted
 from tests.support.kafka import collect, headers_of
-from tests.support.runtime import make_runtime, running
+from tests.support.runtime import app_of, make_runtime, running
 from tests.support.waiting import until_true
 
 TOPIC = ApplicationSubmitted.topic
@@ -38,7 +38,7 @@ def _trace_id(traceparent: str) -> int:
 async def _submit(runtime: Runtime, event: ApplicationSubmitted) -> Envelope:
     envelope = runtime.envelope_for(event)
 
-    async def write(_session: Transaction) -> list[tuple[ApplicationSubmitted, Envelope]]:
+    async def write(_transaction: Transaction) -> list[tuple[ApplicationSubmitted, Envelope]]:
         return [(event, envelope)]
 
     await runtime.commit_with_events(write)
@@ -78,7 +78,7 @@ async def test_an_event_written_in_a_request_continues_the_callers_trace(
         written.append(await _submit(runtime, application_submitted()))
         return {"status": "submitted"}
 
-    app = create_http_app(runtime, title="test", description="test", routers=[router])
+    app = app_of(runtime, routers=[router])
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         response = await client.post(
@@ -135,14 +135,14 @@ async def test_one_trace_follows_an_event_through_the_next_service_and_what_it_c
 
     @council.consume_batch(ApplicationSubmitted, description="answers the first event")
     async def respond(
-        items: Sequence[tuple[ApplicationSubmitted, Envelope]], session: Transaction
+        items: Sequence[tuple[ApplicationSubmitted, Envelope]], transaction: Transaction
     ) -> None:
         caused = [
             (answer, envelope.caused(answer, source=council.source))
             for event, envelope in items
             if event.application_id == first.application_id
         ]
-        await council.outbox.add(caused, session)
+        await council.outbox.add(caused, transaction)
 
     tracer = _in_memory(exporter).get_tracer("test")
     async with running(intake), running(council):

@@ -7,7 +7,8 @@ import httpx
 from fastapi import APIRouter, FastAPI
 from structlog.testing import capture_logs
 
-from digitalwell_shared.service import CORRELATION_HEADER, create_http_app, create_runtime
+from digitalwell_shared.http_app import CORRELATION_HEADER, create_http_app
+from digitalwell_shared.runtime import create_runtime
 from digitalwell_shared.settings import ServiceSettings
 
 

@@ -7,7 +7,8 @@ import re
 import httpx
 from fastapi import FastAPI
 
-from digitalwell_shared.service import create_http_app, create_runtime
+from digitalwell_shared.http_app import create_http_app
+from digitalwell_shared.runtime import create_runtime
 from digitalwell_shared.settings import ServiceSettings
 
 

@@ -25,12 +25,13 @@ from digitalwell_intake.sessions import DEV_STAFF_SIGNING_KEY, SessionIssuer, pa
 from digitalwell_shared.settings import DEV_STAFF_VERIFY_KEY, ServiceSettings
 from digitalwell_shared.staff import (
     SESSION_COOKIE,
-    NotSignedIn,
+    NotSignedInError,
     Role,
     StaffAuth,
     StaffMember,
     StaffPageRefusal,
     page_refusal_handler,
+    sign_out_router,
     staff_api,
     staff_page,
 )
@@ -94,7 +95,7 @@ def test_a_token_signed_with_another_key_of_the_same_id_is_refused() -> None:
     other_key, _public = _new_key("dev")
     other = SessionIssuer(other_key, session_minutes=480, idle_minutes=30)
 
-    with pytest.raises(NotSignedIn):
+    with pytest.raises(NotSignedInError):
         AUTH.verify(_token(Role.COUNCIL_MEMBER, issuer=other))
 
 
@@ -102,21 +103,21 @@ def test_an_hs256_token_signed_with_the_old_shared_secret_is_refused() -> None:
     claims = _claims(_token(Role.COUNCIL_CHAIR))
     forged = jwt.encode(claims, OLD_SHARED_SECRET, algorithm="HS256", headers={"kid": "dev"})
 
-    with pytest.raises(NotSignedIn):
+    with pytest.raises(NotSignedInError):
         AUTH.verify(forged)
 
 
 def test_an_unsigned_token_is_refused() -> None:
     claims = _claims(_token(Role.COUNCIL_CHAIR))
 
-    with pytest.raises(NotSignedIn):
+    with pytest.raises(NotSignedInError):
         AUTH.verify(jwt.encode(claims, None, algorithm="none", headers={"kid": "dev"}))
 
 
 def test_a_token_of_an_unknown_key_id_is_refused() -> None:
     key, _public = _new_key("next")
 
-    with pytest.raises(NotSignedIn, match="key"):
+    with pytest.raises(NotSignedInError, match="key"):
         AUTH.verify(
             _token(
                 Role.COUNCIL_MEMBER, issuer=SessionIssuer(key, session_minutes=480, idle_minutes=30)
@@ -131,7 +132,7 @@ def test_keys_rotate_old_and_new_both_verify_while_listed() -> None:
 
     assert auth.verify(_token(Role.COUNCIL_MEMBER)).name == "Karin Ek"
     assert auth.verify(_token(Role.COUNCIL_MEMBER, issuer=new_issuer)).name == "Karin Ek"
-    with pytest.raises(NotSignedIn):  # the old key dropped: its tokens end
+    with pytest.raises(NotSignedInError):  # the old key dropped: its tokens end
         StaffAuth(_settings(staff_verify_keys=new_public)).verify(_token(Role.COUNCIL_MEMBER))
 
 
@@ -139,7 +140,7 @@ def test_an_expired_token_is_refused() -> None:
     claims = _claims(_token(Role.COUNCIL_MEMBER))
     claims["exp"] = datetime.now(UTC) - timedelta(minutes=5)
 
-    with pytest.raises(NotSignedIn, match="expired"):
+    with pytest.raises(NotSignedInError, match="expired"):
         AUTH.verify(_signed(claims, DEV_PRIVATE_KEY))
 
 
@@ -147,7 +148,7 @@ def test_a_token_that_lives_longer_than_a_session_is_refused() -> None:
     claims = _claims(_token(Role.COUNCIL_MEMBER))
     claims["exp"] = claims["iat"] + 9 * 3600  # the session length is 8 hours
 
-    with pytest.raises(NotSignedIn, match="longer"):
+    with pytest.raises(NotSignedInError, match="longer"):
         AUTH.verify(_signed(claims, DEV_PRIVATE_KEY))
 
 
@@ -155,7 +156,7 @@ def test_a_token_renewed_past_the_end_of_its_session_is_refused() -> None:
     claims = _claims(_token(Role.COUNCIL_MEMBER))
     claims["auth_time"] = claims["iat"] - 8 * 3600  # began eight hours ago, renewed now
 
-    with pytest.raises(NotSignedIn, match="longer"):
+    with pytest.raises(NotSignedInError, match="longer"):
         AUTH.verify(_signed(claims, DEV_PRIVATE_KEY))
 
 
@@ -187,7 +188,7 @@ def test_a_renewed_token_keeps_its_session_and_never_outlives_it() -> None:
 
 @pytest.mark.parametrize("token", ["", "not-a-token", "a.b.c"])
 def test_garbage_is_refused_not_an_error(token: str) -> None:
-    with pytest.raises(NotSignedIn):
+    with pytest.raises(NotSignedInError):
         AUTH.verify(token)
 
 
@@ -205,7 +206,7 @@ def test_a_revoked_session_is_refused_and_the_others_are_not() -> None:
     auth.revoked.add("staff_1", auth.verify(ended).session_id, datetime.now(UTC))
 
     assert auth.verify(kept).name == "Karin Ek"
-    with pytest.raises(NotSignedIn, match="ended"):
+    with pytest.raises(NotSignedInError, match="ended"):
         auth.verify(ended)
 
 
@@ -222,7 +223,7 @@ def test_revoking_every_session_spares_only_those_begun_afterwards() -> None:
         started_at=datetime.now(UTC) + timedelta(milliseconds=5),
     )
 
-    with pytest.raises(NotSignedIn, match="ended"):
+    with pytest.raises(NotSignedInError, match="ended"):
         auth.verify(before)
     assert auth.verify(after.token).name == "Karin Ek"
 
@@ -269,7 +270,7 @@ def _app() -> FastAPI:
     app = FastAPI()
     app.state.staff = AUTH
     app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
-    app.include_router(AUTH.sign_out_router())
+    app.include_router(sign_out_router)
 
     @app.get("/api/decide")
     async def decide(

@@ -9,7 +9,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import StatusCode, Tracer
 
-from digitalwell_shared.service import create_runtime
+from digitalwell_shared.runtime import create_runtime
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.tracing import Tracing, event_span
 

@@ -11,7 +11,8 @@ from digitalwell_council.settings import Settings
 from digitalwell_council.store import MongoCaseStore
 from digitalwell_shared.committing import system_clock
 from digitalwell_shared.contracts import GrantDecided
-from digitalwell_shared.service import create_http_app, create_runtime
+from digitalwell_shared.http_app import create_http_app
+from digitalwell_shared.runtime import create_runtime
 
 NAME = "council"
 

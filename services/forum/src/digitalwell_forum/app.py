@@ -28,7 +28,8 @@ from digitalwell_shared.contracts import (
     ForumSessionFillingUp,
     ForumSessionScheduled,
 )
-from digitalwell_shared.service import create_http_app, create_runtime
+from digitalwell_shared.http_app import create_http_app
+from digitalwell_shared.runtime import create_runtime
 
 NAME = "forum"
 PUBLISHES = (

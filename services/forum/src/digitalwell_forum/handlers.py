@@ -7,7 +7,7 @@ from digitalwell_forum.deps import Deps
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
-from digitalwell_shared.service import Runtime
+from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.staff_revocations import keep_staff_revocations
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from digitalwell_notify.app import NAME, create_app
 from digitalwell_notify.settings import Settings
-from digitalwell_shared.service import serve
+from digitalwell_shared.http_app import serve
 from digitalwell_shared.settings import read_settings
 
 

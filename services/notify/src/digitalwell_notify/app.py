@@ -25,7 +25,8 @@ from digitalwell_notify.stores import (
 )
 from digitalwell_shared.background import PollingLoop
 from digitalwell_shared.contracts import EmailFailed, EmailSent
-from digitalwell_shared.service import Runtime, create_http_app, create_runtime
+from digitalwell_shared.http_app import create_http_app
+from digitalwell_shared.runtime import Runtime, create_runtime
 
 NAME = "notify"
 DELIVERY_POLL_SECONDS = 1.0

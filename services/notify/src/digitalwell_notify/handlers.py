@@ -22,7 +22,7 @@ from digitalwell_shared.contracts import (
 )
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
-from digitalwell_shared.service import Runtime
+from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.staff_revocations import keep_staff_revocations
 
 UseCase = Callable[[Deps, Sequence[tuple[Any, Envelope]], Transaction], Awaitable[object]]

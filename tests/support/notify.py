@@ -17,7 +17,7 @@ from digitalwell_notify.settings import Settings
 from digitalwell_notify.stores import MongoEmailStore
 from digitalwell_notify.stores.emails import email_record
 from digitalwell_shared.mongo import UNCLAIMED, Document, Transaction, in_transaction
-from digitalwell_shared.service import Runtime
+from digitalwell_shared.runtime import Runtime
 
 REMINDERS = "reminders"
 

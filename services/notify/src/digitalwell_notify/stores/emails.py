@@ -16,7 +16,8 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 
 from digitalwell_notify.domain import DeliveryStatus
 from digitalwell_notify.records import AttemptOutcome, Claim, Email
-from digitalwell_shared.mongo import UNCLAIMED, Database, Document, Transaction
+from digitalwell_shared.claims import CLAIMED_UNTIL, Claims, released
+from digitalwell_shared.mongo import Database, Document, Transaction
 
 
 class EmailStore(Protocol):
@@ -94,32 +95,23 @@ class MongoEmailStore:
         """Take up to ``limit`` due e-mails, so no other sender takes them during ``lease``."""
         due = self._emails.find(
             {"status": DeliveryStatus.PENDING.value, "next_attempt_at": {"$lte": now}},
-            {"_id": 1, "claimed_until": 1},
+            {"_id": 1, CLAIMED_UNTIL: 1},
         ).sort("next_attempt_at", ASCENDING)
         # Skipping claimed e-mails here keeps the query on the (status, next_attempt_at) index.
-        free = [
-            email["_id"] async for email in due.limit(limit * 2) if email["claimed_until"] < now
-        ][:limit]
-        token = uuid.uuid4().hex
+        free = [email["_id"] async for email in due.limit(limit * 2) if email[CLAIMED_UNTIL] < now][
+            :limit
+        ]
         if not free:
-            return Claim(token=token, emails=())
-        await self._emails.update_many(
-            {
-                "_id": {"$in": free},
-                "status": DeliveryStatus.PENDING.value,
-                "claimed_until": {"$lt": now},
-            },
-            {"$set": {"claimed_until": now + lease, "claimed_by": token}},
-        )
-        claimed = self._emails.find({"_id": {"$in": free}, "claimed_by": token})
-        return Claim(token=token, emails=tuple([email_record(doc) async for doc in claimed]))
+            return Claim(token=uuid.uuid4().hex, emails=())
+        claims = Claims(self._emails)
+        pending = {"status": DeliveryStatus.PENDING.value}
+        taken = await claims.take(free, now=now, lease=lease, where=pending, sort="next_attempt_at")
+        return Claim(token=claims.holder, emails=tuple(email_record(doc) for doc in taken))
 
     async def renew_claim(self, claim: Claim, until: datetime) -> None:
         """Extend a live claim on those of its e-mails not yet recorded, to ``until``."""
-        await self._emails.update_many(
-            # By _id first: the embedded database answers that from an index.
-            {"_id": {"$in": [email.id for email in claim.emails]}, "claimed_by": claim.token},
-            {"$set": {"claimed_until": until}},
+        await Claims(self._emails, holder=claim.token).renew(
+            [email.id for email in claim.emails], until
         )
 
     async def pull_forward(self, now: datetime) -> int:
@@ -143,8 +135,7 @@ class MongoEmailStore:
             attempt = outcome.attempt.model_dump()
             fields: dict[str, Any] = {
                 "status": outcome.status.value,
-                "claimed_until": UNCLAIMED,
-                "claimed_by": None,
+                **released(),
                 "updated_at": outcome.attempt.at,
                 "waiting_for_relay": outcome.waiting_for_relay,
             }
@@ -202,7 +193,7 @@ class MongoEmailStore:
                 "$set": {
                     "status": DeliveryStatus.PENDING.value,
                     "next_attempt_at": now,
-                    "claimed_until": UNCLAIMED,
+                    **released(),
                     "resent_at": now,
                     "updated_at": now,
                 }
@@ -221,7 +212,7 @@ def email_document(email: Email) -> Document:
     document["attempts"] = [attempt.model_dump() for attempt in email.attempts]
     document["next_attempt_at"] = email.next_attempt_at or email.created_at
     document["updated_at"] = email.updated_at or email.created_at
-    document["claimed_until"] = UNCLAIMED
+    document.update(released())
     for optional in ("sent_at", "resent_at"):
         if (moment := getattr(email, optional)) is not None:
             document[optional] = moment

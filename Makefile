@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: help install browser run test lint typecheck unit integration e2e bench faults fmt generate contracts clean
+.PHONY: help install browser run test lint typecheck unit integration e2e bench bench-quick faults fmt generate contracts clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -54,8 +54,11 @@ generate: install  ## write contracts/, docker-compose.yml, deploy/base and the 
 
 contracts: generate  ## the same: the contracts are generated with everything else
 
-bench: install  ## submit applications against the running system and print figures
-	$(VENV)/bin/python benchmarks/submit_to_receipt.py
+bench: install  ## every benchmark against the running system (`make run`): one table, each figure beside the raw store rate
+	$(VENV)/bin/python -m benchmarks
+
+bench-quick: install  ## every benchmark with tiny counts against a stack of its own (what `make test` checks; no thresholds)
+	$(VENV)/bin/python -m benchmarks --quick --own-stack
 
 faults: install  ## fault suite: kill -9, outages, restarts under load; a table per trial; fails on loss or doubling
 	$(VENV)/bin/python -m tests.faults.suite --logs data/faults-logs

@@ -1,10 +1,11 @@
 """What the durable embedded broker costs: Tansu in memory vs on the devstack's S3 store.
 
-    .venv/bin/python benchmarks/broker_durability.py --messages 500
+    .venv/bin/python -m benchmarks.broker_durability --messages 500
 
 Starts each broker on free ports (the S3 one in a temporary folder), publishes ``--messages``
 records one at a time with acks=all and prints the acknowledged-publish p50/p95, then reads them
-back as a new consumer group and prints the consume rate.
+back as a new consumer group and prints the consume rate. It starts brokers of its own, so
+``python -m benchmarks`` runs it beside the running system.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from benchmarks.figures import Figure, Kind, System, table
 from digitalwell_devstack.ports import free_port
 from digitalwell_devstack.servers import (
     broker_readiness,
@@ -65,39 +67,63 @@ async def measure(bootstrap: str, messages: int) -> tuple[float, float, float]:
     return statistics.median(latencies), cuts[18], rate
 
 
-async def run(messages: int) -> None:
-    """Measure the memory broker, then the S3 one, and print a table row each."""
-    print("| storage | publish p50 | publish p95 | consume |")
-    print("|---|---|---|---|")
+FIGURES = tuple(
+    f"broker on {storage}: {what}"
+    for storage in ("memory", "s3")
+    for what in ("acknowledged publish p50", "acknowledged publish p95", "records consumed/s")
+)
+
+
+async def broker_on(storage: str, folder: Path, messages: int) -> list[Figure]:
+    """Start Tansu in memory or on the S3 store in ``folder``, measure it, stop it."""
+    parts = []
+    endpoint = None
+    if storage == "s3":
+        s3_port = free_port(HOST)
+        endpoint = f"http://{HOST}:{s3_port}"
+        store = s3_store_process(host=HOST, port=s3_port, root=folder)
+        store.start()
+        parts.append(store)
+    port = free_port(HOST)
+    broker = tansu_process(host=HOST, port=port, s3_endpoint=endpoint)
+    try:
+        if endpoint is not None:
+            await parts[0].wait_ready(s3_readiness(endpoint), timeout=30)
+        broker.start()
+        parts.append(broker)
+        await broker.wait_ready(broker_readiness(f"{HOST}:{port}"), timeout=30)
+        p50, p95, per_second = await measure(f"{HOST}:{port}", messages)
+    finally:
+        for part in reversed(parts):
+            await part.stop(grace=5)
+    prefix = f"broker on {storage}"
+    return [
+        Figure(f"{prefix}: acknowledged publish p50", p50, Kind.MILLISECONDS),
+        Figure(f"{prefix}: acknowledged publish p95", p95, Kind.MILLISECONDS),
+        Figure(f"{prefix}: records consumed/s", per_second, Kind.RATE),
+    ]
+
+
+async def measure_both(messages: int) -> list[Figure]:
+    """The memory broker, then the S3 one."""
     with tempfile.TemporaryDirectory() as folder:
-        for storage in ("memory", "s3"):
-            parts = []
-            endpoint = None
-            if storage == "s3":
-                s3_port = free_port(HOST)
-                endpoint = f"http://{HOST}:{s3_port}"
-                store = s3_store_process(host=HOST, port=s3_port, root=Path(folder))
-                store.start()
-                await store.wait_ready(s3_readiness(endpoint), timeout=30)
-                parts.append(store)
-            port = free_port(HOST)
-            broker = tansu_process(host=HOST, port=port, s3_endpoint=endpoint)
-            broker.start()
-            parts.append(broker)
-            try:
-                await broker.wait_ready(broker_readiness(f"{HOST}:{port}"), timeout=30)
-                p50, p95, rate = await measure(f"{HOST}:{port}", messages)
-            finally:
-                for part in reversed(parts):
-                    await part.stop(grace=5)
-            print(f"| {storage} | {p50:.1f} ms | {p95:.1f} ms | {rate:.0f} records/s |")
+        return [
+            *await broker_on("memory", Path(folder), messages),
+            *await broker_on("s3", Path(folder), messages),
+        ]
+
+
+async def figures(system: System, *, quick: bool) -> list[Figure]:
+    """``python -m benchmarks``'s run: 500 records; 20 when quick (brokers of its own)."""
+    del system  # it starts brokers of its own
+    return await measure_both(20 if quick else 500)
 
 
 def main() -> None:
     """Parse the arguments and run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=500)
-    asyncio.run(run(parser.parse_args().messages))
+    print(table(asyncio.run(measure_both(parser.parse_args().messages))))
 
 
 if __name__ == "__main__":

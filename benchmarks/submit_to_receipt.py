@@ -2,11 +2,12 @@
 
 Run against `make run` (or anything with intake's API and a Mailpit-shaped mail API):
 
-    .venv/bin/python benchmarks/submit_to_receipt.py --applications 200 --concurrency 20
+    .venv/bin/python -m benchmarks.submit_to_receipt --applications 200 --concurrency 20
 
 The receipt time is when the mail sink received the e-mail (its ``Created``), measured from the
 moment the submit request was sent, so it covers intake, the outbox relay, Kafka, notify's
-consumer, its delivery worker and SMTP.
+consumer, its delivery worker and SMTP. ``python -m benchmarks`` runs it twice: one at a time
+(the idle latency) and 20 at a time (the throughput).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import statistics
 import time
 import uuid
+from collections import Counter
 from datetime import datetime
 
 import httpx
+
+from benchmarks.figures import Figure, System, count, median, milliseconds, percentile, rate, table
 
 
 def org_number() -> str:
@@ -79,8 +82,8 @@ async def submit_all(
 
 async def wait_for_receipts(
     mail_api: str, run: str, expected: int, seconds: float
-) -> dict[str, float]:
-    """Wait until every receipt of the run arrived; return each address's arrival time.
+) -> tuple[dict[str, float], Counter[str]]:
+    """Wait until every receipt of the run arrived; each address's first arrival and copies.
 
     While waiting it asks only for the number of matches: listing every message each poll
     would load the sink, a process on the same two cores, and slow what is measured.
@@ -93,43 +96,82 @@ async def wait_for_receipts(
             response.raise_for_status()
             if response.json()["messages_count"] >= expected:
                 break
-            await asyncio.sleep(0.5)
-        response = await client.get("/api/v1/search", params=query | {"limit": expected})
-    return {
-        message["To"][0]["Address"]: datetime.fromisoformat(message["Created"]).timestamp()
-        for message in response.json()["messages"]
-    }
+            await asyncio.sleep(0.2)
+        response = await client.get("/api/v1/search", params=query | {"limit": expected * 2})
+    arrived: dict[str, float] = {}
+    copies: Counter[str] = Counter()
+    for message in response.json()["messages"]:
+        address = message["To"][0]["Address"]
+        created = datetime.fromisoformat(message["Created"]).timestamp()
+        arrived[address] = min(created, arrived.get(address, created))
+        copies[address] += 1
+    return arrived, copies
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """The value below which ``fraction`` of ``values`` lie (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+ONE_AT_A_TIME = "submit one at a time"
+CONCURRENT = "submit concurrently"
+WHAT = (
+    "submissions/s",
+    "submit → receipt p50",
+    "submit → receipt p95",
+    "submissions",
+    "receipts arrived",
+    "receipts doubled",
+    "concurrency",
+)
 
 
-async def main() -> None:
+def figure_names(label: str) -> tuple[str, ...]:
+    """The names ``measure`` gives its figures under ``label``."""
+    return tuple(f"{label}: {what}" for what in WHAT)
+
+
+async def measure(
+    system: System, applications: int, concurrency: int, *, label: str, wait: float = 300
+) -> list[Figure]:
+    """Submit ``applications``, ``concurrency`` at a time; the rate, receipt times and copies."""
+    run = uuid.uuid4().hex[:8]
+    sent_at, duration = await submit_all(system.intake, run, applications, concurrency)
+    arrived, copies = await wait_for_receipts(system.mail_api, run, applications, wait)
+    latencies = [arrived[address] - sent for address, sent in sent_at.items() if address in arrived]
+    names = figure_names(label)
+    return [
+        rate(names[0], applications, duration),
+        milliseconds(names[1], median(latencies)),
+        milliseconds(names[2], percentile(latencies, 0.95)),
+        count(names[3], applications),
+        count(names[4], len(latencies)),
+        count(names[5], sum(n - 1 for n in copies.values())),
+        count(names[6], concurrency),
+    ]
+
+
+async def one_at_a_time(system: System, *, quick: bool) -> list[Figure]:
+    """The idle latency: 50 applications one after another; 3 when quick."""
+    return await measure(system, 3 if quick else 50, 1, label=ONE_AT_A_TIME)
+
+
+async def concurrently(system: System, *, quick: bool) -> list[Figure]:
+    """The throughput: 200 applications 20 at a time; 6 three at a time when quick."""
+    applications, concurrency = (6, 3) if quick else (200, 20)
+    return await measure(system, applications, concurrency, label=CONCURRENT)
+
+
+def main() -> None:
     """Parse arguments, run the benchmark, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--intake", default="http://127.0.0.1:8000")
-    parser.add_argument("--mail-api", default="http://127.0.0.1:8025")
+    addresses = System.from_env()
+    parser.add_argument("--intake", default=addresses.intake)
+    parser.add_argument("--mail-api", default=addresses.mail_api)
     parser.add_argument("--applications", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for receipts")
     args = parser.parse_args()
-
-    run = uuid.uuid4().hex[:8]
-    sent_at, duration = await submit_all(args.intake, run, args.applications, args.concurrency)
-    arrived = await wait_for_receipts(args.mail_api, run, args.applications, args.timeout)
-    latencies = [arrived[address] - sent for address, sent in sent_at.items() if address in arrived]
-
-    print(f"applications:        {args.applications} (concurrency {args.concurrency})")
-    print(f"submit requests/s:   {args.applications / duration:.1f}")
-    print(f"receipts arrived:    {len(latencies)}/{args.applications}")
-    if latencies:
-        print(f"submit→receipt p50:  {statistics.median(latencies) * 1000:.0f} ms")
-        print(f"submit→receipt p95:  {percentile(latencies, 0.95) * 1000:.0f} ms")
-        print(f"submit→receipt max:  {max(latencies) * 1000:.0f} ms")
+    system = System(args.intake, addresses.forums, args.mail_api, addresses.bootstrap, "")
+    label = ONE_AT_A_TIME if args.concurrency == 1 else CONCURRENT
+    found = measure(system, args.applications, args.concurrency, label=label, wait=args.timeout)
+    print(table(asyncio.run(found)))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

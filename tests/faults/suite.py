@@ -28,7 +28,13 @@ import httpx
 
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import free_port
-from digitalwell_devstack.stack import DEFAULT_SERVICES, ServiceSpec, Stack, StackPorts
+from digitalwell_devstack.stack import (
+    DEFAULT_DATABASES,
+    DEFAULT_SERVICES,
+    ServiceSpec,
+    Stack,
+    StackPorts,
+)
 from digitalwell_notify.settings import Settings as NotifySettings
 from tests.faults.forum_load import forum_bookings
 from tests.faults.poison import poison_events
@@ -39,6 +45,8 @@ from tests.support.stack import demo_sign_in
 from tests.support.waiting import until_true
 
 _POLL_SECONDS = 0.5
+EVERY_PART = ("intake", "council", "forum", "notify", "mail", *DEFAULT_DATABASES, "tansu", "s3")
+"""Every process of a stack of the four services (each service has its own database server)."""
 _READYZ_SECONDS = 1.0
 ADMINISTRATOR = "admin@example.org"  # a demo account: sees every e-mail's address
 _READY_AGAIN_SECONDS = 30.0
@@ -288,9 +296,9 @@ class Trial:
 
     async def kill_everything_and_run_again(self) -> None:
         """kill -9 every part at once, then start a new stack on the same data folder."""
-        for name in ("intake", "council", "forum", "notify", "mail", "secantus", "tansu", "s3"):
+        for name in EVERY_PART:
             self.stack.process(name).kill()
-        for name in ("intake", "council", "forum", "notify", "mail", "secantus", "tansu", "s3"):
+        for name in EVERY_PART:
             await self.stack.process(name).wait_exit()
         await self.stack.stop()
         self.stack = self._new_stack()
@@ -362,7 +370,7 @@ TRIALS: dict[str, TrialBody] = {
     "kill -9 forum": _restart_trial("forum"),
     "kill -9 notify": _restart_trial("notify"),
     "kill -9 broker (tansu+s3)": _restart_trial("s3", "tansu"),
-    "kill -9 database": _restart_trial("secantus"),
+    "kill -9 database": _restart_trial(*DEFAULT_DATABASES),  # every service's server
     BROKER_UNREACHABLE: _broker_unreachable,
     "SMTP unreachable": _restart_trial("mail", outage=True),
     "SMTP refusing (421)": _smtp_refusing,

@@ -19,7 +19,7 @@ def wants_colour(stream: TextIO) -> bool:
 class Console:
     """Writes ``name | line`` for every child, like honcho; safe to call from reader threads."""
 
-    def __init__(self, stream: TextIO | None = None, *, name_width: int = 8) -> None:
+    def __init__(self, stream: TextIO | None = None, *, name_width: int = 10) -> None:
         self._stream = stream if stream is not None else sys.stdout
         self._colour = wants_colour(self._stream)
         self._name_width = name_width

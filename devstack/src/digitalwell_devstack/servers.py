@@ -34,8 +34,14 @@ def mongodb_url(host: str, port: int) -> str:
 
     directConnection, because the replica-set member names the server reports need not resolve
     from here (a container's host name); transactions still work on a direct connection.
+    retryWrites=false, because SecantusDB looks through its records of retryable writes on every
+    single write, so that with the driver's default sustained single writes slow down the longer
+    the server runs (issue 16; benchmarks/store_long_run.py measures it). Transactions are still
+    retried: the driver retries commitTransaction whatever retryWrites says, and
+    ``in_transaction`` retries a transaction that failed transiently. compose and Kubernetes
+    keep the driver's default against MongoDB.
     """
-    return f"mongodb://{host}:{port}/?directConnection=true"
+    return f"mongodb://{host}:{port}/?directConnection=true&retryWrites=false"
 
 
 S3_BUCKET = "tansu"
@@ -105,6 +111,30 @@ def s3_store_process(
             host,
             "--port",
             str(port),
+        ],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        on_output=on_output,
+    )
+
+
+def smtp_sink_process(
+    *,
+    host: str,
+    smtp_port: int,
+    http_port: int,
+    journal: Path | None = None,
+    on_output: OutputHandler | None = None,
+    name: str = "mail",
+) -> ManagedProcess:
+    """The devstack's SMTP sink with its Mailpit-shaped API; ``journal`` keeps the mail."""
+    return ManagedProcess(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "digitalwell_devstack.smtp_sink",
+            *("--host", host, "--smtp-port", str(smtp_port), "--http-port", str(http_port)),
+            *(["--journal", str(journal)] if journal is not None else []),
         ],
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         on_output=on_output,

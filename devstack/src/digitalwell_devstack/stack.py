@@ -6,14 +6,25 @@ import asyncio
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from digitalwell_devstack.console import Console
-from digitalwell_devstack.ports import Binding, ensure_free, free_port, port_from_env
+from digitalwell_devstack.layout import (
+    DEFAULT_DATABASES,
+    DEFAULT_SERVICES,
+    DEMO_STAFF_PASSWORD,
+    HOST,
+    ServiceSpec,
+    StackPorts,
+    data_dir_from_env,
+    database_env_var,
+    database_process_name,
+    services_from_env,
+)
+from digitalwell_devstack.ports import Binding, ensure_free
 from digitalwell_devstack.process import ManagedProcess, ProcessError, Readiness, describe_exit
 from digitalwell_devstack.servers import (
     IN_MEMORY,
@@ -25,94 +36,27 @@ from digitalwell_devstack.servers import (
     s3_readiness,
     s3_store_process,
     secantus_process,
+    smtp_sink_process,
     tansu_process,
 )
+from digitalwell_devstack.summary import running_summary
 from digitalwell_shared.contracts import all_topics, dead_letter_topic
 
-HOST = "127.0.0.1"
 _STABLE_SECONDS = 60.0
 """A part that stayed up this long before it ended is restarted after the shortest delay again."""
-# What intake seeds with INTAKE_SEED_DEMO_STAFF (digitalwell_intake.accounts.DEMO_STAFF), shown
-# so a newcomer can sign in; devstack runs the services as processes and does not import them.
-DEMO_STAFF_PASSWORD = "digitalwell-dev"  # noqa: S105 - published demo password, development only
-"""Everything binds the loopback address only: this is a developer's machine, not a server."""
 
-
-@dataclass(frozen=True)
-class ServiceSpec:
-    """One service: its name (also its env prefix), the module that runs it, and its HTTP port."""
-
-    name: str
-    module: str
-    port: int
-    sends_mail: bool = False
-
-    @property
-    def env_prefix(self) -> str:
-        """The prefix of the service's settings, e.g. ``INTAKE_``."""
-        return f"{self.name.upper()}_"
-
-    @property
-    def port_env_var(self) -> str:
-        """The variable that moves its port, e.g. ``DIGITALWELL_INTAKE_PORT``."""
-        return f"DIGITALWELL_{self.name.upper()}_PORT"
-
-
-DEFAULT_SERVICES = (
-    ServiceSpec("intake", "digitalwell_intake", 8000),
-    ServiceSpec("council", "digitalwell_council", 8001),
-    ServiceSpec("forum", "digitalwell_forum", 8002),
-    ServiceSpec("notify", "digitalwell_notify", 8003, sends_mail=True),
-)
-
-
-@dataclass(frozen=True)
-class StackPorts:
-    """The ports of the broker, the database and the mail sink."""
-
-    kafka: int = 9092
-    mongodb: int = 27017
-    smtp: int = 1025
-    mail_ui: int = 8025
-    s3: int = 9000
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Self:
-        """The defaults, moved by DIGITALWELL_{KAFKA,MONGODB,SMTP,MAIL_UI}_PORT."""
-        defaults = cls()
-        return cls(
-            kafka=port_from_env(environ, "DIGITALWELL_KAFKA_PORT", defaults.kafka),
-            mongodb=port_from_env(environ, "DIGITALWELL_MONGODB_PORT", defaults.mongodb),
-            smtp=port_from_env(environ, "DIGITALWELL_SMTP_PORT", defaults.smtp),
-            mail_ui=port_from_env(environ, "DIGITALWELL_MAIL_UI_PORT", defaults.mail_ui),
-            s3=port_from_env(environ, "DIGITALWELL_S3_PORT", defaults.s3),
-        )
-
-    @classmethod
-    def free(cls, host: str = HOST) -> Self:
-        """Ports nothing uses right now, for a stack beside another one (tests)."""
-        return cls(
-            kafka=free_port(host),
-            mongodb=free_port(host),
-            smtp=free_port(host),
-            mail_ui=free_port(host),
-            s3=free_port(host),
-        )
-
-
-def services_from_env(
-    environ: Mapping[str, str], services: Sequence[ServiceSpec] = DEFAULT_SERVICES
-) -> list[ServiceSpec]:
-    """The services with their ports moved by DIGITALWELL_<NAME>_PORT."""
-    return [
-        ServiceSpec(s.name, s.module, port_from_env(environ, s.port_env_var, s.port), s.sends_mail)
-        for s in services
-    ]
-
-
-def data_dir_from_env(environ: Mapping[str, str]) -> Path:
-    """DIGITALWELL_DATA_DIR, or ./data (git-ignored) in the working directory."""
-    return Path(environ.get("DIGITALWELL_DATA_DIR") or "data").absolute()
+__all__ = [
+    "DEFAULT_DATABASES",
+    "DEFAULT_SERVICES",
+    "DEMO_STAFF_PASSWORD",
+    "HOST",
+    "ServiceSpec",
+    "Stack",
+    "StackPorts",
+    "data_dir_from_env",
+    "event_topics",
+    "services_from_env",
+]
 
 
 def event_topics() -> list[str]:
@@ -124,10 +68,13 @@ def event_topics() -> list[str]:
 class Stack:
     """Starts and stops the whole system; usable from the command line and from tests.
 
-    ``data_dir=None`` keeps the database and the broker's topics in memory; with a data
-    directory both survive a restart (the broker through the S3 object store in ``data_dir/s3``).
-    ``env_overrides`` are set in every service's environment after the stack's own values, so a
-    test can change any setting.
+    Every service has a database server of its own (SecantusDB, one process each, named
+    ``<service>-db``); ``databases`` names the services whose databases run when that is not
+    the services themselves (a test of the infrastructure alone). ``data_dir=None`` keeps the
+    databases and the broker's topics in memory; with a data directory they survive a restart
+    (each database in ``data_dir/secantus/<service>``, the broker through the S3 object store in
+    ``data_dir/s3``). ``env_overrides`` are set in every service's environment after the stack's
+    own values, so a test can change any setting.
     """
 
     def __init__(
@@ -143,9 +90,13 @@ class Stack:
         startup_timeout: float = 60.0,
         stop_grace: float = 15.0,
         kafka_via_port: int | None = None,
+        databases: Sequence[str] | None = None,
     ) -> None:
         self.ports = ports if ports is not None else StackPorts()
         self.services = list(services)
+        self.databases = list(databases) if databases is not None else [s.name for s in services]
+        for name in self.databases:
+            self.ports.database(name)  # a KeyError now, not when the stack starts
         self.data_dir = data_dir
         self.host = host
         self.env_overrides = dict(env_overrides or {})
@@ -165,10 +116,13 @@ class Stack:
         """The broker's address for Kafka clients (through ``kafka_via_port`` when given)."""
         return f"{self.host}:{self.kafka_via_port or self.ports.kafka}"
 
-    @property
-    def mongodb_url(self) -> str:
-        """The database's connection string."""
-        return mongodb_url(self.host, self.ports.mongodb)
+    def database_url(self, service: str) -> str:
+        """The connection string of ``service``'s own database (its ``<PREFIX>MONGODB_URL``)."""
+        return mongodb_url(self.host, self.ports.database(service))
+
+    def database_dir(self, service: str) -> Path | None:
+        """Where ``service``'s database keeps its data; None when it is in memory."""
+        return self.data_dir / "secantus" / service if self.data_dir is not None else None
 
     @property
     def mail_ui_url(self) -> str:
@@ -197,7 +151,14 @@ class Stack:
         return [
             *durable,
             Binding(self.ports.kafka, "Kafka broker, Tansu", "DIGITALWELL_KAFKA_PORT"),
-            Binding(self.ports.mongodb, "MongoDB, SecantusDB", "DIGITALWELL_MONGODB_PORT"),
+            *(
+                Binding(
+                    self.ports.database(name),
+                    f"MongoDB of {name}, SecantusDB",
+                    database_env_var(name),
+                )
+                for name in self.databases
+            ),
             Binding(self.ports.smtp, "SMTP sink", "DIGITALWELL_SMTP_PORT"),
             Binding(self.ports.mail_ui, "mail UI", "DIGITALWELL_MAIL_UI_PORT"),
             *(Binding(s.port, f"{s.name} service", s.port_env_var) for s in self.services),
@@ -208,7 +169,7 @@ class Stack:
         prefix = spec.env_prefix
         settings = {
             "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
-            "MONGODB_URL": self.mongodb_url,
+            "MONGODB_URL": self.database_url(spec.name),
             "HTTP_HOST": self.host,
             "HTTP_PORT": str(spec.port),
             "PUBLIC_BASE_URL": self.service_url(spec.name),
@@ -336,37 +297,9 @@ class Stack:
 
     def summary(self) -> str:
         """The block of addresses printed once everything is up."""
-        data = (
-            f"data in {self.data_dir / 'secantus'}"
-            if self.data_dir is not None
-            else "data in memory"
-        )
-        topics = (
-            f"topics in {self.data_dir / 's3'}" if self.data_dir is not None else "topics in memory"
-        )
-        rows = [
-            ("Kafka broker (Tansu)", f"{self.kafka_bootstrap_servers}   {topics}"),
-            ("MongoDB (SecantusDB)", f"{self.mongodb_url}   {data}"),
-            ("SMTP sink", f"{self.host}:{self.ports.smtp}"),
-            ("Mail UI and API", f"{self.mail_ui_url}/"),
-        ]
-        for spec in self.services:
-            url = self.service_url(spec.name)
-            rows += [(spec.name, f"{url}/"), ("", f"{url}/asyncapi"), ("", f"{url}/metrics")]
-        rows += [
-            ("Staff sign-in", f"{self.service_url('intake')}/staff/sign-in"),
-            ("", "chair@example.org, member1@, member2@, coordinator@, officer@, admin@"),
-            ("", f"password {DEMO_STAFF_PASSWORD} (demo accounts, development only)"),
-        ]
-        width = max(len(label) for label, _ in rows) + 3
-        lines = [f"  {label.ljust(width)}{address}" for label, address in rows]
-        return "\n".join(["", "DigitalWell is running:", *lines, "", "Ctrl-C stops it.", ""])
+        return running_summary(self)
 
     async def _start_infrastructure(self) -> None:
-        storage: Path | str = IN_MEMORY
-        if self.data_dir is not None:
-            storage = self.data_dir / "secantus"
-            storage.mkdir(parents=True, exist_ok=True)
         output = self.console.line
         if self.data_dir is not None and self.s3_endpoint is not None:
             # The object store first: Tansu reads its topics from it as it starts.
@@ -383,40 +316,43 @@ class Stack:
             on_output=output,
             advertised_port=self.kafka_via_port,
         )
-        database = secantus_process(
-            host=self.host, port=self.ports.mongodb, storage=storage, on_output=output
-        )
-        mail = ManagedProcess(
-            "mail",
-            [
-                sys.executable,
-                "-m",
-                "digitalwell_devstack.smtp_sink",
-                "--host",
-                self.host,
-                "--smtp-port",
-                str(self.ports.smtp),
-                "--http-port",
-                str(self.ports.mail_ui),
-                *(
-                    ["--journal", str(self.data_dir / "mail" / "messages.jsonl")]
-                    if self.data_dir is not None
-                    else []
-                ),
-            ],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        databases = [self._database_process(name) for name in self.databases]
+        journal = self.data_dir / "mail" / "messages.jsonl" if self.data_dir is not None else None
+        mail = smtp_sink_process(
+            host=self.host,
+            smtp_port=self.ports.smtp,
+            http_port=self.ports.mail_ui,
+            journal=journal,
             on_output=output,
         )
-        started = [broker, database, mail]
+        started = [broker, *databases, mail]
         self._infrastructure += started
         for process in started:
             process.start()
         await self._wait_ready(
             [
                 (broker, broker_readiness(self.kafka_bootstrap_servers)),
-                (database, database_readiness(self.mongodb_url)),
+                *(
+                    (database, database_readiness(self.database_url(name)))
+                    for database, name in zip(databases, self.databases, strict=True)
+                ),
                 (mail, http_readiness(f"{self.mail_ui_url}/api/v1/messages?limit=1")),
             ]
+        )
+
+    def _database_process(self, service: str) -> ManagedProcess:
+        """``service``'s own SecantusDB, on its port, in its folder (or in memory)."""
+        storage: Path | str = IN_MEMORY
+        folder = self.database_dir(service)
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            storage = folder
+        return secantus_process(
+            host=self.host,
+            port=self.ports.database(service),
+            storage=storage,
+            on_output=self.console.line,
+            name=database_process_name(service),
         )
 
     async def _start_services(self) -> None:

@@ -17,7 +17,13 @@ from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import PortInUseError
 from digitalwell_devstack.process import ProcessExitedError
 from digitalwell_devstack.servers import http_answers
-from digitalwell_devstack.stack import ServiceSpec, Stack, StackPorts, event_topics
+from digitalwell_devstack.stack import (
+    DEFAULT_SERVICES,
+    ServiceSpec,
+    Stack,
+    StackPorts,
+    event_topics,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -38,22 +44,63 @@ async def _topics(bootstrap_servers: str) -> list[str]:
 async def test_the_stack_creates_every_topic_and_keeps_the_database_across_a_restart(
     tmp_path: Path,
 ):
-    first = _quiet_stack(services=[], data_dir=tmp_path)
+    first = _quiet_stack(services=[], data_dir=tmp_path, databases=["intake"])
     async with first:
         topics = await _topics(first.kafka_bootstrap_servers)
         assert await http_answers(f"{first.mail_ui_url}/api/v1/messages")
-        client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(first.mongodb_url)
+        client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(first.database_url("intake"))
         await client.devstack_test.things.insert_one({"_id": "kept"})
         await client.close()
 
     assert set(event_topics()) <= set(topics)
     assert "intake.application-submitted.v1.dlq" in topics
-    second = _quiet_stack(services=[], data_dir=tmp_path)
+    assert (tmp_path / "secantus" / "intake").is_dir()
+    second = _quiet_stack(services=[], data_dir=tmp_path, databases=["intake"])
     async with second:
-        client = AsyncMongoClient(second.mongodb_url)
+        client = AsyncMongoClient(second.database_url("intake"))
         kept = await client.devstack_test.things.find_one({"_id": "kept"})
         await client.close()
     assert kept == {"_id": "kept"}
+
+
+async def test_each_service_has_a_database_server_of_its_own():
+    stack = _quiet_stack(services=[], topics=[], databases=["intake", "council"])
+    async with stack:
+        urls = {name: stack.database_url(name) for name in ("intake", "council")}
+        clients: dict[str, AsyncMongoClient[dict[str, object]]] = {
+            name: AsyncMongoClient(url) for name, url in urls.items()
+        }
+        try:
+            await clients["intake"].devstack_test.things.insert_one({"_id": "intake's"})
+            in_council = await clients["council"].devstack_test.things.find_one({})
+            processes = {stack.process(f"{name}-db").pid for name in urls}
+        finally:
+            for client in clients.values():
+                await client.close()
+
+    assert in_council is None
+    assert len(processes) == 2
+    assert all("retryWrites=false" in url for url in urls.values())
+    lines = stack.summary().splitlines()
+    for name, url in urls.items():
+        line = next(line for line in lines if f"MongoDB of {name} (SecantusDB)" in line)
+        assert line.endswith(f"{url}   data in memory")
+
+
+def test_each_service_is_given_its_own_database_url():
+    stack = _quiet_stack(services=[s for s in DEFAULT_SERVICES if s.name in {"intake", "forum"}])
+
+    urls = {
+        spec.name: stack.service_env(spec)[f"{spec.env_prefix}MONGODB_URL"]
+        for spec in stack.services
+    }
+
+    assert urls == {name: stack.database_url(name) for name in ("intake", "forum")}
+    assert urls["intake"] != urls["forum"]
+    assert [b.env_var for b in stack.bindings() if "MongoDB" in b.what] == [
+        "DIGITALWELL_INTAKE_MONGODB_PORT",
+        "DIGITALWELL_FORUM_MONGODB_PORT",
+    ]
 
 
 async def test_a_service_that_dies_while_starting_is_named_and_the_rest_is_stopped():
@@ -73,7 +120,7 @@ async def test_a_taken_port_is_refused_before_anything_starts():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        stack = Stack(ports=StackPorts(smtp=port, kafka=0, mongodb=0, mail_ui=0), services=[])
+        stack = Stack(ports=StackPorts(smtp=port, kafka=0, mail_ui=0), services=[])
 
         with pytest.raises(PortInUseError, match=f"port {port} \\(SMTP sink\\)"):
             await stack.start()

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pymongo import AsyncMongoClient
 
 from digitalwell_devstack.console import Console
 from digitalwell_devstack.ports import free_port
@@ -117,6 +118,42 @@ async def test_a_service_killed_with_sigkill_is_restarted_and_the_restart_is_ann
     said = output.getvalue()
     assert "digitalwell: intake was killed by SIGKILL; restarting it in 0.5 s (at " in said
     assert "digitalwell: intake is running again" in said
+
+
+async def test_a_service_database_killed_with_sigkill_is_restarted_on_its_data_and_announced(
+    tmp_path: Path,
+):
+    output = io.StringIO()
+    stack = Stack(
+        ports=StackPorts.free(),
+        services=[],
+        databases=["forum", "notify"],
+        data_dir=tmp_path,
+        topics=[],
+        console=Console(output),
+    )
+    async with stack:
+        url = stack.database_url("notify")
+        client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(url)
+        await client.devstack_test.things.insert_one({"_id": "kept"})
+        await client.close()
+        stack.supervise(first_delay=0.2)
+        forum_pid = stack.process("forum-db").pid
+        stack.process("notify-db").kill()
+
+        async def announced() -> bool:
+            return "digitalwell: notify-db is running again" in output.getvalue()
+
+        await until_true(announced, seconds=90)
+        client = AsyncMongoClient(url)
+        kept = await client.devstack_test.things.find_one({"_id": "kept"})
+        await client.close()
+        forum_untouched = stack.process("forum-db").pid == forum_pid
+    assert (
+        "digitalwell: notify-db was killed by SIGKILL; restarting it in 0.2 s" in output.getvalue()
+    )
+    assert kept == {"_id": "kept"}
+    assert forum_untouched
 
 
 async def test_the_mail_sink_still_shows_what_it_received_after_a_kill_9_and_restart(

@@ -20,13 +20,30 @@ def test_ports_default_and_move_with_their_variables():
     ports = StackPorts.from_env({"DIGITALWELL_KAFKA_PORT": "19092", "DIGITALWELL_SMTP_PORT": ""})
     services = services_from_env({"DIGITALWELL_FORUM_PORT": "18002"})
 
-    assert ports == StackPorts(kafka=19092, mongodb=27017, smtp=1025, mail_ui=8025)
+    assert ports == StackPorts(kafka=19092, smtp=1025, mail_ui=8025)
+    assert ports.databases == {"intake": 27017, "council": 27018, "forum": 27019, "notify": 27020}
     assert [(s.name, s.port) for s in services] == [
         ("intake", 8000),
         ("council", 8001),
         ("forum", 18002),
         ("notify", 8003),
     ]
+
+
+def test_each_service_database_port_moves_with_its_own_variable():
+    ports = StackPorts.from_env({"DIGITALWELL_FORUM_MONGODB_PORT": "37019"})
+
+    assert ports.database("forum") == 37019
+    assert ports.database("intake") == 27017
+
+
+def test_the_one_shared_database_port_of_before_is_refused_with_what_replaced_it():
+    with pytest.raises(
+        PortSettingError, match="DIGITALWELL_MONGODB_PORT is no longer read"
+    ) as raised:
+        StackPorts.from_env({"DIGITALWELL_MONGODB_PORT": "27017"})
+
+    assert "DIGITALWELL_NOTIFY_MONGODB_PORT" in str(raised.value)
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "65536", "-1", "80.5"])

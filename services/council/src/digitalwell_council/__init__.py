@@ -2,7 +2,7 @@
 
 Shaped as every service is (docs/architecture.md, "How a service is shaped"): ``settings``,
 ``records``, ``store``, ``domain``, ``deps``, ``usecases``, ``handlers``, ``api`` + ``models``,
-``pages`` + ``views`` + ``templates/``, ``page_text`` (``page_text_sv``, ``page_text_en``),
+``pages`` + ``views`` + ``templates/``, ``page_text`` (``sv``, ``en``),
 ``app``, ``__main__``. Its own besides: ``documents`` (how the store keeps records as MongoDB
 documents; only ``store`` uses it), ``forms`` (the case page's forms read into requests, or
 errors to show) and ``reporting`` (the programme's figures per month or year, and their CSV).

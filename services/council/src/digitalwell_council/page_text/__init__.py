@@ -7,8 +7,8 @@ are not here: they are the programme's one list, ``digitalwell_shared.kinds``.
 
 from __future__ import annotations
 
-from digitalwell_council.page_text_en import EN
-from digitalwell_council.page_text_sv import SV
+from digitalwell_council.page_text.en import EN
+from digitalwell_council.page_text.sv import SV
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.wording import Wording
 

@@ -17,7 +17,7 @@ from digitalwell_council.domain import (
 )
 from digitalwell_council.records import CaseDecision, GivenScore, Support
 from digitalwell_council.reporting import Period
-from digitalwell_council.store import CaseStore
+from digitalwell_council.stores import CaseStore
 from digitalwell_shared.contracts import (
     ApplicationSubmitted,
     ApplicationWithdrawn,

@@ -8,7 +8,7 @@ from digitalwell_council import api, pages
 from digitalwell_council.deps import Deps
 from digitalwell_council.handlers import register_handlers
 from digitalwell_council.settings import Settings
-from digitalwell_council.store import MongoCaseStore
+from digitalwell_council.stores import MongoCaseStore
 from digitalwell_shared.committing import system_clock
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.http_app import create_http_app

@@ -7,7 +7,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
-from digitalwell_council.store import CaseStore
+from digitalwell_council.stores import CaseStore
 from digitalwell_shared.committing import Clock, EventCommitter
 
 

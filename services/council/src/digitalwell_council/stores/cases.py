@@ -12,7 +12,6 @@ from typing import Any, Protocol
 
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 
-from digitalwell_council import documents
 from digitalwell_council.domain import CaseStatus
 from digitalwell_council.records import (
     Assessment,
@@ -25,6 +24,7 @@ from digitalwell_council.records import (
     GivenScore,
     Member,
 )
+from digitalwell_council.stores import documents
 from digitalwell_shared.mongo import Database, Transaction
 
 # What the queue shows of a case: everything but the application's long texts.

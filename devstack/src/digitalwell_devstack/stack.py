@@ -32,8 +32,8 @@ from digitalwell_shared.contracts import all_topics, dead_letter_topic
 HOST = "127.0.0.1"
 _STABLE_SECONDS = 60.0
 """A part that stayed up this long before it ended is restarted after the shortest delay again."""
-# What intake seeds with INTAKE_SEED_DEMO_STAFF (digitalwell_intake.accounts.DEMO_STAFF), shown
-# so a newcomer can sign in; devstack runs the services as processes and does not import them.
+# What intake seeds with INTAKE_SEED_DEMO_STAFF (digitalwell_intake.usecases.accounts.DEMO_STAFF),
+# shown so a newcomer can sign in; devstack runs the services as processes and does not import them.
 DEMO_STAFF_PASSWORD = "digitalwell-dev"  # noqa: S105 - published demo password, development only
 """Everything binds the loopback address only: this is a developer's machine, not a server."""
 

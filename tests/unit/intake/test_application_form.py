@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from digitalwell_intake.app import create_app
 from digitalwell_intake.form import FIELDS, ApplicationForm, field_errors
-from digitalwell_intake.messages import MESSAGES
 from digitalwell_intake.models import ApplicationRequest
+from digitalwell_intake.page_text import PAGE_TEXT
 from digitalwell_intake.settings import Settings
 from digitalwell_shared.contracts import Language
 from tests.support.intake import application_body, form_fields
@@ -90,7 +90,7 @@ def test_bad_values_get_messages_that_say_what_to_do() -> None:
 
 
 def test_swedish_and_english_have_the_same_messages() -> None:
-    assert set(MESSAGES[Language.SV]) == set(MESSAGES[Language.EN])
+    assert set(PAGE_TEXT.catalogues[Language.SV]) == set(PAGE_TEXT.catalogues[Language.EN])
 
 
 async def test_the_form_is_swedish_first_with_a_switch_to_english(

@@ -18,7 +18,8 @@ from digitalwell_intake.form import FIELDS, ApplicationForm, field_errors
 from digitalwell_intake.models import ApplicationRequest
 from digitalwell_intake.page_text import PAGE_TEXT
 from digitalwell_intake.settings import Settings
-from digitalwell_shared.contracts import Language
+from digitalwell_shared.contracts import Language, SupportKind
+from digitalwell_shared.kinds import support_kind_name
 from tests.support.intake import application_body, form_fields
 
 
@@ -106,6 +107,16 @@ async def test_the_form_is_swedish_first_with_a_switch_to_english(
     assert '<html lang="en">' in english.text
     assert "Apply for support" in english.text
     assert "?lang=sv" in english.text
+
+
+@pytest.mark.parametrize("language", list(Language))
+async def test_the_form_names_the_kinds_of_support_as_every_service_does(
+    client: httpx.AsyncClient, language: Language
+) -> None:
+    page = await client.get("/", params={"lang": language.value})
+
+    labels = re.findall(r'<label for="support_requested[^"]*">([^<]+)', page.text)
+    assert labels == [support_kind_name(kind, language) for kind in SupportKind]
 
 
 async def test_the_form_page_loads_nothing_from_elsewhere(client: httpx.AsyncClient) -> None:

@@ -1,6 +1,7 @@
 """What intake's use cases and routes need, built once in ``app.py``: ``Deps`` and ``Web``.
 
-Routes get them through FastAPI dependencies (``DepsDep``, ``WebDep``) from ``app.state``.
+Routes get them through FastAPI dependencies (``DepsDep``, ``WebDep``) from ``app.state``,
+and the client's address as ``ClientAddress``.
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ class Web:
     region: RegionSignIn | None
 
 
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: uvicorn's forwarded one)."""
+    return request.client.host if request.client else "unknown"
+
+
 def deps_of(request: Request) -> Deps:
     """The app's Deps."""
     return cast("Deps", request.app.state.deps)
@@ -86,3 +92,5 @@ def web_of(request: Request) -> Web:
 
 DepsDep = Annotated[Deps, Depends(deps_of)]
 WebDep = Annotated[Web, Depends(web_of)]
+ClientAddress = Annotated[str, Depends(client_address)]
+"""Where sign-in attempts are counted from."""

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi import status as http
 
 from digitalwell_intake import totp
-from digitalwell_intake.deps import DepsDep, WebDep
+from digitalwell_intake.deps import ClientAddress, DepsDep, WebDep
 from digitalwell_intake.domain import (
     AccountExistsError,
     AccountNotFoundError,
@@ -53,11 +53,6 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no account 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
 
 
-def client_address(request: Request) -> str:
-    """The client's address as the server sees it (behind a proxy: uvicorn's forwarded one)."""
-    return request.client.host if request.client else "unknown"
-
-
 @router.post(
     "/auth/token",
     summary="Exchange a staff e-mail address and password for a bearer token",
@@ -67,7 +62,7 @@ def client_address(request: Request) -> str:
     },
 )
 async def token(
-    request: Request, credentials: SignInRequest, deps: DepsDep, web: WebDep
+    credentials: SignInRequest, client: ClientAddress, deps: DepsDep, web: WebDep
 ) -> TokenResponse:
     """A bearer token for the person the e-mail address and password sign in."""
     if web.region is not None:
@@ -81,7 +76,7 @@ async def token(
             deps,
             str(credentials.email),
             credentials.password,
-            client=client_address(request),
+            client=client,
             totp_code=credentials.totp,
         )
     except EnrolmentNeededError as needed:
@@ -173,7 +168,7 @@ async def confirm_totp(code: TotpCode, member: AnyStaff, deps: DepsDep) -> Respo
     responses={401: {"description": "the current password is not right"}},
 )
 async def change_password(
-    request: Request, change: PasswordChange, member: AnyStaff, deps: DepsDep
+    change: PasswordChange, member: AnyStaff, client: ClientAddress, deps: DepsDep
 ) -> AccountView:
     """Set one's own new password, giving the current one."""
     try:
@@ -182,7 +177,7 @@ async def change_password(
             member.id,
             change.current_password,
             change.new_password,
-            client=client_address(request),
+            client=client,
         )
     except PasswordRefusedError as refused:
         raise _password_refused("new_password", refused) from refused

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from digitalwell_intake import totp
-from digitalwell_intake.deps import Deps, DepsDep, Web, WebDep
+from digitalwell_intake.deps import ClientAddress, Deps, DepsDep, Web, WebDep
 from digitalwell_intake.domain import (
     MAX_PASSWORD_LENGTH,
     EnrolmentNeededError,
@@ -30,7 +30,6 @@ from digitalwell_intake.domain import (
 from digitalwell_intake.pages.rendering import staff_page, staff_words
 from digitalwell_intake.records import StaffAccount
 from digitalwell_intake.region_sign_in import RegionSignInFailedError
-from digitalwell_intake.staff_api import client_address
 from digitalwell_intake.usecases import sign_in as signing_in
 from digitalwell_shared.logging import get_logger
 from digitalwell_shared.pages import language_of
@@ -60,6 +59,7 @@ async def sign_in(
     deps: DepsDep,
     web: WebDep,
     *,
+    client: ClientAddress,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=MAX_PASSWORD_LENGTH)] = "",
     totp_code: Annotated[str, Form(max_length=10)] = "",
@@ -82,7 +82,7 @@ async def sign_in(
         )
     try:
         account = await signing_in.sign_in(
-            deps, email.strip(), password, client=client_address(request), totp_code=totp_code
+            deps, email.strip(), password, client=client, totp_code=totp_code
         )
     except EnrolmentNeededError as needed:
         return _enrol_page(request, needed, next_url)

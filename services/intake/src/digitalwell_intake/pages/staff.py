@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from digitalwell_intake import totp
-from digitalwell_intake.deps import Deps, DepsDep, WebDep
+from digitalwell_intake.deps import ClientAddress, Deps, DepsDep, WebDep
 from digitalwell_intake.domain import (
     MAX_PASSWORD_LENGTH,
     AccountNotFoundError,
@@ -22,7 +22,6 @@ from digitalwell_intake.domain import (
 )
 from digitalwell_intake.pages.rendering import staff_page, staff_words
 from digitalwell_intake.register import REGISTER_ROLES
-from digitalwell_intake.staff_api import client_address
 from digitalwell_intake.usecases import accounts, sign_in
 from digitalwell_intake.views import account_view
 from digitalwell_shared.logging import get_logger
@@ -120,13 +119,14 @@ async def change_password(
     *,
     deps: DepsDep,
     web: WebDep,
+    client: ClientAddress,
     current_password: Annotated[str, Form(max_length=MAX_PASSWORD_LENGTH)] = "",
     new_password: Annotated[str, Form(max_length=MAX_PASSWORD_LENGTH)] = "",
 ) -> Response:
     """Change one's own password; this browser goes on signed in."""
     try:
         account = await sign_in.change_password(
-            deps, member.id, current_password, new_password, client=client_address(request)
+            deps, member.id, current_password, new_password, client=client
         )
     except (PasswordRefusedError, SignInRefusedError, AccountNotFoundError) as refused:
         error = staff_words(

@@ -14,7 +14,7 @@ import secrets
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from fastapi import status as http
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
@@ -29,7 +29,7 @@ from digitalwell_intake.domain import (
 )
 from digitalwell_intake.pages.rendering import staff_page, staff_words
 from digitalwell_intake.records import StaffAccount
-from digitalwell_intake.region_sign_in import RegionSignInFailedError
+from digitalwell_intake.region_sign_in import RegionSignIn, RegionSignInFailedError
 from digitalwell_intake.usecases import sign_in as signing_in
 from digitalwell_shared.logging import get_logger
 from digitalwell_shared.pages import language_of
@@ -41,6 +41,16 @@ log = get_logger(__name__)
 # The sign-in form's own CSRF check: a random value in a cookie and in the form (double submit),
 # since there is no session yet to bind a token to.
 _SIGN_IN_NONCE = "digitalwell_sign_in"
+
+
+def _region(web: WebDep) -> RegionSignIn:
+    """The region's provider; app.py includes ``region_router`` only when there is one."""
+    if web.region is None:
+        raise HTTPException(http.HTTP_404_NOT_FOUND)
+    return web.region
+
+
+Region = Annotated[RegionSignIn, Depends(_region)]
 
 password_router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 region_router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -67,7 +77,6 @@ async def sign_in(
     next: Annotated[str, Form(max_length=2000)] = "",  # noqa: A002 - the usual name
 ) -> Response:
     """Sign in with the form, or show it again with why not."""
-    """The sign-in form."""
     next_url = safe_next(next, web)
     expected = request.cookies.get(_SIGN_IN_NONCE, "")
     if not expected or not hmac.compare_digest(expected.encode(), nonce.encode()):
@@ -181,19 +190,21 @@ def _signed_in(deps: Deps, web: Web, account: StaffAccount, next_url: str) -> Re
 
 
 @region_router.get("/staff/sign-in")
-async def region_sign_in_page(request: Request, web: WebDep, next: str = "") -> Response:  # noqa: A002 - the usual name
+async def region_sign_in_page(
+    request: Request,
+    web: WebDep,
+    region: Region,
+    next: str = "",  # noqa: A002 - the usual name
+) -> Response:
     """Off to the region's provider, to come back to the callback."""
-    assert web.region is not None  # noqa: S101 - app.py includes this router only with one
-    return await web.region.redirect(request, safe_next(next, web))
+    return await region.redirect(request, safe_next(next, web))
 
 
 @region_router.get("/staff/oidc/callback")
-async def callback(request: Request, deps: DepsDep, web: WebDep) -> Response:
+async def callback(request: Request, deps: DepsDep, web: WebDep, region: Region) -> Response:
     """The provider's answer: a session, or the page that says why not."""
-    """Off to the region's provider, to come back to the callback."""
-    assert web.region is not None  # noqa: S101 - app.py includes this router only with one
     try:
-        member, next_url = await web.region.complete(request)
+        member, next_url = await region.complete(request)
     except RegionSignInFailedError as failed:
         log.info("region sign-in failed", reason=str(failed))
         return staff_page(
@@ -262,7 +273,6 @@ async def refresh(request: Request, deps: DepsDep, web: WebDep, next: str = "") 
 
 @router.get("/staff/sign-out/complete")
 async def complete_sign_out(request: Request, deps: DepsDep, web: WebDep) -> Response:
-    """The session renewed, or off to sign in again."""
     """Where another service's signed-out page sends the browser, so intake ends the session."""
     # The other service cleared the cookie and passed on its ticket: end the session it
     # names in every service. A ticket that does not check out ends nothing.

@@ -16,7 +16,8 @@ from digitalwell_shared.staff import Role
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # A field a stored document has and the record does not (an older version's) is ignored.
+    model_config = ConfigDict(frozen=True)
 
 
 class Organisation(_Record):

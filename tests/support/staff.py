@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digitalwell_intake.sessions import DEV_STAFF_SIGNING_KEY, SessionIssuer
+from digitalwell_intake.staff_tokens import DEV_STAFF_SIGNING_KEY, TokenIssuer
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.staff import Role
 
@@ -21,7 +21,7 @@ def staff_token(
     """
     slug = "-".join(sorted(role.value for role in roles)) or "no-role"
     address = email or f"{slug}@example.org"
-    issuer = SessionIssuer(
+    issuer = TokenIssuer(
         signing_key,
         session_minutes=settings.staff_session_minutes,
         idle_minutes=settings.staff_idle_minutes,

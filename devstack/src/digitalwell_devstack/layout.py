@@ -12,8 +12,9 @@ from digitalwell_devstack.ports import PortSettingError, free_port, port_from_en
 HOST = "127.0.0.1"
 """Everything binds the loopback address only: this is a developer's machine, not a server."""
 
-# What intake seeds with INTAKE_SEED_DEMO_STAFF (digitalwell_intake.accounts.DEMO_STAFF), shown
-# so a newcomer can sign in; devstack runs the services as processes and does not import them.
+# What intake seeds with INTAKE_SEED_DEMO_STAFF (digitalwell_intake.usecases.accounts.DEMO_STAFF),
+# shown so a newcomer can sign in; devstack runs the services as processes and does not import
+# them.
 DEMO_STAFF_PASSWORD = "digitalwell-dev"  # noqa: S105 - published demo password, development only
 
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from digitalwell_intake.accounts import DEMO_PASSWORD
+from digitalwell_intake.domain import DEMO_PASSWORD
 from digitalwell_shared.staff import SESSION_COOKIE, Role, StaffAuth
 from tests.support.intake import RunningIntake, running_intake, settings
 from tests.support.oidc import FakeProvider, fake_provider

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from digitalwell_intake.accounts import DEMO_PASSWORD
+from digitalwell_intake.domain import DEMO_PASSWORD
 from tests.support.council import RunningCouncil, running_council
 from tests.support.council import ensure_topics as ensure_council_topics
 from tests.support.council import settings as council_settings

@@ -18,16 +18,18 @@ from argon2 import PasswordHasher
 from pydantic import SecretStr
 
 from digitalwell_council.settings import Settings as CouncilSettings
-from digitalwell_intake.accounts import (
+from digitalwell_intake.deps import Deps, SignInPolicy, SubmissionPolicy
+from digitalwell_intake.domain import (
     DEMO_PASSWORD,
     REFUSED,
-    Accounts,
-    LockPolicy,
-    SessionEnding,
-    SignInRefused,
-    SignInThrottled,
+    SignInRefusedError,
+    SignInThrottledError,
 )
-from digitalwell_intake.store import SignInAttemptStore, StaffAccountStore
+from digitalwell_intake.passwords import Passwords
+from digitalwell_intake.staff_tokens import TokenIssuer
+from digitalwell_intake.stores.applications import MongoApplicationStore
+from digitalwell_intake.stores.staff import MongoSignInAttemptStore, MongoStaffAccountStore
+from digitalwell_intake.usecases import accounts, sign_in
 from digitalwell_shared.staff import SESSION_COOKIE, RevokedSessions, Role, StaffAuth
 from tests.support.intake import RunningIntake, application_body, running_intake, settings
 
@@ -124,7 +126,7 @@ async def test_forty_guesses_at_once_check_at_most_the_allowed_number_of_passwor
     )
 
     assert {answer.status_code for answer in answers} == {401}
-    attempts = SignInAttemptStore(intake.database)
+    attempts = MongoSignInAttemptStore(intake.database)
     assert await attempts.attempts(f"{account['email']}|127.0.0.1") == MAX_FAILURES
     # The right password now meets the lock as well.
     assert (await _sign_in(intake.client, account["email"], NEW_PASSWORD)).status_code == 401
@@ -148,33 +150,53 @@ async def test_forty_concurrent_wrong_passwords_verify_only_five_against_the_rea
     intake: RunningIntake,
 ) -> None:
     hasher = CountingHasher()
-    accounts = Accounts(
-        StaffAccountStore(intake.database),
-        SignInAttemptStore(intake.database),
-        production=False,
-        lock_policy=LockPolicy(max_failures=5, lock_for=timedelta(minutes=15)),
-        hasher=hasher,
-        sessions=SessionEnding(_no_commit, _no_envelope, RevokedSessions()),
-    )
+    deps = _deps(intake, SignInPolicy(max_failures=5, lock_for=timedelta(minutes=15)), hasher)
     email = f"guessed.{uuid.uuid4().hex[:8]}@example.org"
-    account = await accounts.create(email, "Guessed", [Role.COUNCIL_CHAIR], NEW_PASSWORD)
-    hasher.account_hash = account["password_hash"]
+    account = await accounts.create_account(
+        deps, email, "Guessed", [Role.COUNCIL_CHAIR], NEW_PASSWORD
+    )
+    stored = await deps.accounts.by_id(account.id)
+    assert stored is not None
+    hasher.account_hash = stored.password_hash
 
     results = await asyncio.gather(
-        *(accounts.sign_in(email, f"wrong-{n}", client="198.51.100.7") for n in range(40)),
+        *(sign_in.sign_in(deps, email, f"wrong-{n}", client="198.51.100.7") for n in range(40)),
         return_exceptions=True,
     )
 
-    assert all(isinstance(result, SignInRefused) for result in results)
+    assert all(isinstance(result, SignInRefusedError) for result in results)
     assert hasher.checked == 5
 
 
-async def _no_commit(_write: object) -> None:
-    raise AssertionError("nothing is revoked in this test")
+class _NoCommits:
+    """A committer for tests in which nothing is revoked."""
+
+    source = "/digitalwell/test"
+
+    def envelope_for(self, _event: object, **_options: object) -> Any:
+        raise AssertionError("nothing is revoked in this test")
+
+    async def commit_with_events(self, _write: object) -> Any:
+        raise AssertionError("nothing is revoked in this test")
 
 
-def _no_envelope(_event: object) -> Any:
-    raise AssertionError("nothing is revoked in this test")
+def _deps(intake: RunningIntake, policy: SignInPolicy, hasher: PasswordHasher) -> Deps:
+    """intake's use cases on the test's database, with their own sign-in policy and hasher."""
+    return Deps(
+        applications=MongoApplicationStore(intake.database),
+        accounts=MongoStaffAccountStore(intake.database),
+        attempts=MongoSignInAttemptStore(intake.database),
+        committer=_NoCommits(),
+        passwords=Passwords(hasher),
+        issuer=TokenIssuer(
+            intake.settings.staff_signing_key.get_secret_value(),
+            session_minutes=480,
+            idle_minutes=30,
+        ),
+        revoked=RevokedSessions(),
+        submission=SubmissionPolicy(timedelta(minutes=10), timedelta(days=1)),
+        sign_in=policy,
+    )
 
 
 async def test_a_stranger_at_another_address_cannot_lock_the_chair_out(
@@ -505,20 +527,13 @@ async def test_an_administrator_who_must_have_codes_enrols_at_sign_in(
 
 
 async def test_throttled_accounts_logic_counts_per_address(intake: RunningIntake) -> None:
-    accounts = Accounts(
-        StaffAccountStore(intake.database),
-        SignInAttemptStore(intake.database),
-        production=False,
-        lock_policy=LockPolicy(per_address_per_minute=1),
-        hasher=PasswordHasher(),
-        sessions=SessionEnding(_no_commit, _no_envelope, RevokedSessions()),
-    )
+    deps = _deps(intake, SignInPolicy(per_address_per_minute=1), PasswordHasher())
     address = f"10.0.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
 
-    with pytest.raises(SignInRefused):
-        await accounts.sign_in("nobody@example.org", "x", client=address)
-    with pytest.raises(SignInThrottled):
-        await accounts.sign_in("nobody@example.org", "x", client=address)
+    with pytest.raises(SignInRefusedError):
+        await sign_in.sign_in(deps, "nobody@example.org", "x", client=address)
+    with pytest.raises(SignInThrottledError):
+        await sign_in.sign_in(deps, "nobody@example.org", "x", client=address)
 
 
 async def test_a_new_installation_gets_its_first_administrator_from_settings(

@@ -15,10 +15,11 @@ from pydantic import ValidationError
 
 from digitalwell_intake.app import create_app
 from digitalwell_intake.form import FIELDS, ApplicationForm, field_errors
-from digitalwell_intake.messages import MESSAGES
 from digitalwell_intake.models import ApplicationRequest
+from digitalwell_intake.page_text import PAGE_TEXT
 from digitalwell_intake.settings import Settings
-from digitalwell_shared.contracts import Language
+from digitalwell_shared.contracts import Language, SupportKind
+from digitalwell_shared.kinds import support_kind_name
 from tests.support.intake import application_body, form_fields
 
 
@@ -90,7 +91,7 @@ def test_bad_values_get_messages_that_say_what_to_do() -> None:
 
 
 def test_swedish_and_english_have_the_same_messages() -> None:
-    assert set(MESSAGES[Language.SV]) == set(MESSAGES[Language.EN])
+    assert set(PAGE_TEXT.catalogues[Language.SV]) == set(PAGE_TEXT.catalogues[Language.EN])
 
 
 async def test_the_form_is_swedish_first_with_a_switch_to_english(
@@ -106,6 +107,16 @@ async def test_the_form_is_swedish_first_with_a_switch_to_english(
     assert '<html lang="en">' in english.text
     assert "Apply for support" in english.text
     assert "?lang=sv" in english.text
+
+
+@pytest.mark.parametrize("language", list(Language))
+async def test_the_form_names_the_kinds_of_support_as_every_service_does(
+    client: httpx.AsyncClient, language: Language
+) -> None:
+    page = await client.get("/", params={"lang": language.value})
+
+    labels = re.findall(r'<label for="support_requested[^"]*">([^<]+)', page.text)
+    assert labels == [support_kind_name(kind, language) for kind in SupportKind]
 
 
 async def test_the_form_page_loads_nothing_from_elsewhere(client: httpx.AsyncClient) -> None:

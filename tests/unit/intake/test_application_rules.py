@@ -8,7 +8,7 @@ import pytest
 
 from digitalwell_intake.domain import (
     ApplicationStatus,
-    IllegalMove,
+    IllegalMoveError,
     TimelineEntry,
     TimelineKind,
     duplicate_key,
@@ -90,7 +90,7 @@ def test_a_submitted_application_can_be_decided_or_withdrawn(
 def test_a_decided_or_withdrawn_application_does_not_move(
     current: ApplicationStatus, entry: TimelineEntry
 ) -> None:
-    with pytest.raises(IllegalMove) as refused:
+    with pytest.raises(IllegalMoveError) as refused:
         status_after(current, entry)
 
     assert refused.value.current is current
@@ -98,7 +98,7 @@ def test_a_decided_or_withdrawn_application_does_not_move(
 
 
 def test_an_application_is_submitted_only_once() -> None:
-    with pytest.raises(IllegalMove):
+    with pytest.raises(IllegalMoveError):
         status_after(
             ApplicationStatus.SUBMITTED, TimelineEntry(kind=TimelineKind.SUBMITTED, at=START)
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digitalwell_intake.domain import InvalidValue, luhn_check_digit, normalise_org_number
+from digitalwell_intake.domain import InvalidValueError, luhn_check_digit, normalise_org_number
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,7 @@ def test_a_valid_number_is_normalised_to_six_digits_dash_four(typed: str, normal
     "typed", ["", "556012579", "55601257901", "556012 5790", "5560-125790", "55601a-5790", "abc"]
 )
 def test_a_number_of_the_wrong_shape_is_refused(typed: str) -> None:
-    with pytest.raises(InvalidValue) as refused:
+    with pytest.raises(InvalidValueError) as refused:
         normalise_org_number(typed)
 
     assert refused.value.code == "org_number_format"
@@ -33,7 +33,7 @@ def test_a_number_of_the_wrong_shape_is_refused(typed: str) -> None:
 
 
 def test_a_wrong_check_digit_is_refused() -> None:
-    with pytest.raises(InvalidValue) as refused:
+    with pytest.raises(InvalidValueError) as refused:
         normalise_org_number("556012-5791")
 
     assert refused.value.code == "org_number_checksum"
@@ -42,7 +42,7 @@ def test_a_wrong_check_digit_is_refused() -> None:
 
 @pytest.mark.parametrize("typed", ["850101-1234", "811218-9876", "19850101-1234"])
 def test_a_personal_identity_number_is_not_an_organisation_number(typed: str) -> None:
-    with pytest.raises(InvalidValue) as refused:
+    with pytest.raises(InvalidValueError) as refused:
         normalise_org_number(typed)
 
     assert refused.value.code in {"org_number_personal", "org_number_format"}
@@ -52,7 +52,7 @@ def test_a_personnummer_with_a_correct_check_digit_is_refused_for_its_third_digi
     digits = "811218987"
     personnummer = f"{digits[:6]}-{digits[6:]}{luhn_check_digit(digits)}"
 
-    with pytest.raises(InvalidValue) as refused:
+    with pytest.raises(InvalidValueError) as refused:
         normalise_org_number(personnummer)
 
     assert refused.value.code == "org_number_personal"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digitalwell_intake.sessions import SessionIssuer
+from digitalwell_intake.staff_tokens import TokenIssuer
 from digitalwell_ops.cli import main
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.staff import Role, StaffAuth
@@ -16,7 +16,7 @@ def test_a_new_staff_key_signs_tokens_its_public_half_verifies(
     with pytest.raises(SystemExit) as done:
         main(["staff-key", "--key-id", "k2027"])
     lines = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
-    issuer = SessionIssuer(lines["INTAKE_STAFF_SIGNING_KEY"], session_minutes=480, idle_minutes=30)
+    issuer = TokenIssuer(lines["INTAKE_STAFF_SIGNING_KEY"], session_minutes=480, idle_minutes=30)
     auth = StaffAuth(
         ServiceSettings(
             mongodb_database="x",

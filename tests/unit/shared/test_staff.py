@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from fastapi import Depends, FastAPI
 
-from digitalwell_intake.sessions import DEV_STAFF_SIGNING_KEY, SessionIssuer, parse_signing_key
+from digitalwell_intake.staff_tokens import DEV_STAFF_SIGNING_KEY, TokenIssuer, parse_signing_key
 from digitalwell_shared.settings import DEV_STAFF_VERIFY_KEY, ServiceSettings
 from digitalwell_shared.staff import (
     SESSION_COOKIE,
@@ -42,11 +42,11 @@ def _settings(**changes: object) -> ServiceSettings:
 
 
 AUTH = StaffAuth(_settings())
-ISSUER = SessionIssuer(DEV_STAFF_SIGNING_KEY, session_minutes=480, idle_minutes=30)
+ISSUER = TokenIssuer(DEV_STAFF_SIGNING_KEY, session_minutes=480, idle_minutes=30)
 OLD_SHARED_SECRET = "dev-only-staff-session-secret-not-for-production"
 
 
-def _token(*roles: Role, issuer: SessionIssuer = ISSUER) -> str:
+def _token(*roles: Role, issuer: TokenIssuer = ISSUER) -> str:
     return issuer.issue(
         staff_id="staff_1", email="chair@example.org", name="Karin Ek", roles=roles
     ).token
@@ -93,7 +93,7 @@ def test_a_token_is_signed_with_eddsa_and_names_its_key() -> None:
 
 def test_a_token_signed_with_another_key_of_the_same_id_is_refused() -> None:
     other_key, _public = _new_key("dev")
-    other = SessionIssuer(other_key, session_minutes=480, idle_minutes=30)
+    other = TokenIssuer(other_key, session_minutes=480, idle_minutes=30)
 
     with pytest.raises(NotSignedInError):
         AUTH.verify(_token(Role.COUNCIL_MEMBER, issuer=other))
@@ -120,7 +120,7 @@ def test_a_token_of_an_unknown_key_id_is_refused() -> None:
     with pytest.raises(NotSignedInError, match="key"):
         AUTH.verify(
             _token(
-                Role.COUNCIL_MEMBER, issuer=SessionIssuer(key, session_minutes=480, idle_minutes=30)
+                Role.COUNCIL_MEMBER, issuer=TokenIssuer(key, session_minutes=480, idle_minutes=30)
             )
         )
 
@@ -128,7 +128,7 @@ def test_a_token_of_an_unknown_key_id_is_refused() -> None:
 def test_keys_rotate_old_and_new_both_verify_while_listed() -> None:
     new_key, new_public = _new_key("2027")
     auth = StaffAuth(_settings(staff_verify_keys=f"{DEV_STAFF_VERIFY_KEY},{new_public}"))
-    new_issuer = SessionIssuer(new_key, session_minutes=480, idle_minutes=30)
+    new_issuer = TokenIssuer(new_key, session_minutes=480, idle_minutes=30)
 
     assert auth.verify(_token(Role.COUNCIL_MEMBER)).name == "Karin Ek"
     assert auth.verify(_token(Role.COUNCIL_MEMBER, issuer=new_issuer)).name == "Karin Ek"

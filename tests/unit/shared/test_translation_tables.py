@@ -13,8 +13,8 @@ import pytest
 
 from digitalwell_council.page_text import WORDING as COUNCIL
 from digitalwell_forum.page_text import MESSAGES as FORUM
-from digitalwell_intake.messages import MESSAGES as INTAKE
-from digitalwell_intake.staff_text import STAFF_TEXT as INTAKE_STAFF
+from digitalwell_intake.page_text import applicant as intake_text
+from digitalwell_intake.page_text import staff as intake_staff_text
 from digitalwell_notify.page_text import MESSAGES as NOTIFY
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.site_text import SITE_TEXT
@@ -25,8 +25,8 @@ CATALOGS: dict[str, Catalog] = {
     "shared": SITE_TEXT,
     "council": COUNCIL.catalogues,
     "forum": FORUM,
-    "intake": INTAKE,
-    "intake staff": INTAKE_STAFF,
+    "intake": {Language.SV: intake_text.SV, Language.EN: intake_text.EN},
+    "intake staff": {Language.SV: intake_staff_text.SV, Language.EN: intake_staff_text.EN},
     "notify": NOTIFY,
 }
 

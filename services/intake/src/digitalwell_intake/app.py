@@ -1,4 +1,4 @@
-"""create_app: intake's broker, database, handlers, API and pages, wired without I/O."""
+"""create_app: intake's runtime, stores, Deps, handlers and routers, wired without I/O."""
 
 from __future__ import annotations
 
@@ -7,21 +7,20 @@ import hmac
 from datetime import timedelta
 from functools import partial
 
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from digitalwell_intake.accessibility import create_accessibility_router
-from digitalwell_intake.accounts import Accounts, LockPolicy, SessionEnding
-from digitalwell_intake.api import create_api_router
+from digitalwell_intake import api, register, staff_api
+from digitalwell_intake.deps import Deps, SignInPolicy, SubmissionPolicy, Web
 from digitalwell_intake.handlers import register_handlers
-from digitalwell_intake.pages import create_page_router
+from digitalwell_intake.pages import accessibility, applicant, sign_in, staff
+from digitalwell_intake.passwords import Passwords
 from digitalwell_intake.region_sign_in import RegionSignIn
-from digitalwell_intake.sessions import SessionIssuer
 from digitalwell_intake.settings import Settings
-from digitalwell_intake.staff_routes import create_staff_api, create_staff_pages
-from digitalwell_intake.store import ApplicationStore, SignInAttemptStore, StaffAccountStore
-from digitalwell_intake.usecases import SubmissionPolicy
+from digitalwell_intake.staff_tokens import TokenIssuer
+from digitalwell_intake.stores.applications import MongoApplicationStore
+from digitalwell_intake.stores.staff import MongoSignInAttemptStore, MongoStaffAccountStore
+from digitalwell_intake.usecases import accounts
 from digitalwell_intake.views import Links
 from digitalwell_shared.contracts import (
     ApplicationSubmitted,
@@ -29,7 +28,7 @@ from digitalwell_shared.contracts import (
     StaffSessionRevoked,
 )
 from digitalwell_shared.http_app import create_http_app
-from digitalwell_shared.runtime import create_runtime
+from digitalwell_shared.runtime import Runtime, create_runtime
 
 NAME = "intake"
 
@@ -42,13 +41,61 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         publishes=[ApplicationSubmitted, ApplicationWithdrawn, StaffSessionRevoked],
     )
-    store = ApplicationStore(runtime.database)
-    runtime.startup_hooks.append(store.ensure_indexes)
-    accounts = Accounts(
-        StaffAccountStore(runtime.database),
-        SignInAttemptStore(runtime.database),
-        production=settings.environment == "production",
-        lock_policy=LockPolicy(
+    deps = _deps(settings, runtime)
+    register_handlers(runtime, deps)
+    region = RegionSignIn(settings) if settings.region_sign_in else None
+    app = create_http_app(
+        runtime,
+        title="DigitalWell intake",
+        description="Applications for support: the form, the applicant's status and timeline.",
+        routers=[
+            api.router,
+            applicant.router,
+            accessibility.router,
+            staff_api.router,
+            register.api_router,
+            sign_in.password_router if region is None else sign_in.region_router,
+            sign_in.router,
+            staff.router,
+            register.page_router,
+        ],
+    )
+    app.state.deps = deps
+    app.state.web = Web(
+        settings=settings,
+        links=Links(
+            settings.base_url, settings.link_secret.get_secret_value(), forum_url=settings.forum_url
+        ),
+        staff=runtime.staff,
+        region=region,
+    )
+    if region is not None:
+        _keep_sign_in_flow(app, settings)
+    return app
+
+
+def _deps(settings: Settings, runtime: Runtime) -> Deps:
+    """The stores on the runtime's database, and what the use cases need; their start hooks."""
+    applications = MongoApplicationStore(runtime.database)
+    staff_accounts = MongoStaffAccountStore(runtime.database)
+    deps = Deps(
+        applications=applications,
+        accounts=staff_accounts,
+        attempts=MongoSignInAttemptStore(runtime.database),
+        committer=runtime,
+        passwords=Passwords(),
+        issuer=TokenIssuer(
+            settings.staff_signing_key.get_secret_value(),
+            session_minutes=settings.staff_session_minutes,
+            idle_minutes=settings.staff_idle_minutes,
+        ),
+        revoked=runtime.staff.revoked,
+        submission=SubmissionPolicy(
+            duplicate_window=timedelta(seconds=settings.duplicate_window_seconds),
+            idempotency_key_lifetime=timedelta(seconds=settings.idempotency_key_seconds),
+        ),
+        sign_in=SignInPolicy(
+            production=settings.environment == "production",
             max_failures=settings.staff_max_failed_sign_ins,
             lock_for=timedelta(minutes=settings.staff_lock_minutes),
             per_address_per_minute=(
@@ -56,75 +103,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 if settings.sign_in_throttled
                 else None
             ),
+            totp_required=settings.totp_required,
         ),
-        hasher=PasswordHasher(),
-        sessions=SessionEnding(
-            runtime.commit_with_events, runtime.envelope_for, runtime.staff.revoked
-        ),
-        totp_required=settings.totp_required,
     )
-    issuer = SessionIssuer(
-        settings.staff_signing_key.get_secret_value(),
-        session_minutes=settings.staff_session_minutes,
-        idle_minutes=settings.staff_idle_minutes,
-    )
-    runtime.startup_hooks.append(accounts.store.ensure_indexes)
+    runtime.startup_hooks.append(applications.ensure_indexes)
+    runtime.startup_hooks.append(staff_accounts.ensure_indexes)
     if settings.seed_demo_staff:
-        runtime.startup_hooks.append(accounts.seed_demo_staff)
+        runtime.startup_hooks.append(partial(accounts.seed_demo_staff, deps))
     if settings.bootstrap_admin_email:
         runtime.startup_hooks.append(
             partial(
                 accounts.bootstrap_administrator,
+                deps,
                 settings.bootstrap_admin_email,
                 settings.bootstrap_admin_password.get_secret_value(),
             )
         )
-    register_handlers(runtime, store)
-    links = Links(
-        settings.base_url, settings.link_secret.get_secret_value(), forum_url=settings.forum_url
+    return deps
+
+
+def _keep_sign_in_flow(app: FastAPI, settings: Settings) -> None:
+    """Keep the region sign-in's flow in a short-lived signed cookie.
+
+    Authlib keeps the flow's state, nonce and PKCE verifier there between the redirect and the
+    callback; the cookie is sent on the provider's top-level redirect.
+    """
+    app.add_middleware(
+        SessionMiddleware,
+        # A key of its own, derived, so this cookie's key is no form's CSRF key.
+        secret_key=hmac.new(
+            settings.staff_csrf_secret.get_secret_value().encode(),
+            b"sign-in-flow",
+            hashlib.sha256,
+        ).hexdigest(),
+        session_cookie="digitalwell_sign_in_flow",
+        max_age=600,
+        same_site="lax",
+        https_only=settings.base_url.startswith("https://"),
     )
-    policy = SubmissionPolicy(
-        duplicate_window=timedelta(seconds=settings.duplicate_window_seconds),
-        idempotency_key_lifetime=timedelta(seconds=settings.idempotency_key_seconds),
-    )
-    region = RegionSignIn(settings) if settings.region_sign_in else None
-    app = create_http_app(
-        runtime,
-        title="DigitalWell intake",
-        description="Applications for support: the form, the applicant's status and timeline.",
-        routers=[
-            create_api_router(runtime, store, links, policy),
-            create_page_router(
-                runtime, store, links, policy, assessment_weeks=settings.assessment_weeks
-            ),
-            create_accessibility_router(settings),
-            create_staff_api(
-                runtime.staff, issuer, accounts, store, password_sign_in=region is None
-            ),
-            create_staff_pages(
-                settings,
-                staff=runtime.staff,
-                issuer=issuer,
-                accounts=accounts,
-                store=store,
-                region=region,
-            ),
-        ],
-    )
-    if region is not None:
-        # Authlib keeps the flow's state, nonce and PKCE verifier here between the redirect and
-        # the callback: a short-lived signed cookie, sent on the provider's top-level redirect.
-        app.add_middleware(
-            SessionMiddleware,
-            # A key of its own, derived, so this cookie's key is no form's CSRF key.
-            secret_key=hmac.new(
-                settings.staff_csrf_secret.get_secret_value().encode(),
-                b"sign-in-flow",
-                hashlib.sha256,
-            ).hexdigest(),
-            session_cookie="digitalwell_sign_in_flow",
-            max_age=600,
-            same_site="lax",
-            https_only=settings.base_url.startswith("https://"),
-        )
-    return app

@@ -1,4 +1,4 @@
-"""Pure rules of an application: identity numbers, ids, duplicates, status moves and tokens."""
+"""Pure rules: an application's numbers, ids, duplicates, status moves and tokens; passwords."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ import phonenumbers
 from digitalwell_shared.contracts import Decision, SupportGranted
 from digitalwell_shared.links import WITHDRAW_APPLICATION, link_token, link_token_is_valid
 from digitalwell_shared.local_time import PROGRAMME_TIME_ZONE
+from digitalwell_shared.staff import Role
 
 
-class InvalidValue(ValueError):  # noqa: N818 - reads as the domain says it
+class InvalidValueError(ValueError):
     """A value breaks one of intake's rules; ``code`` names the rule for translated messages."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -48,22 +49,22 @@ def luhn_check_digit(digits: str) -> int:
 
 
 def normalise_org_number(text: str) -> str:
-    """A Swedish organisation number as NNNNNN-NNNN; InvalidValue names what is wrong."""
+    """A Swedish organisation number as NNNNNN-NNNN; InvalidValueError names what is wrong."""
     match = _ORG_NUMBER.fullmatch(text.strip())
     if match is None:
-        raise InvalidValue(
+        raise InvalidValueError(
             "org_number_format",
             "Enter the organisation number as NNNNNN-NNNN or 10 digits, e.g. 556012-5790",
         )
     digits = match.group(1) + match.group(2)
     if int(digits[2]) < _MIN_THIRD_DIGIT:
-        raise InvalidValue(
+        raise InvalidValueError(
             "org_number_personal",
             "This is not an organisation number: its third digit must be 2 or higher "
             "(a personal identity number is not accepted)",
         )
     if luhn_check_digit(digits[:9]) != int(digits[9]):
-        raise InvalidValue(
+        raise InvalidValueError(
             "org_number_checksum",
             "The organisation number's check digit (the last digit) is wrong; check the number",
         )
@@ -86,8 +87,8 @@ def normalise_phone(text: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _invalid_phone() -> InvalidValue:
-    return InvalidValue(
+def _invalid_phone() -> InvalidValueError:
+    return InvalidValueError(
         "phone_invalid",
         "Enter a phone number that works, e.g. 070-123 45 67 or +46 70 123 45 67",
     )
@@ -187,7 +188,7 @@ class TimelineEntry:
     reason: str = ""
 
 
-class IllegalMove(Exception):  # noqa: N818 - reads as the domain says it
+class IllegalMoveError(Exception):
     """An application cannot take this step from its current status."""
 
     def __init__(self, current: ApplicationStatus, kind: TimelineKind) -> None:
@@ -197,13 +198,13 @@ class IllegalMove(Exception):  # noqa: N818 - reads as the domain says it
 
 
 def status_after(current: ApplicationStatus, entry: TimelineEntry) -> ApplicationStatus:
-    """The status after ``entry`` happens; IllegalMove when it cannot happen now.
+    """The status after ``entry`` happens; IllegalMoveError when it cannot happen now.
 
     Only a submitted application moves: a decision is final, and a withdrawn application is
     no longer assessed.
     """
     if current is not ApplicationStatus.SUBMITTED or entry.kind is TimelineKind.SUBMITTED:
-        raise IllegalMove(current, entry.kind)
+        raise IllegalMoveError(current, entry.kind)
     if entry.kind is TimelineKind.WITHDRAWN:
         return ApplicationStatus.WITHDRAWN
     if entry.decision is Decision.GRANTED:
@@ -238,3 +239,80 @@ def withdraw_token(secret: str, application_id: str) -> str:
 def withdraw_token_is_valid(secret: str, application_id: str, token: str) -> bool:
     """True when ``token`` is the withdrawal token of ``application_id``; constant time."""
     return link_token_is_valid(secret, WITHDRAW_APPLICATION, application_id, token)
+
+
+# --- Staff passwords and sign-in ---------------------------------------------------------------
+
+DEMO_PASSWORD = "digitalwell-dev"  # noqa: S105 - the documented demo password, refused in production
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; this only bounds the work per request
+SECOND_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.COUNCIL_CHAIR})
+"""Roles that must give a one-time code where codes are required (always so in production)."""
+
+REFUSED = (
+    "wrong e-mail address or password; after repeated failures sign-in from your address is "
+    "paused for a while"
+)
+"""The one answer to a wrong password, an unknown or disabled address and a lock alike, so an
+answer tells a stranger neither which addresses have accounts nor which are locked."""
+
+
+class SignInRefusedError(Exception):
+    """The e-mail address and password do not sign anyone in; the message says why."""
+
+
+class SignInThrottledError(Exception):
+    """Too many attempts from one client address: try again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too many sign-in attempts from your address: try again shortly")
+        self.retry_after = retry_after
+
+
+class SecondFactorRefusedError(SignInRefusedError):
+    """The password was right but the one-time code is missing, wrong or already used."""
+
+
+class EnrolmentNeededError(Exception):
+    """The password was right, and this role must enrol a one-time code app first.
+
+    ``ticket`` lets the sign-in page finish the enrolment (and the sign-in) with a code.
+    """
+
+    def __init__(self, ticket: str, secret: str, email: str) -> None:
+        super().__init__("enrol an authenticator app at the sign-in page to sign in")
+        self.ticket = ticket
+        self.secret = secret
+        self.email = email
+
+
+class AccountExistsError(Exception):
+    """An account with this e-mail address exists."""
+
+
+class AccountNotFoundError(LookupError):
+    """No staff account has this id."""
+
+
+class PasswordRefusedError(ValueError):
+    """The password may not be used; the message says why."""
+
+
+def check_password(password: str, *, production: bool) -> None:
+    """Raise PasswordRefusedError unless ``password`` may be set."""
+    if production and password == DEMO_PASSWORD:
+        raise PasswordRefusedError("the demo password is refused in production")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordRefusedError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise PasswordRefusedError(f"a password may have at most {MAX_PASSWORD_LENGTH} characters")
+
+
+def sign_in_key(email: str, client: str) -> str:
+    """What failed attempts are counted under: the address tried, from one client address."""
+    return f"{email}|{client}"
+
+
+def ticket_hash(ticket: str) -> str:
+    """The stored form of an enrolment ticket: a reader of the database cannot finish a sign-in."""
+    return hashlib.sha256(ticket.encode()).hexdigest()

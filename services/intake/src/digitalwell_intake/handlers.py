@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from digitalwell_intake import usecases
-from digitalwell_intake.store import ApplicationStore
+from digitalwell_intake.deps import Deps
+from digitalwell_intake.usecases import applications
 from digitalwell_shared.contracts import GrantDecided
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
@@ -11,7 +11,7 @@ from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.staff_revocations import keep_staff_revocations
 
 
-def register_handlers(runtime: Runtime, store: ApplicationStore) -> None:
+def register_handlers(runtime: Runtime, deps: Deps) -> None:
     """Subscribe intake's consumer group to the events it shows applicants."""
     keep_staff_revocations(runtime)
 
@@ -20,6 +20,6 @@ def register_handlers(runtime: Runtime, store: ApplicationStore) -> None:
         description="Shows the council's decision in the application's status and timeline.",
     )
     async def on_grant_decided(
-        event: GrantDecided, _envelope: Envelope, session: Transaction
+        event: GrantDecided, _envelope: Envelope, transaction: Transaction
     ) -> None:
-        await usecases.record_decision(store, event, session)
+        await applications.record_decision(deps, event, transaction)

@@ -1,4 +1,4 @@
-"""What intake accepts and shows over HTTP: the application request and the status view."""
+"""What intake's JSON API accepts and returns: applications, their status, staff, accounts."""
 
 from __future__ import annotations
 
@@ -20,13 +20,15 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from digitalwell_intake.domain import (
+    MAX_PASSWORD_LENGTH,
     ApplicationStatus,
-    InvalidValue,
+    InvalidValueError,
     TimelineKind,
     normalise_org_number,
     normalise_phone,
 )
 from digitalwell_shared.contracts import Decision, Language, Stage, SupportKind
+from digitalwell_shared.staff import Role
 from digitalwell_shared.text import multi_line, single_line
 
 NAME_MAX = 200
@@ -47,12 +49,12 @@ def _require_text(value: str) -> str:
 
 
 def _by_rule(rule: Callable[[str], str]) -> Callable[[str], str]:
-    """Run a domain rule, turning its InvalidValue into a validation error with the rule's code."""
+    """Run a domain rule, its InvalidValueError a validation error with the rule's code."""
 
     def check(value: str) -> str:
         try:
             return rule(value)
-        except InvalidValue as invalid:
+        except InvalidValueError as invalid:
             raise PydanticCustomError(invalid.code, str(invalid)) from invalid
 
     return check
@@ -244,3 +246,107 @@ class ApplicationStatusView(BaseModel):
         ),
     )
     timeline: list[TimelineItem]
+
+
+# --- Staff sign-in and accounts --------------------------------------------------------------
+
+Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(single_line),
+]
+
+
+class SignInRequest(BaseModel):
+    """An e-mail address and password to exchange for a token."""
+
+    email: EmailStr
+    password: Password
+    totp: str = Field(
+        "",
+        max_length=10,
+        description="the current one-time code, for administrators, chairs and anyone enrolled",
+    )
+
+
+class TotpEnrolment(BaseModel):
+    """A new authenticator app secret, pending until a code from it confirms it."""
+
+    secret: str
+    otpauth_uri: str
+    qr_svg: str = Field(description="the URI as an SVG QR code")
+
+
+class TotpCode(BaseModel):
+    """A one-time code from the authenticator app."""
+
+    code: str = Field(min_length=6, max_length=10)
+
+
+class PasswordChange(BaseModel):
+    """One's own new password, with the current one."""
+
+    current_password: Password
+    new_password: Password
+
+
+class PasswordReset(BaseModel):
+    """A new password an administrator sets for someone."""
+
+    password: Password
+
+
+class RolesChange(BaseModel):
+    """The roles an account is to hold from now on."""
+
+    roles: list[Role] = Field(min_length=1)
+
+
+class TokenResponse(BaseModel):
+    """A bearer token that every service's staff API accepts (OAuth 2 token response shape)."""
+
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the token's type, not a secret
+    expires_in: int = Field(description="seconds until the token stops working")
+
+
+class StaffMemberView(BaseModel):
+    """Who a token or session belongs to."""
+
+    id: str
+    email: str
+    name: str
+    roles: list[Role]
+
+
+class NewAccount(BaseModel):
+    """A staff account to create."""
+
+    email: EmailStr
+    name: Name
+    roles: list[Role] = Field(min_length=1)
+    password: Password
+
+
+class AccountView(BaseModel):
+    """A staff account, without its password."""
+
+    id: str
+    email: str
+    name: str
+    roles: list[Role]
+    disabled: bool = False
+    created_at: datetime
+    last_sign_in_at: datetime | None = None
+
+
+class RegisteredApplication(BaseModel):
+    """An application as the register lists it."""
+
+    id: str
+    case_number: str | None
+    title: str
+    organisation_name: str
+    status: ApplicationStatus
+    submitted_at: datetime

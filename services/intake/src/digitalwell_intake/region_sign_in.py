@@ -20,7 +20,7 @@ from digitalwell_shared.staff import StaffMember, member_from_provider
 NEXT_KEY = "digitalwell_next"
 
 
-class RegionSignInFailed(Exception):  # noqa: N818 - reads as what happened
+class RegionSignInFailedError(Exception):
     """The provider did not sign the person in; the message says why (for the log).
 
     ``no_role`` marks the one a person can act on: they signed in, but hold no DigitalWell role.
@@ -58,13 +58,15 @@ class RegionSignIn:
         try:
             token = await self._provider.authorize_access_token(request)
         except OAuthError as refused:
-            raise RegionSignInFailed(refused.description or refused.error or "refused") from refused
+            raise RegionSignInFailedError(
+                refused.description or refused.error or "refused"
+            ) from refused
         claims = token.get("userinfo")
         if not claims:
-            raise RegionSignInFailed("the provider sent no ID token")
+            raise RegionSignInFailedError("the provider sent no ID token")
         member = member_from_provider(dict(claims), self._roles_claim)
         if not member.roles:
-            raise RegionSignInFailed(
+            raise RegionSignInFailedError(
                 f"the provider lists no DigitalWell role for you in {self._roles_claim!r}",
                 no_role=True,
             )

@@ -9,8 +9,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from digitalwell_intake.accounts import DEMO_PASSWORD, MIN_PASSWORD_LENGTH
-from digitalwell_intake.sessions import DEV_STAFF_SIGNING_KEY, parse_signing_key
+from digitalwell_intake.domain import DEMO_PASSWORD, MIN_PASSWORD_LENGTH
+from digitalwell_intake.staff_tokens import DEV_STAFF_SIGNING_KEY, parse_signing_key
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.staff import parse_verify_keys
 

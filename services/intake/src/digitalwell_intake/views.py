@@ -1,4 +1,4 @@
-"""What intake shows about an application: its public status, and the links handed to applicants."""
+"""What intake's pages and API show: an application's status, the register, accounts, links."""
 
 from __future__ import annotations
 
@@ -6,16 +6,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
+from num2words import num2words  # type: ignore[import-untyped]
+
 from digitalwell_intake.domain import TimelineKind, public_timeline, withdraw_token
-from digitalwell_intake.models import ApplicationStatusView, GrantedSupport, TimelineItem
-from digitalwell_intake.store import timeline_entries
+from digitalwell_intake.models import (
+    AccountView,
+    ApplicationStatusView,
+    GrantedSupport,
+    RegisteredApplication,
+    TimelineItem,
+)
+from digitalwell_intake.records import Application, StaffAccount
 from digitalwell_shared.contracts import Decision, Language, SupportKind
 from digitalwell_shared.links import (
     book_workshop_url,
     withdraw_application_url,
     workshop_booking_expires_at,
 )
-from digitalwell_shared.mongo import Document
+from digitalwell_shared.local_time import local_time
 
 
 @dataclass(frozen=True)
@@ -59,39 +67,39 @@ class Links:
         )
 
 
-def applicant_language(application: Document) -> Language:
+def applicant_language(application: Application) -> Language:
     """The language the applicant asked to be written to in."""
-    return Language(application["application"]["contact"]["language"])
+    return application.details.contact.language
 
 
 def workshop_booking_url(
-    application: Document, links: Links, language: Language | None = None
+    application: Application, links: Links, language: Language | None = None
 ) -> str | None:
     """The link to book the workshop a grant includes, while it works; else None."""
-    for entry in timeline_entries(application):
+    for entry in application.timeline:
         granted = entry.kind is TimelineKind.DECIDED and entry.decision is Decision.GRANTED
         if not granted or not any(
             s.kind is SupportKind.INNOVATION_FORUM for s in entry.support_granted
         ):
             continue
         if datetime.now(UTC) < workshop_booking_expires_at(entry.at):
-            return links.workshop_booking_url(application["_id"], entry.at, language)
+            return links.workshop_booking_url(application.id, entry.at, language)
     return None
 
 
 def status_view(
-    application: Document, links: Links, language: Language | None = None
+    application: Application, links: Links, language: Language | None = None
 ) -> ApplicationStatusView:
     """The application's status and timeline, as anyone with its id may see them."""
     return ApplicationStatusView(
-        id=application["_id"],
-        case_number=application.get("case_number"),
-        status=application["status"],
-        title=application["application"]["title"],
-        organisation_name=application["application"]["organisation"]["name"],
-        submitted_at=application["submitted_at"],
-        updated_at=application["updated_at"],
-        status_page_url=links.status_page_url(application["_id"]),
+        id=application.id,
+        case_number=application.case_number,
+        status=application.status,
+        title=application.details.title,
+        organisation_name=application.details.organisation.name,
+        submitted_at=application.submitted_at,
+        updated_at=application.updated_at,
+        status_page_url=links.status_page_url(application.id),
         workshop_booking_url=workshop_booking_url(application, links, language),
         timeline=[
             TimelineItem(
@@ -107,6 +115,44 @@ def status_view(
                 motivation=entry.motivation if entry.decision is not None else None,
                 decided_by=(entry.decided_by or None) if entry.decision is not None else None,
             )
-            for entry in public_timeline(timeline_entries(application))
+            for entry in public_timeline(application.timeline)
         ],
     )
+
+
+def registered(application: Application) -> RegisteredApplication:
+    """An application as the register lists it."""
+    return RegisteredApplication(
+        id=application.id,
+        case_number=application.case_number,
+        title=application.details.title,
+        organisation_name=application.details.organisation.name,
+        status=application.status,
+        submitted_at=application.submitted_at,
+    )
+
+
+def account_view(account: StaffAccount) -> AccountView:
+    """A staff account as administrators see it."""
+    return AccountView(
+        id=account.id,
+        email=account.email,
+        name=account.name,
+        roles=list(account.roles),
+        disabled=account.disabled,
+        created_at=account.created_at,
+        last_sign_in_at=account.last_sign_in_at,
+    )
+
+
+def weeks_in_words(weeks: int, language: Language) -> str:
+    """``weeks`` as people say it: "sex veckor", "six weeks"; "en vecka", "one week"."""
+    if weeks == 1:  # num2words says "ett", but a week is "en vecka"
+        return "en vecka" if language is Language.SV else "one week"
+    number = num2words(weeks, lang=language.value)
+    return f"{number} veckor" if language is Language.SV else f"{number} weeks"
+
+
+def format_time(language: Language, moment: datetime) -> str:
+    """A moment as people in Sweden read it, e.g. "23 november 2026 kl. 14:05"."""
+    return local_time(moment, language)

@@ -1,13 +1,11 @@
 """Every word intake's staff pages say (sign-in, start page, register, accounts), sv and en.
 
-The refusals of accounts.py stay English for logs and the API; a page tells each by its kind.
+The refusals of the use cases stay English for logs and the API; a page tells each by its kind.
 """
 
 from __future__ import annotations
 
-from digitalwell_shared.contracts import Language
-
-_SV: dict[str, str] = {
+SV: dict[str, str] = {
     "site": "DigitalWell personal",
     "skip_to_content": "Hoppa till innehållet",
     "switch_language": "In English",
@@ -104,7 +102,7 @@ _SV: dict[str, str] = {
     "back_to_start": "Tillbaka till personalens startsida",
 }
 
-_EN: dict[str, str] = {
+EN: dict[str, str] = {
     "site": "DigitalWell staff",
     "skip_to_content": "Skip to content",
     "switch_language": "På svenska",
@@ -200,11 +198,3 @@ _EN: dict[str, str] = {
     "sign_in_again": "Sign in again",
     "back_to_start": "Back to the staff start page",
 }
-
-STAFF_TEXT: dict[Language, dict[str, str]] = {Language.SV: _SV, Language.EN: _EN}
-
-
-def staff_text(language: Language, key: str, **values: object) -> str:
-    """The staff page text ``key`` in ``language``, with ``values`` filled in."""
-    message = STAFF_TEXT[language][key]
-    return message.format(**values) if values else message

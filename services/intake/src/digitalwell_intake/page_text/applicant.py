@@ -1,15 +1,11 @@
-"""Every word the pages show, in Swedish and English, in one place; and dates as people read."""
+"""Every word the applicant's pages say (the form, status, withdrawal, accessibility), sv and en.
+
+The names of the kinds of support are the shared ones (``digitalwell_shared.kinds``).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from num2words import num2words  # type: ignore[import-untyped]
-
-from digitalwell_shared.contracts import Language
-from digitalwell_shared.local_time import local_time
-
-_SV: dict[str, str] = {
+SV: dict[str, str] = {
     "site_name": "DigitalWell Arena",
     "skip_to_content": "Hoppa till innehållet",
     "switch_language": "In English",
@@ -54,12 +50,7 @@ _SV: dict[str, str] = {
     "public_sector_partners_hint": "En per rad, t.ex. Region Värmland. Högst 20 rader.",
     "support_requested": "Vilket stöd söker ni?",
     "support_requested_hint": "Välj ett eller flera.",
-    "support_innovation_forum": "Innovationsforum",
     "support_innovation_forum_hint": "En workshop där ni möter personal i offentlig sektor.",
-    "support_coaching": "Coachning",
-    "support_test_environment": "Testmiljö",
-    "support_expert_advice": "Expertråd",
-    "support_financing_advice": "Rådgivning om finansiering",
     "consent_legend": "Samtycke",
     "consent": (
         "Jag samtycker till att DigitalWell Arena sparar uppgifterna i ansökan och använder dem "
@@ -155,7 +146,7 @@ _SV: dict[str, str] = {
     "back_to_status": "Till ansökans status",
 }
 
-_EN: dict[str, str] = {
+EN: dict[str, str] = {
     "site_name": "DigitalWell Arena",
     "skip_to_content": "Skip to content",
     "switch_language": "På svenska",
@@ -202,12 +193,7 @@ _EN: dict[str, str] = {
     "public_sector_partners_hint": "One per line, e.g. Region Värmland. At most 20 lines.",
     "support_requested": "What support are you applying for?",
     "support_requested_hint": "Choose one or more.",
-    "support_innovation_forum": "Innovation Forum",
     "support_innovation_forum_hint": "A workshop where you meet public-sector staff.",
-    "support_coaching": "Coaching",
-    "support_test_environment": "Test environment",
-    "support_expert_advice": "Expert advice",
-    "support_financing_advice": "Advice on financing",
     "consent_legend": "Consent",
     "consent": (
         "I agree that DigitalWell Arena stores the information in this application and uses it "
@@ -299,24 +285,3 @@ _EN: dict[str, str] = {
     ),
     "back_to_status": "Back to the application's status",
 }
-
-MESSAGES: dict[Language, dict[str, str]] = {Language.SV: _SV, Language.EN: _EN}
-
-
-def translate(language: Language, key: str, **values: object) -> str:
-    """The message ``key`` in ``language``, with ``values`` filled in."""
-    message = MESSAGES[language][key]
-    return message.format(**values) if values else message
-
-
-def weeks_in_words(weeks: int, language: Language) -> str:
-    """``weeks`` as people say it: "sex veckor", "six weeks"; "en vecka", "one week"."""
-    if weeks == 1:  # num2words says "ett", but a week is "en vecka"
-        return "en vecka" if language is Language.SV else "one week"
-    number = num2words(weeks, lang=language.value)
-    return f"{number} veckor" if language is Language.SV else f"{number} weeks"
-
-
-def format_time(language: Language, moment: datetime) -> str:
-    """A moment as people in Sweden read it, e.g. "23 november 2026 kl. 14:05"."""
-    return local_time(moment, language)

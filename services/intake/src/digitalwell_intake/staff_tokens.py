@@ -1,4 +1,4 @@
-"""Minting staff session tokens: only intake holds the private key they are signed with."""
+"""Minting staff sign-in tokens: only intake holds the private key they are signed with."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ def parse_signing_key(text: str) -> tuple[str, Ed25519PrivateKey]:
     return kid, Ed25519PrivateKey.from_private_bytes(seed)
 
 
-class SessionIssuer:
-    """Issues session tokens whose ``exp`` is the idle deadline, never past the session's end."""
+class TokenIssuer:
+    """Issues staff tokens whose ``exp`` is the idle deadline, never past the session's end."""
 
     def __init__(self, signing_key: str, *, session_minutes: int, idle_minutes: int) -> None:
         self._kid, self._key = parse_signing_key(signing_key)

@@ -179,9 +179,6 @@ class Runtime:
 
         async def write_and_enqueue(transaction: Transaction) -> T:
             written = await write(transaction)
-            if not isinstance(written, Written):  # the form before Written; gone when all moved
-                await self.outbox.add(written, transaction)
-                return None
             await self.outbox.add(written.events, transaction)
             return written.value
 

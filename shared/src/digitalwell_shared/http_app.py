@@ -41,7 +41,7 @@ from digitalwell_shared.readiness import connect_broker
 from digitalwell_shared.runtime import Runtime
 from digitalwell_shared.settings import ServiceSettings
 from digitalwell_shared.site import CORRELATION_SCOPE_KEY, server_error_handler
-from digitalwell_shared.staff import StaffPageRefusal, page_refusal_handler, sign_out_router
+from digitalwell_shared.staff import StaffPageRefusalError, page_refusal_handler, sign_out_router
 from digitalwell_shared.throttle import Throttle
 
 log = get_logger(__name__)
@@ -103,7 +103,7 @@ def create_http_app(
     )
     add_api_docs(app, title)
     _add_middleware(app, runtime)
-    app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
+    app.add_exception_handler(StaffPageRefusalError, page_refusal_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     # Anything else a route raises: an apology page with the request's id (JSON under /api/).

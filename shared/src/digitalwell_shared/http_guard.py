@@ -28,7 +28,7 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _PRIVATE = "digitalwell.private"
 
 
-class BodyTooLarge(HTTPException):
+class BodyTooLargeError(HTTPException):
     """A request body over its limit; raised from ``receive`` so the app's body parsing stops."""
 
     def __init__(self, limit: int) -> None:
@@ -76,7 +76,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge(limit)
+                    raise BodyTooLargeError(limit)
             return message
 
         async def noted_send(message: Message) -> None:
@@ -86,7 +86,7 @@ class BodySizeLimit:
 
         try:
             await self.app(scope, counted_receive, noted_send)
-        except BodyTooLarge:
+        except BodyTooLargeError:
             if started:  # too late for a status; the server closes the connection
                 raise
             await _too_large(limit, scope, receive, send)

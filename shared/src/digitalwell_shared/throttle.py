@@ -25,7 +25,7 @@ COLLECTION = "throttle"
 _UPSERT_TRIES = 3
 
 
-class TooManyRequests(HTTPException):
+class TooManyRequestsError(HTTPException):
     """A 429 with Retry-After: how many seconds until the window that refused ends."""
 
     def __init__(self, retry_after: int) -> None:
@@ -53,7 +53,7 @@ class Throttle:
         await self._counters.create_index("expires_at", expireAfterSeconds=0)
 
     async def count(self, action: str, kind: str, who: str, limit: int) -> None:
-        """Count one request of ``action`` by ``who``; raise TooManyRequests over ``limit``."""
+        """Count one request of ``action`` by ``who``; raise TooManyRequestsError over ``limit``."""
         if not self.enabled:
             return
         now = time.time()
@@ -64,7 +64,7 @@ class Throttle:
         key = f"{action}:{kind}:{digest}:{window_start}"
         counted = await self._increment(key, datetime.fromtimestamp(window_end, UTC))
         if counted > limit:
-            raise TooManyRequests(max(1, math.ceil(window_end - now)))
+            raise TooManyRequestsError(max(1, math.ceil(window_end - now)))
 
     async def _increment(self, key: str, expires_at: datetime) -> int:
         for _ in range(_UPSERT_TRIES):
@@ -110,7 +110,7 @@ class RequestLimit:
         self._action = action
 
     async def by_email(self, email: str) -> None:
-        """Count a request for ``email``; raise TooManyRequests when it has had its share."""
+        """Count a request for ``email``; raise TooManyRequestsError when it has had its share."""
         await self._throttle.count(
             self._action, "email", email.strip().lower(), self._throttle.per_email
         )

@@ -15,7 +15,7 @@ from digitalwell_shared.http_app import create_http_app
 from digitalwell_shared.pages import SECURITY_HEADERS
 from digitalwell_shared.runtime import create_runtime
 from digitalwell_shared.settings import ServiceSettings
-from digitalwell_shared.throttle import TooManyRequests
+from digitalwell_shared.throttle import TooManyRequestsError
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +37,7 @@ def _app() -> FastAPI:
 
     @routes.post("/busy")
     async def busy() -> str:
-        raise TooManyRequests(150)
+        raise TooManyRequestsError(150)
 
     @routes.post("/api/v1/things")
     async def api(thing: _Thing) -> str:
@@ -45,7 +45,7 @@ def _app() -> FastAPI:
 
     @routes.post("/api/v1/busy")
     async def api_busy() -> str:
-        raise TooManyRequests(150)
+        raise TooManyRequestsError(150)
 
     settings = ServiceSettings(
         mongodb_database="x",

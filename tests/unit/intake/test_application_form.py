@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from digitalwell_intake.app import create_app
 from digitalwell_intake.form import FIELDS, ApplicationForm, field_errors
 from digitalwell_intake.models import ApplicationRequest
-from digitalwell_intake.page_text import PAGE_TEXT
+from digitalwell_intake.page_text import WORDING
 from digitalwell_intake.settings import Settings
 from digitalwell_shared.contracts import Language, SupportKind
 from digitalwell_shared.kinds import support_kind_name
@@ -91,7 +91,7 @@ def test_bad_values_get_messages_that_say_what_to_do() -> None:
 
 
 def test_swedish_and_english_have_the_same_messages() -> None:
-    assert set(PAGE_TEXT.catalogues[Language.SV]) == set(PAGE_TEXT.catalogues[Language.EN])
+    assert set(WORDING.catalogues[Language.SV]) == set(WORDING.catalogues[Language.EN])
 
 
 async def test_the_form_is_swedish_first_with_a_switch_to_english(

@@ -29,7 +29,7 @@ from digitalwell_shared.staff import (
     Role,
     StaffAuth,
     StaffMember,
-    StaffPageRefusal,
+    StaffPageRefusalError,
     page_refusal_handler,
     sign_out_router,
     staff_api,
@@ -269,7 +269,7 @@ def test_a_verify_key_that_is_not_a_key_is_refused_by_name() -> None:
 def _app() -> FastAPI:
     app = FastAPI()
     app.state.staff = AUTH
-    app.add_exception_handler(StaffPageRefusal, page_refusal_handler)
+    app.add_exception_handler(StaffPageRefusalError, page_refusal_handler)
     app.include_router(sign_out_router)
 
     @app.get("/api/decide")

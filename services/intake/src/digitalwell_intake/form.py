@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from digitalwell_intake.page_text import PAGE_TEXT
+from digitalwell_intake.page_text import WORDING
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.text import CONTROL_CHARACTER_ERROR, SINGLE_LINE_ERROR
 
@@ -157,4 +157,4 @@ def _message(name: str, detail: ErrorDetails, language: Language) -> str:
     elif error_type == "too_long":
         key = "error_too_many_lines"
         values["max"] = ctx.get("max_length", "")
-    return PAGE_TEXT.translate(language, key, **values)
+    return WORDING.translate(language, key, **values)

@@ -38,7 +38,7 @@ from digitalwell_intake.models import (
 from digitalwell_intake.usecases import accounts, sign_in
 from digitalwell_intake.views import account_view
 from digitalwell_shared.staff import (
-    NotSignedIn,
+    NotSignedInError,
     Role,
     SessionToken,
     StaffAuth,
@@ -296,7 +296,7 @@ def _bearer_member(staff: StaffAuth, request: Request) -> StaffMember:
     scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
     try:
         return staff.verify(bearer.strip() if scheme.lower() == "bearer" else "")
-    except NotSignedIn as refused:
+    except NotSignedInError as refused:
         raise HTTPException(
             http.HTTP_401_UNAUTHORIZED,
             "the bearer token is not valid",

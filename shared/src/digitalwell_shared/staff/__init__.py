@@ -17,7 +17,7 @@ One module per job; import the names from here:
 - ``auth``: ``StaffAuth``, the app's sign-in in one object (``app.state.staff``): tokens,
   CSRF tokens, sign-out tickets, the session cookie, intake's sign-in and renewal pages;
 - ``guards``: the FastAPI dependencies ``staff_api(*roles)`` / ``staff_page(*roles)``
-  (401/403, CSRF on forms, renewal through intake) and ``StaffPageRefusal``;
+  (401/403, CSRF on forms, renewal through intake) and ``StaffPageRefusalError``;
 - ``sign_out``: ``sign_out.router``, POST /staff/sign-out on every service, passed on to intake.
 """
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from digitalwell_shared.staff.auth import CSRF_FIELD, SESSION_COOKIE, StaffAuth
 from digitalwell_shared.staff.guards import (
-    StaffPageRefusal,
+    StaffPageRefusalError,
     page_refusal_handler,
     staff_api,
     staff_page,
@@ -49,16 +49,12 @@ from digitalwell_shared.staff.tokens import (
     parse_verify_keys,
 )
 
-NotSignedIn = NotSignedInError
-"""The old name, kept while intake's staff routes still import it; use NotSignedInError."""
-
 __all__ = [
     "ALGORITHM",
     "AUDIENCE",
     "CSRF_FIELD",
     "ISSUER",
     "SESSION_COOKIE",
-    "NotSignedIn",
     "NotSignedInError",
     "RevokedSessions",
     "Role",
@@ -66,7 +62,7 @@ __all__ = [
     "StaffAuth",
     "StaffKeyError",
     "StaffMember",
-    "StaffPageRefusal",
+    "StaffPageRefusalError",
     "TokenVerifier",
     "decode_key_bytes",
     "member_from_provider",

@@ -4,7 +4,7 @@ Routes declare what they need as a dependency. The API answers 401 without a val
 token and 403 naming the roles; pages answer 401 with a link to the sign-in page (and back),
 303 through intake to renew a session about to go idle, 403 naming the roles, and check the
 CSRF token every form a signed-in person posts carries. A page's refusal is a
-``StaffPageRefusal``, rendered as a small page by ``page_refusal_handler``.
+``StaffPageRefusalError``, rendered as a small page by ``page_refusal_handler``.
 """
 
 from __future__ import annotations
@@ -142,10 +142,10 @@ def refusal(
     link: tuple[str, str] | None = None,
     location: str | None = None,
     **values: object,
-) -> StaffPageRefusal:
+) -> StaffPageRefusalError:
     """A refusal page in the reader's language: ``what``'s title and text from site_text."""
     language = request_language(request)
-    return StaffPageRefusal(
+    return StaffPageRefusalError(
         status_code,
         site_text(language, f"{what}_title"),
         site_text(language, f"{what}_text", **values),
@@ -156,7 +156,7 @@ def refusal(
     )
 
 
-class StaffPageRefusal(HTTPException):
+class StaffPageRefusalError(HTTPException):
     """A staff page refused: rendered as a small HTML page, not JSON."""
 
     def __init__(
@@ -193,7 +193,7 @@ class StaffPageRefusal(HTTPException):
 
 async def page_refusal_handler(_request: Request, refused: Exception) -> Response:
     """Render a staff page's refusal; every service's HTTP app registers it."""
-    if not isinstance(refused, StaffPageRefusal):  # registered for this class only
+    if not isinstance(refused, StaffPageRefusalError):  # registered for this class only
         raise refused
     return refused.page()
 

@@ -1,6 +1,6 @@
 """Every word intake's pages say, as ``wording.Wording``: the applicant's and the staff's.
 
-``PAGE_TEXT`` for the applicant's pages (``applicant.py``), ``STAFF_TEXT`` for the staff pages
+``WORDING`` for the applicant's pages (``applicant.py``), ``STAFF_WORDING`` for the staff pages
 (``staff.py``); each module has its Swedish (``SV``) and English (``EN``) catalogue.
 """
 
@@ -10,5 +10,5 @@ from digitalwell_intake.page_text import applicant, staff
 from digitalwell_shared.contracts import Language
 from digitalwell_shared.wording import Wording
 
-PAGE_TEXT = Wording({Language.SV: applicant.SV, Language.EN: applicant.EN})
-STAFF_TEXT = Wording({Language.SV: staff.SV, Language.EN: staff.EN})
+WORDING = Wording({Language.SV: applicant.SV, Language.EN: applicant.EN})
+STAFF_WORDING = Wording({Language.SV: staff.SV, Language.EN: staff.EN})

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 SV: dict[str, str] = {
     "site_name": "DigitalWell Arena",
-    "skip_to_content": "Hoppa till innehållet",
     "switch_language": "In English",
     "optional": "(valfritt)",
     "error_prefix": "Fel:",
@@ -148,7 +147,6 @@ SV: dict[str, str] = {
 
 EN: dict[str, str] = {
     "site_name": "DigitalWell Arena",
-    "skip_to_content": "Skip to content",
     "switch_language": "På svenska",
     "optional": "(optional)",
     "error_prefix": "Error:",

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 SV: dict[str, str] = {
     "site": "DigitalWell personal",
-    "skip_to_content": "Hoppa till innehållet",
-    "switch_language": "In English",
-    "sign_out": "Logga ut",
     "home_title": "Personal",
     "welcome": "Välkommen, {name}",
     "signed_in_everywhere": (
@@ -104,9 +101,6 @@ SV: dict[str, str] = {
 
 EN: dict[str, str] = {
     "site": "DigitalWell staff",
-    "skip_to_content": "Skip to content",
-    "switch_language": "På svenska",
-    "sign_out": "Sign out",
     "home_title": "Staff",
     "welcome": "Welcome, {name}",
     "signed_in_everywhere": (

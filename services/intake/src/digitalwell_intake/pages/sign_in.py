@@ -35,7 +35,12 @@ from digitalwell_shared.logging import get_logger
 from digitalwell_shared.pages import language_of
 from digitalwell_shared.site import request_language
 from digitalwell_shared.site_text import site_text
-from digitalwell_shared.staff import SESSION_COOKIE, NotSignedIn, StaffMember, StaffPageRefusal
+from digitalwell_shared.staff import (
+    SESSION_COOKIE,
+    NotSignedInError,
+    StaffMember,
+    StaffPageRefusalError,
+)
 
 log = get_logger(__name__)
 # The sign-in form's own CSRF check: a random value in a cookie and in the form (double submit),
@@ -238,7 +243,7 @@ async def sign_out(
     if member is not None:
         if not web.staff.csrf_is_valid(member, csrf_token):
             language = request_language(request)
-            raise StaffPageRefusal(
+            raise StaffPageRefusalError(
                 http.HTTP_403_FORBIDDEN,
                 site_text(language, "form_expired_title"),
                 site_text(language, "form_expired_text"),
@@ -288,7 +293,7 @@ async def complete_sign_out(request: Request, deps: DepsDep, web: WebDep) -> Res
 def _cookie_member(web: Web, request: Request) -> StaffMember | None:
     try:
         return web.staff.verify(request.cookies.get(SESSION_COOKIE, ""))
-    except NotSignedIn:
+    except NotSignedInError:
         return None
 
 

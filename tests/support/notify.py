@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 
 from digitalwell_notify.app import create_app
@@ -18,6 +19,7 @@ from digitalwell_notify.stores import MongoEmailStore
 from digitalwell_notify.stores.emails import email_record
 from digitalwell_shared.mongo import UNCLAIMED, Document, Transaction, in_transaction
 from digitalwell_shared.runtime import Runtime
+from tests.support.runtime import serving
 
 REMINDERS = "reminders"
 
@@ -78,10 +80,11 @@ def email_document(
 
 @dataclass(frozen=True)
 class RunningNotify:
-    """A started notify app and its settings."""
+    """A started notify app, its settings and an HTTP client for it."""
 
     app: FastAPI
     settings: Settings
+    client: httpx.AsyncClient
 
     @property
     def runtime(self) -> Runtime:
@@ -128,5 +131,5 @@ async def running_notify(
     """notify started (consumer, delivery worker) on the real broker and database."""
     settings = notify_settings(kafka_bootstrap_servers, mongodb_url, **overrides)
     app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        yield RunningNotify(app, settings)
+    async with serving(app) as (client, _database):
+        yield RunningNotify(app, settings, client)

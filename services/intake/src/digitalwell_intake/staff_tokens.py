@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -12,9 +11,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from digitalwell_shared.staff import (
     ALGORITHM,
-    AUDIENCE,
-    ISSUER,
     Role,
+    SessionClaims,
     SessionToken,
     decode_key_bytes,
 )
@@ -51,19 +49,17 @@ class TokenIssuer:
         now = datetime.now(UTC)
         started_at = started_at or now
         expires_at = min(now + self._idle_length, started_at + self.session_length)
-        claims = {
-            "iss": ISSUER,
-            "aud": AUDIENCE,
-            "sub": staff_id,
-            "email": email,
-            "name": name,
-            "roles": sorted(role.value for role in roles),
-            "sid": session_id or uuid.uuid4().hex,
-            "iat": now,
-            # To the millisecond (a JWT date may have a fraction), as revocation times are
-            # stored: a session begun just after "end all sessions" is not taken for an old one.
-            "auth_time": math.floor(started_at.timestamp() * 1000) / 1000,
-            "exp": expires_at,
-        }
-        token = jwt.encode(claims, self._key, algorithm=ALGORITHM, headers={"kid": self._kid})
+        claims = SessionClaims(
+            staff_id=staff_id,
+            email=email,
+            name=name,
+            roles=frozenset(roles),
+            session_id=session_id or uuid.uuid4().hex,
+            issued_at=now,
+            started_at=started_at,
+            expires_at=expires_at,
+        )
+        token = jwt.encode(
+            claims.payload(), self._key, algorithm=ALGORITHM, headers={"kid": self._kid}
+        )
         return SessionToken(token, expires_at)

@@ -24,6 +24,7 @@ One module per job; import the names from here:
 from __future__ import annotations
 
 from digitalwell_shared.staff.auth import CSRF_FIELD, SESSION_COOKIE, StaffAuth
+from digitalwell_shared.staff.claims import AUDIENCE, ISSUER, SessionClaims
 from digitalwell_shared.staff.guards import (
     StaffPageRefusalError,
     page_refusal_handler,
@@ -41,8 +42,6 @@ from digitalwell_shared.staff.members import (
 from digitalwell_shared.staff.sign_out import router as sign_out_router
 from digitalwell_shared.staff.tokens import (
     ALGORITHM,
-    AUDIENCE,
-    ISSUER,
     StaffKeyError,
     TokenVerifier,
     decode_key_bytes,
@@ -58,6 +57,7 @@ __all__ = [
     "NotSignedInError",
     "RevokedSessions",
     "Role",
+    "SessionClaims",
     "SessionToken",
     "StaffAuth",
     "StaffKeyError",

@@ -85,17 +85,6 @@ def known_roles(names: Iterable[str]) -> frozenset[Role]:
     return frozenset(Role(name) for name in names if name in known)
 
 
-def member_from_claims(claims: dict[str, Any], *, roles: Iterable[str]) -> StaffMember:
-    """The person one of intake's verified tokens names (its session times set by the caller)."""
-    return StaffMember(
-        id=str(claims["sub"]),
-        email=str(claims.get("email", "")),
-        name=str(claims.get("name") or claims.get("email") or claims["sub"]),
-        roles=known_roles(roles),
-        session_id=str(claims.get("sid") or claims.get("jti") or claims["sub"]),
-    )
-
-
 def _roles_in_claims(claims: dict[str, Any], path: str) -> list[str]:
     """The role names at a dotted ``path`` of a provider's claims, e.g. ``realm_access.roles``."""
     found: Any = claims

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from digitalwell_shared.settings import ServiceSettings
+from digitalwell_shared.staff.claims import AUDIENCE, ISSUER, REQUIRED, SessionClaims
 from digitalwell_shared.staff.members import (
     NotSignedInError,
     RevokedSessions,
     StaffMember,
-    member_from_claims,
     member_from_provider,
 )
 
-ISSUER = "digitalwell"
-AUDIENCE = "digitalwell-staff"
 ALGORITHM = "EdDSA"
 CLOCK_LEEWAY = timedelta(seconds=30)  # replicas' clocks differ a little
 
@@ -89,30 +87,19 @@ class TokenVerifier:
                 audience=AUDIENCE,
                 issuer=ISSUER,
                 leeway=CLOCK_LEEWAY,
-                options={"require": ["exp", "iat", "sub", "sid", "auth_time"]},
+                options={"require": list(REQUIRED)},
             )
         except jwt.PyJWTError as refused:
             raise NotSignedInError(str(refused)) from refused
-        issued_at = datetime.fromtimestamp(claims["iat"], UTC)
-        expires_at = datetime.fromtimestamp(claims["exp"], UTC)
-        started_at = datetime.fromtimestamp(claims["auth_time"], UTC)
+        read = SessionClaims.of(claims)
         # A token meant to outlive the session length was not minted by intake's rules.
-        if expires_at - issued_at > self._session_length or (
-            expires_at - started_at > self._session_length + CLOCK_LEEWAY
+        if read.expires_at - read.issued_at > self._session_length or (
+            read.expires_at - read.started_at > self._session_length + CLOCK_LEEWAY
         ):
             raise NotSignedInError("the token lives longer than a staff session may")
-        member = member_from_claims(claims, roles=claims.get("roles", []))
-        if self._revoked.is_revoked(member.id, member.session_id, started_at):
+        if self._revoked.is_revoked(read.staff_id, read.session_id, read.started_at):
             raise NotSignedInError("the session has ended")
-        return StaffMember(
-            id=member.id,
-            email=member.email,
-            name=member.name,
-            roles=member.roles,
-            session_id=member.session_id,
-            session_started_at=started_at,
-            expires_at=expires_at,
-        )
+        return read.member()
 
 
 def _issuer_of(token: str) -> str | None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from digitalwell_shared.committing import Written
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
+from digitalwell_shared.runtime import Runtime
 from tests.support.events import application_submitted
 from tests.support.kafka import publish_event
 from tests.support.runtime import app_of, make_runtime, serving
@@ -79,5 +81,5 @@ async def test_metrics_count_consumed_events_per_topic_and_show_lag_and_outbox_b
     assert all(value >= 0 for value in lag)
 
 
-async def _events(event: ApplicationSubmitted, runtime):
-    return [(event, runtime.envelope_for(event))]
+async def _events(event: ApplicationSubmitted, runtime: Runtime) -> Written[None]:
+    return Written(None, [(event, runtime.envelope_for(event))])

@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from digitalwell_devstack.ports import free_port
+from digitalwell_shared.committing import Written
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import UNCLAIMED
@@ -156,7 +157,5 @@ def _ce_ids(records: list[Record], application_id: str) -> list[str]:
     return [headers_of(r)["ce_id"] for r in records if r.key == application_id.encode()]
 
 
-async def _as_events(
-    items: list[tuple[ApplicationSubmitted, Envelope]],
-) -> list[tuple[ApplicationSubmitted, Envelope]]:
-    return items
+async def _as_events(items: list[tuple[ApplicationSubmitted, Envelope]]) -> Written[None]:
+    return Written(None, items)

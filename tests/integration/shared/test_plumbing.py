@@ -6,6 +6,7 @@ import contextlib
 import json
 import uuid
 
+from digitalwell_shared.committing import Written
 from digitalwell_shared.contracts import ApplicationSubmitted, dead_letter_topic
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
@@ -31,11 +32,11 @@ async def test_an_event_written_before_a_crash_is_published_by_the_next_relay(
     envelope = runtime.envelope_for(event)
     await runtime.outbox.ensure_indexes()
 
-    async def write(transaction: Transaction):
+    async def write(transaction: Transaction) -> Written[None]:
         await runtime.database["applications"].insert_one(
             {"_id": event.application_id}, session=transaction
         )
-        return [(event, envelope)]
+        return Written(None, [(event, envelope)])
 
     # The process "crashes" right after the transaction: no relay ever ran.
     await runtime.commit_with_events(write)
@@ -82,8 +83,8 @@ async def test_a_crash_between_publish_and_mark_publishes_again_with_the_same_id
     assert [headers_of(record)["ce_id"] for record in records] == [envelope.id, envelope.id]
 
 
-async def _events(event: ApplicationSubmitted, envelope: Envelope):
-    return [(event, envelope)]
+async def _events(event: ApplicationSubmitted, envelope: Envelope) -> Written[None]:
+    return Written(None, [(event, envelope)])
 
 
 async def test_a_redelivered_event_has_one_effect(

@@ -10,6 +10,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from digitalwell_shared.committing import Written
 from digitalwell_shared.contracts import ApplicationSubmitted
 from digitalwell_shared.envelope import Envelope
 from digitalwell_shared.mongo import Transaction
@@ -38,8 +39,8 @@ def _trace_id(traceparent: str) -> int:
 async def _submit(runtime: Runtime, event: ApplicationSubmitted) -> Envelope:
     envelope = runtime.envelope_for(event)
 
-    async def write(_transaction: Transaction) -> list[tuple[ApplicationSubmitted, Envelope]]:
-        return [(event, envelope)]
+    async def write(_transaction: Transaction) -> Written[None]:
+        return Written(None, [(event, envelope)])
 
     await runtime.commit_with_events(write)
     return envelope
